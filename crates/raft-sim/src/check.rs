@@ -1,0 +1,518 @@
+//! Checkers: Raft's safety properties, watched continuously, and
+//! linearizability of the client history.
+//!
+//! The safety checker is fed by the cluster after every member step: new
+//! leaders, entries persisted, entries applied. The linearizability checker
+//! runs over the finished (or current) history, split by key: a register per
+//! key, searched Wing–Gong style with memoization (as Porcupine does).
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::client::{ClientOp, HistoryEntry, OpResult, ReadMode, Reply};
+use crate::NodeId;
+
+/// A broken property, with where to find it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Violation {
+    /// Property name: `election-safety`, `log-matching`,
+    /// `leader-completeness`, `state-machine-safety`, `linearizability`,
+    /// `progress`, `convergence`.
+    pub property: String,
+    /// What was seen.
+    pub detail: String,
+    /// Virtual time it was detected.
+    pub time: u64,
+    /// Trace position at detection (the step).
+    pub step: u64,
+}
+
+/// Watches Raft's safety properties as the run goes.
+#[derive(Clone, Debug, Default)]
+pub struct SafetyChecker {
+    leaders: BTreeMap<u64, NodeId>,
+    /// `(index, term) → entry hash` of every entry any member persisted.
+    persisted: BTreeMap<(u64, u64), u64>,
+    /// `index → (term, hash)` of every entry any member applied.
+    applied: BTreeMap<u64, (u64, u64)>,
+    violations: Vec<Violation>,
+}
+
+impl SafetyChecker {
+    /// A checker that has seen nothing.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Violations found so far.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    fn flag(&mut self, property: &str, detail: String, time: u64, step: u64) -> Violation {
+        let v = Violation {
+            property: property.into(),
+            detail,
+            time,
+            step,
+        };
+        self.violations.push(v.clone());
+        v
+    }
+
+    /// Election safety: at most one leader per term.
+    pub fn on_leader(&mut self, node: NodeId, term: u64, time: u64, step: u64) -> Option<Violation> {
+        match self.leaders.get(&term) {
+            Some(&other) if other != node => Some(self.flag(
+                "election-safety",
+                format!("n{node} and n{other} both became leader in term {term}"),
+                time,
+                step,
+            )),
+            Some(_) => None,
+            None => {
+                self.leaders.insert(term, node);
+                None
+            }
+        }
+    }
+
+    /// Log matching: two entries with the same index and term are the same
+    /// entry. (Checked for every entry ever persisted, this gives the whole
+    /// property by induction, since raft-rs only appends after checking the
+    /// previous index and term.)
+    pub fn on_persist(
+        &mut self,
+        node: NodeId,
+        index: u64,
+        term: u64,
+        hash: u64,
+        time: u64,
+        step: u64,
+    ) -> Option<Violation> {
+        match self.persisted.get(&(index, term)) {
+            Some(&h) if h != hash => Some(self.flag(
+                "log-matching",
+                format!("n{node} persisted a different entry at index {index}, term {term}"),
+                time,
+                step,
+            )),
+            Some(_) => None,
+            None => {
+                self.persisted.insert((index, term), hash);
+                None
+            }
+        }
+    }
+
+    /// State machine safety: no two members apply different entries at the
+    /// same index.
+    pub fn on_apply(
+        &mut self,
+        node: NodeId,
+        index: u64,
+        term: u64,
+        hash: u64,
+        time: u64,
+        step: u64,
+    ) -> Option<Violation> {
+        match self.applied.get(&index) {
+            Some(&(t, h)) if (t, h) != (term, hash) => Some(self.flag(
+                "state-machine-safety",
+                format!(
+                    "n{node} applied an entry of term {term} at index {index}, \
+                     another member applied one of term {t}"
+                ),
+                time,
+                step,
+            )),
+            Some(_) => None,
+            None => {
+                self.applied.insert(index, (term, hash));
+                None
+            }
+        }
+    }
+
+    /// Leader completeness: a new leader's log holds every entry committed
+    /// before its term. `term_at(i)` is the leader's term for index `i`
+    /// (`None` if it lacks it); `first` is its first index not compacted.
+    pub fn on_leader_log(
+        &mut self,
+        node: NodeId,
+        term: u64,
+        first: u64,
+        term_at: impl Fn(u64) -> Option<u64>,
+        time: u64,
+        step: u64,
+    ) -> Option<Violation> {
+        let missing = self
+            .applied
+            .range(first..)
+            .find(|(i, (t, _))| *t < term && term_at(**i) != Some(*t))
+            .map(|(i, (t, _))| (*i, *t));
+        missing.map(|(i, t)| {
+            self.flag(
+                "leader-completeness",
+                format!(
+                    "n{node} became leader in term {term} without committed entry #{i} (term {t})"
+                ),
+                time,
+                step,
+            )
+        })
+    }
+
+    /// Highest index any member applied.
+    pub fn max_applied(&self) -> u64 {
+        self.applied.keys().next_back().copied().unwrap_or(0)
+    }
+}
+
+/// The verdict on a history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinearizabilityReport {
+    /// No key's history is non-linearizable (searches that hit the budget
+    /// count as linearizable and are listed in `undecided`).
+    pub linearizable: bool,
+    /// Keys checked.
+    pub keys: usize,
+    /// Operations checked.
+    pub ops: usize,
+    /// Keys whose search ran out of budget.
+    pub undecided: Vec<String>,
+    /// One line per non-linearizable key.
+    pub failures: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+enum Kind {
+    Write(Option<u32>),
+    Read(Option<u32>),
+}
+
+#[derive(Clone, Debug)]
+struct LinOp {
+    op_id: u64,
+    call: u64,
+    ret: u64,
+    definite: bool,
+    kind: Kind,
+}
+
+/// Search steps allowed per key before giving up on a verdict.
+pub const SEARCH_BUDGET: u64 = 2_000_000;
+
+/// Checks that the history is linearizable as a map of registers.
+///
+/// What is checked: writes (committed, or failed with an unknown outcome,
+/// which may take effect at any time after they were sent, or never),
+/// linearizable and lease reads. Serializable reads are allowed to be stale
+/// and are left out. A range read counts as a read of every key under its
+/// prefix that the history writes, which checks each key's view of it.
+pub fn check_linearizability(history: &[HistoryEntry]) -> LinearizabilityReport {
+    check_with_modes(history, &[ReadMode::Linearizable, ReadMode::Lease])
+}
+
+/// Like [`check_linearizability`], counting reads of the given modes only.
+pub fn check_with_modes(history: &[HistoryEntry], modes: &[ReadMode]) -> LinearizabilityReport {
+    let mut values: BTreeMap<String, u32> = BTreeMap::new();
+    let mut intern = |v: &str| {
+        let n = values.len() as u32;
+        *values.entry(v.to_string()).or_insert(n)
+    };
+    let written: BTreeSet<String> = history
+        .iter()
+        .filter_map(|h| match &h.op {
+            ClientOp::Put { key, .. } | ClientOp::Delete { key } => Some(key.clone()),
+            _ => None,
+        })
+        .collect();
+
+    let mut per_key: BTreeMap<String, Vec<LinOp>> = BTreeMap::new();
+    for h in history {
+        let outcome = match &h.result {
+            Some(OpResult::Ok { reply }) => Some(reply),
+            Some(OpResult::Err { error }) if error.is_definite() => continue,
+            _ => None,
+        };
+        let ret = match outcome {
+            Some(_) => h.complete.unwrap_or(u64::MAX),
+            None => u64::MAX,
+        };
+        let mut push = |key: &str, kind: Kind, definite: bool| {
+            per_key.entry(key.to_string()).or_default().push(LinOp {
+                op_id: h.op_id,
+                call: h.invoke,
+                ret,
+                definite,
+                kind,
+            });
+        };
+        match (&h.op, outcome) {
+            (ClientOp::Put { key, value }, o) => {
+                push(key, Kind::Write(Some(intern(value))), o.is_some())
+            }
+            (ClientOp::Delete { key }, o) => push(key, Kind::Write(None), o.is_some()),
+            (_, None) => {} // A failed read says nothing.
+            (_, Some(_)) if !h.mode.is_some_and(|m| modes.contains(&m)) => {}
+            (ClientOp::Get { key }, Some(Reply::Get { kv, .. })) => {
+                let v = kv.as_ref().map(|kv| intern(&kv.value));
+                push(key, Kind::Read(v), true);
+            }
+            (ClientOp::Range { prefix }, Some(Reply::Range { kvs, .. })) => {
+                for key in written.iter().filter(|k| k.starts_with(prefix.as_str())) {
+                    let v = kvs
+                        .iter()
+                        .find(|kv| &kv.key == key)
+                        .map(|kv| intern(&kv.value));
+                    push(key, Kind::Read(v), true);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    let mut report = LinearizabilityReport {
+        linearizable: true,
+        keys: per_key.len(),
+        ops: per_key.values().map(Vec::len).sum(),
+        undecided: Vec::new(),
+        failures: Vec::new(),
+    };
+    for (key, mut ops) in per_key {
+        ops.sort_by_key(|o| (o.call, o.op_id));
+        let mut search = Search::new(&ops);
+        match search.run() {
+            Some(true) => {}
+            Some(false) => {
+                report.linearizable = false;
+                report.failures.push(search.explain(&key));
+            }
+            None => report.undecided.push(key),
+        }
+    }
+    report
+}
+
+struct Search<'a> {
+    ops: &'a [LinOp],
+    seen: HashSet<(Vec<u64>, Option<u32>)>,
+    steps: u64,
+    deepest: usize,
+    stuck: Option<usize>,
+}
+
+impl<'a> Search<'a> {
+    fn new(ops: &'a [LinOp]) -> Self {
+        Search {
+            ops,
+            seen: HashSet::new(),
+            steps: 0,
+            deepest: 0,
+            stuck: None,
+        }
+    }
+
+    /// `Some(verdict)`, or `None` when the budget ran out.
+    fn run(&mut self) -> Option<bool> {
+        let words = self.ops.len().div_ceil(64);
+        let mut done = vec![0u64; words];
+        self.dfs(&mut done, 0, None)
+    }
+
+    fn is_done(done: &[u64], i: usize) -> bool {
+        done[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    fn dfs(&mut self, done: &mut Vec<u64>, count: usize, state: Option<u32>) -> Option<bool> {
+        self.steps += 1;
+        if self.steps > SEARCH_BUDGET {
+            return None;
+        }
+        // Finished when every op with a known outcome is placed; ops with an
+        // unknown outcome may stay unplaced (they never took effect).
+        let pending_definite = (0..self.ops.len())
+            .filter(|&i| self.ops[i].definite && !Self::is_done(done, i))
+            .count();
+        if pending_definite == 0 {
+            return Some(true);
+        }
+        if !self.seen.insert((done.clone(), state)) {
+            return Some(false);
+        }
+        if count >= self.deepest {
+            self.deepest = count;
+            self.stuck = (0..self.ops.len())
+                .find(|&i| self.ops[i].definite && !Self::is_done(done, i));
+        }
+        // An op may go next only if no unplaced op returned before it was
+        // called.
+        let min_ret = (0..self.ops.len())
+            .filter(|&i| !Self::is_done(done, i))
+            .map(|i| self.ops[i].ret)
+            .min()
+            .unwrap_or(u64::MAX);
+        for i in 0..self.ops.len() {
+            if Self::is_done(done, i) {
+                continue;
+            }
+            let op = &self.ops[i];
+            if op.call > min_ret {
+                break; // Sorted by call time: no later op can go next.
+            }
+            let next = match op.kind {
+                Kind::Write(v) => v,
+                Kind::Read(v) if v == state => state,
+                Kind::Read(_) => continue,
+            };
+            done[i / 64] |= 1 << (i % 64);
+            let r = self.dfs(done, count + 1, next);
+            done[i / 64] &= !(1 << (i % 64));
+            match r {
+                Some(true) => return Some(true),
+                None => return None,
+                Some(false) => {}
+            }
+        }
+        Some(false)
+    }
+
+    fn explain(&self, key: &str) -> String {
+        match self.stuck.map(|i| &self.ops[i]) {
+            Some(op) => {
+                let what = match op.kind {
+                    Kind::Read(_) => "read",
+                    Kind::Write(_) => "write",
+                };
+                format!(
+                    "key {key}: {} ops; no order explains the {what} of op {} (sent at {} ms)",
+                    self.ops.len(),
+                    op.op_id,
+                    op.call
+                )
+            }
+            None => format!("key {key}: {} ops cannot be ordered", self.ops.len()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::ClientError;
+    use crate::kv::KeyValue;
+
+    fn entry(op_id: u64, op: ClientOp, invoke: u64, complete: u64, result: OpResult) -> HistoryEntry {
+        let mode = (!op.is_write()).then_some(ReadMode::Linearizable);
+        HistoryEntry {
+            op_id,
+            client: 0,
+            node: 1,
+            op,
+            mode,
+            invoke,
+            complete: Some(complete),
+            result: Some(result),
+        }
+    }
+
+    fn put(op_id: u64, v: &str, a: u64, b: u64) -> HistoryEntry {
+        entry(
+            op_id,
+            ClientOp::Put {
+                key: "k".into(),
+                value: v.into(),
+            },
+            a,
+            b,
+            OpResult::Ok {
+                reply: Reply::Put { revision: op_id },
+            },
+        )
+    }
+
+    fn get(op_id: u64, v: Option<&str>, a: u64, b: u64) -> HistoryEntry {
+        let kv = v.map(|v| KeyValue {
+            key: "k".into(),
+            value: v.into(),
+            create_revision: 1,
+            mod_revision: 1,
+            version: 1,
+        });
+        entry(
+            op_id,
+            ClientOp::Get { key: "k".into() },
+            a,
+            b,
+            OpResult::Ok {
+                reply: Reply::Get { kv, revision: 1 },
+            },
+        )
+    }
+
+    #[test]
+    fn sequential_history_is_linearizable() {
+        let h = vec![put(1, "a", 0, 10), get(2, Some("a"), 11, 20), put(3, "b", 21, 30)];
+        assert!(check_linearizability(&h).linearizable);
+    }
+
+    #[test]
+    fn stale_read_after_a_completed_write_is_caught() {
+        let h = vec![
+            put(1, "a", 0, 10),
+            put(2, "b", 11, 20),
+            get(3, Some("a"), 21, 30),
+        ];
+        let r = check_linearizability(&h);
+        assert!(!r.linearizable);
+        assert!(r.failures[0].contains("key k"), "{:?}", r.failures);
+    }
+
+    #[test]
+    fn concurrent_ops_may_go_either_way() {
+        let h = vec![put(1, "a", 0, 50), get(2, Some("a"), 10, 20), get(3, None, 5, 8)];
+        assert!(check_linearizability(&h).linearizable);
+    }
+
+    #[test]
+    fn an_unknown_write_may_take_effect_late_or_never() {
+        let mut lost = put(1, "x", 0, 0);
+        lost.complete = Some(100);
+        lost.result = Some(OpResult::Err {
+            error: ClientError::Timeout {
+                waiting_for: "commit".into(),
+            },
+        });
+        let h1 = vec![lost.clone(), get(2, Some("x"), 500, 510)];
+        assert!(check_linearizability(&h1).linearizable);
+        let h2 = vec![lost, get(2, None, 500, 510)];
+        assert!(check_linearizability(&h2).linearizable);
+    }
+
+    #[test]
+    fn serializable_reads_are_not_judged() {
+        let mut stale = get(3, Some("a"), 21, 30);
+        stale.mode = Some(ReadMode::Serializable);
+        let h = vec![put(1, "a", 0, 10), put(2, "b", 11, 20), stale];
+        assert!(check_linearizability(&h).linearizable);
+    }
+
+    #[test]
+    fn election_safety_flags_two_leaders_in_a_term() {
+        let mut c = SafetyChecker::new();
+        assert!(c.on_leader(1, 5, 0, 0).is_none());
+        assert!(c.on_leader(1, 5, 0, 0).is_none());
+        assert!(c.on_leader(2, 5, 0, 0).is_some());
+        assert_eq!(c.violations()[0].property, "election-safety");
+    }
+
+    #[test]
+    fn state_machine_safety_flags_divergent_applies() {
+        let mut c = SafetyChecker::new();
+        assert!(c.on_apply(1, 7, 2, 99, 0, 0).is_none());
+        assert!(c.on_apply(2, 7, 2, 99, 0, 0).is_none());
+        assert!(c.on_apply(3, 7, 3, 12, 0, 0).is_some());
+    }
+}

@@ -1,0 +1,323 @@
+//! Client requests, their results, and the history the linearizability
+//! checker reads.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::kv::KeyValue;
+use crate::NodeId;
+
+/// Largest accepted key, in bytes (etcd's default request limit is 1.5 MiB;
+/// a teaching cluster keeps entries small enough to draw).
+pub const MAX_KEY_BYTES: usize = 256;
+/// Largest accepted value, in bytes.
+pub const MAX_VALUE_BYTES: usize = 1024;
+
+/// How a read decides it is allowed to answer, as etcd's `--consistency`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReadMode {
+    /// ReadIndex (raft-rs `ReadOnlyOption::Safe`): the leader confirms with a
+    /// heartbeat round to a quorum that it still leads, then the serving
+    /// member waits until it has applied the leader's commit index.
+    Linearizable,
+    /// Lease read (raft-rs `ReadOnlyOption::LeaseBased`): the leader trusts
+    /// that no other leader can exist yet and skips the heartbeat round.
+    /// Correct only while clocks and timeouts behave; needs CheckQuorum.
+    Lease,
+    /// Answered from the serving member's own store at once. Always
+    /// available, possibly stale.
+    Serializable,
+}
+
+impl ReadMode {
+    /// The word used in scripts and the page.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReadMode::Linearizable => "linearizable",
+            ReadMode::Lease => "lease",
+            ReadMode::Serializable => "serializable",
+        }
+    }
+
+    /// Parses [`ReadMode::as_str`] (and `readindex`, `l`, `s`).
+    pub fn parse(s: &str) -> Option<ReadMode> {
+        Some(match s {
+            "linearizable" | "readindex" | "read-index" | "l" => ReadMode::Linearizable,
+            "lease" => ReadMode::Lease,
+            "serializable" | "s" => ReadMode::Serializable,
+            _ => return None,
+        })
+    }
+}
+
+/// A client request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum ClientOp {
+    /// Write `value` at `key`.
+    Put {
+        /// Key.
+        key: String,
+        /// Value.
+        value: String,
+    },
+    /// Read one key.
+    Get {
+        /// Key.
+        key: String,
+    },
+    /// Delete one key.
+    Delete {
+        /// Key.
+        key: String,
+    },
+    /// Read every key under a prefix.
+    Range {
+        /// Prefix (`""` for all keys).
+        prefix: String,
+    },
+}
+
+impl ClientOp {
+    /// Whether the op changes the store (goes through the log).
+    pub fn is_write(&self) -> bool {
+        matches!(self, ClientOp::Put { .. } | ClientOp::Delete { .. })
+    }
+
+    /// Checks the request as the user typed it.
+    pub fn validate(&self) -> Result<(), String> {
+        let key = match self {
+            ClientOp::Put { key, value } => {
+                if value.len() > MAX_VALUE_BYTES {
+                    return Err(format!(
+                        "value is {} bytes; the limit is {MAX_VALUE_BYTES}",
+                        value.len()
+                    ));
+                }
+                key
+            }
+            ClientOp::Get { key } | ClientOp::Delete { key } => key,
+            ClientOp::Range { prefix } => {
+                if prefix.len() > MAX_KEY_BYTES {
+                    return Err(format!("prefix is longer than {MAX_KEY_BYTES} bytes"));
+                }
+                return Ok(());
+            }
+        };
+        if key.is_empty() {
+            return Err("key must not be empty".into());
+        }
+        if key.len() > MAX_KEY_BYTES {
+            return Err(format!(
+                "key is {} bytes; the limit is {MAX_KEY_BYTES}",
+                key.len()
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for ClientOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientOp::Put { key, value } => write!(f, "put {key}={value}"),
+            ClientOp::Get { key } => write!(f, "get {key}"),
+            ClientOp::Delete { key } => write!(f, "delete {key}"),
+            ClientOp::Range { prefix } => write!(f, "range {prefix}*"),
+        }
+    }
+}
+
+/// Why a request failed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "error", rename_all = "snake_case")]
+pub enum ClientError {
+    /// The request itself is bad; it was never sent.
+    Invalid {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The chosen member is down or no longer a member; nothing was sent.
+    MemberDown {
+        /// The member.
+        node: NodeId,
+    },
+    /// The member crashed while the request was pending; a write may or may
+    /// not have been committed.
+    MemberCrashed {
+        /// The member.
+        node: NodeId,
+    },
+    /// Lease reads need CheckQuorum (the leader must step down when it loses
+    /// its quorum, or its lease means nothing).
+    LeaseNeedsCheckQuorum,
+    /// No answer within the client timeout; a write may or may not have
+    /// been committed.
+    Timeout {
+        /// What the member was still waiting for.
+        waiting_for: String,
+    },
+}
+
+impl ClientError {
+    /// Whether the request certainly had no effect. Writes that failed
+    /// otherwise are "indeterminate": they may still commit later, and the
+    /// linearizability checker treats them so.
+    pub fn is_definite(&self) -> bool {
+        matches!(
+            self,
+            ClientError::Invalid { .. }
+                | ClientError::MemberDown { .. }
+                | ClientError::LeaseNeedsCheckQuorum
+        )
+    }
+}
+
+impl fmt::Display for ClientError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientError::Invalid { reason } => write!(f, "invalid request: {reason}"),
+            ClientError::MemberDown { node } => write!(f, "n{node} is down"),
+            ClientError::MemberCrashed { node } => {
+                write!(f, "n{node} crashed before answering (outcome unknown)")
+            }
+            ClientError::LeaseNeedsCheckQuorum => {
+                write!(f, "lease reads need CheckQuorum turned on")
+            }
+            ClientError::Timeout { waiting_for } => {
+                write!(f, "request timed out waiting for {waiting_for}")
+            }
+        }
+    }
+}
+
+/// A successful answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reply", rename_all = "snake_case")]
+pub enum Reply {
+    /// A put was committed and applied at `revision`.
+    Put {
+        /// Store revision of the write.
+        revision: u64,
+    },
+    /// A delete was committed; `deleted` says whether the key existed.
+    Delete {
+        /// Store revision after the delete.
+        revision: u64,
+        /// Whether a key was removed.
+        deleted: bool,
+    },
+    /// A get: the key, if present.
+    Get {
+        /// The key's value and revisions.
+        kv: Option<KeyValue>,
+        /// The store revision the read saw.
+        revision: u64,
+    },
+    /// A range: every key under the prefix.
+    Range {
+        /// The keys in order.
+        kvs: Vec<KeyValue>,
+        /// The store revision the read saw.
+        revision: u64,
+    },
+}
+
+/// How a request ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum OpResult {
+    /// Answered.
+    Ok {
+        /// The answer.
+        reply: Reply,
+    },
+    /// Failed.
+    Err {
+        /// Why.
+        error: ClientError,
+    },
+}
+
+impl fmt::Display for OpResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OpResult::Ok { reply } => match reply {
+                Reply::Put { revision } => write!(f, "ok, revision {revision}"),
+                Reply::Delete { revision, deleted } => {
+                    let what = if *deleted { "deleted" } else { "not found" };
+                    write!(f, "{what}, revision {revision}")
+                }
+                Reply::Get { kv: Some(kv), .. } => {
+                    write!(f, "{}={} (mod rev {})", kv.key, kv.value, kv.mod_revision)
+                }
+                Reply::Get { kv: None, revision } => {
+                    write!(f, "not found (at revision {revision})")
+                }
+                Reply::Range { kvs, revision } => {
+                    write!(f, "{} keys (at revision {revision})", kvs.len())
+                }
+            },
+            OpResult::Err { error } => write!(f, "error: {error}"),
+        }
+    }
+}
+
+/// One client operation as the checker sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// Operation id.
+    pub op_id: u64,
+    /// Client id.
+    pub client: u64,
+    /// Member the request went to.
+    pub node: NodeId,
+    /// The request.
+    pub op: ClientOp,
+    /// Read mode (reads only).
+    pub mode: Option<ReadMode>,
+    /// Virtual time the request was sent.
+    pub invoke: u64,
+    /// Virtual time it finished; `None` while pending.
+    pub complete: Option<u64>,
+    /// Its result; `None` while pending.
+    pub result: Option<OpResult>,
+}
+
+impl HistoryEntry {
+    /// Whether the request finished successfully.
+    pub fn is_ok(&self) -> bool {
+        matches!(self.result, Some(OpResult::Ok { .. }))
+    }
+
+    /// Latency in virtual ms, once finished.
+    pub fn latency(&self) -> Option<u64> {
+        self.complete.map(|c| c - self.invoke)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_names_the_problem() {
+        let empty = ClientOp::Get { key: String::new() };
+        assert_eq!(empty.validate().unwrap_err(), "key must not be empty");
+        let big = ClientOp::Put {
+            key: "k".into(),
+            value: "x".repeat(MAX_VALUE_BYTES + 1),
+        };
+        assert!(big.validate().unwrap_err().contains("limit"));
+        assert!(ClientOp::Range { prefix: "".into() }.validate().is_ok());
+    }
+
+    #[test]
+    fn read_modes_parse() {
+        assert_eq!(ReadMode::parse("lease"), Some(ReadMode::Lease));
+        assert_eq!(ReadMode::parse("readindex"), Some(ReadMode::Linearizable));
+        assert_eq!(ReadMode::parse("quick"), None);
+    }
+}

@@ -1,0 +1,401 @@
+//! The trace: a typed stream of everything that happened, with a stable hash.
+//!
+//! The page's event log, the CLI's counters and the determinism tests all
+//! read the trace. Its hash folds the JSON form of every event in order, so
+//! two runs with the same seed and actions have the same hash on any
+//! platform, and any difference at all (one message more, one tick later)
+//! changes it.
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+
+use crate::client::{ClientOp, OpResult, ReadMode};
+use crate::kv::WatchEvent;
+use crate::network::{DropReason, MsgKind};
+use crate::NodeId;
+
+/// 64-bit FNV-1a of `bytes`.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    fnv1a_extend(FNV_OFFSET, bytes)
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+fn fnv1a_extend(mut hash: u64, bytes: &[u8]) -> u64 {
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(FNV_PRIME);
+    }
+    hash
+}
+
+/// A member's role as the page shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Follows a leader (or waits for one).
+    Follower,
+    /// Runs a PreVote round: asks whether it could win before bumping its term.
+    PreCandidate,
+    /// Asks for votes in a new term.
+    Candidate,
+    /// Leads its term.
+    Leader,
+    /// Receives the log but does not vote.
+    Learner,
+    /// Crashed; its disk is kept.
+    Down,
+    /// Removed from the cluster (or wiped and waiting to rejoin).
+    Removed,
+}
+
+impl Role {
+    /// The lower-case word used in scripts, the page and `data-role`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Follower => "follower",
+            Role::PreCandidate => "pre-candidate",
+            Role::Candidate => "candidate",
+            Role::Leader => "leader",
+            Role::Learner => "learner",
+            Role::Down => "down",
+            Role::Removed => "removed",
+        }
+    }
+
+    /// Parses [`Role::as_str`].
+    pub fn parse(s: &str) -> Option<Role> {
+        Some(match s {
+            "follower" => Role::Follower,
+            "pre-candidate" | "precandidate" => Role::PreCandidate,
+            "candidate" => Role::Candidate,
+            "leader" => Role::Leader,
+            "learner" => Role::Learner,
+            "down" => Role::Down,
+            "removed" => Role::Removed,
+            _ => return None,
+        })
+    }
+}
+
+/// What happened.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    /// A member put a message on the network.
+    MessageSent {
+        /// Network message id.
+        id: u64,
+        /// Sender.
+        from: NodeId,
+        /// Receiver.
+        to: NodeId,
+        /// Message kind.
+        kind: MsgKind,
+        /// Raft term carried by the message.
+        term: u64,
+        /// Delivery time, if it is not held or doomed.
+        deliver_at: u64,
+    },
+    /// A message reached its receiver.
+    MessageDelivered {
+        /// Network message id.
+        id: u64,
+        /// Sender.
+        from: NodeId,
+        /// Receiver.
+        to: NodeId,
+        /// Message kind.
+        kind: MsgKind,
+    },
+    /// A message was lost.
+    MessageDropped {
+        /// Network message id.
+        id: u64,
+        /// Sender.
+        from: NodeId,
+        /// Receiver.
+        to: NodeId,
+        /// Message kind.
+        kind: MsgKind,
+        /// Why.
+        reason: DropReason,
+    },
+    /// A member's role or term changed.
+    RoleChanged {
+        /// The member.
+        node: NodeId,
+        /// New role.
+        role: Role,
+        /// Its term now.
+        term: u64,
+    },
+    /// A member persisted a vote.
+    Voted {
+        /// The voter.
+        node: NodeId,
+        /// The member voted for.
+        candidate: NodeId,
+        /// The term of the vote.
+        term: u64,
+    },
+    /// A member learned a new commit index.
+    Committed {
+        /// The member.
+        node: NodeId,
+        /// Its commit index.
+        index: u64,
+    },
+    /// A member applied an entry to its KV.
+    Applied {
+        /// The member.
+        node: NodeId,
+        /// Entry index.
+        index: u64,
+        /// Entry term.
+        term: u64,
+        /// Short description of the entry.
+        what: String,
+    },
+    /// A member installed a snapshot received from the leader.
+    SnapshotInstalled {
+        /// The member.
+        node: NodeId,
+        /// Snapshot index.
+        index: u64,
+    },
+    /// A member compacted its log into a snapshot.
+    Compacted {
+        /// The member.
+        node: NodeId,
+        /// Last index folded into the snapshot.
+        index: u64,
+    },
+    /// A member applied a membership change.
+    MembershipChanged {
+        /// The member that applied it.
+        node: NodeId,
+        /// Voters now.
+        voters: Vec<NodeId>,
+        /// Voters of the outgoing configuration while joint.
+        outgoing: Vec<NodeId>,
+        /// Learners now.
+        learners: Vec<NodeId>,
+    },
+    /// A client sent a request.
+    ClientInvoke {
+        /// Operation id.
+        op_id: u64,
+        /// Client id.
+        client: u64,
+        /// Member the request went to.
+        node: NodeId,
+        /// The request.
+        op: ClientOp,
+        /// Read mode, for reads.
+        mode: Option<ReadMode>,
+    },
+    /// A client request finished.
+    ClientComplete {
+        /// Operation id.
+        op_id: u64,
+        /// Result.
+        result: OpResult,
+    },
+    /// A watch saw a change.
+    Watch {
+        /// Watch id.
+        watch: u64,
+        /// Member serving the watch.
+        node: NodeId,
+        /// The change.
+        event: WatchEvent,
+    },
+    /// A fault or repair was injected (by the user, a script or chaos).
+    Fault {
+        /// Plain description, e.g. "partition [1] | [2, 3]".
+        what: String,
+    },
+    /// A checker found a violated property.
+    Violation {
+        /// Which property.
+        property: String,
+        /// Details.
+        detail: String,
+    },
+    /// A narration line from a scenario.
+    Note {
+        /// The text.
+        text: String,
+    },
+}
+
+/// One trace event at a virtual time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// Position in the trace, from 0.
+    pub seq: u64,
+    /// Virtual time in milliseconds.
+    pub time: u64,
+    /// What happened.
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+impl Event {
+    /// The event in plain words, e.g. "n3 became leader in term 4".
+    pub fn describe(&self) -> String {
+        match &self.kind {
+            EventKind::MessageSent { from, to, kind, term, .. } => {
+                format!("n{from} → n{to} {} (term {term})", kind.raft_name())
+            }
+            EventKind::MessageDelivered { from, to, kind, .. } => {
+                format!("n{from} → n{to} {} delivered", kind.raft_name())
+            }
+            EventKind::MessageDropped {
+                from, to, kind, reason, ..
+            } => format!(
+                "n{from} → n{to} {} dropped: {}",
+                kind.raft_name(),
+                reason.as_str()
+            ),
+            EventKind::RoleChanged { node, role, term } => match role {
+                Role::Down => format!("n{node} crashed"),
+                Role::Removed => format!("n{node} left the cluster"),
+                _ => format!("n{node} became {} in term {term}", role.as_str()),
+            },
+            EventKind::Voted {
+                node,
+                candidate,
+                term,
+            } => format!("n{node} voted for n{candidate} in term {term}"),
+            EventKind::Committed { node, index } => {
+                format!("n{node} commit index is now {index}")
+            }
+            EventKind::Applied {
+                node, index, what, ..
+            } => format!("n{node} applied #{index}: {what}"),
+            EventKind::SnapshotInstalled { node, index } => {
+                format!("n{node} installed a snapshot up to #{index}")
+            }
+            EventKind::Compacted { node, index } => {
+                format!("n{node} compacted its log up to #{index}")
+            }
+            EventKind::MembershipChanged {
+                node,
+                voters,
+                outgoing,
+                learners,
+            } => {
+                let mut s = format!("n{node} now sees voters {}", ids(voters));
+                if !outgoing.is_empty() {
+                    s.push_str(&format!(" (joint with {})", ids(outgoing)));
+                }
+                if !learners.is_empty() {
+                    s.push_str(&format!(", learners {}", ids(learners)));
+                }
+                s
+            }
+            EventKind::ClientInvoke {
+                op_id,
+                client,
+                node,
+                op,
+                mode,
+            } => {
+                let mode = mode.map(|m| format!(" [{}]", m.as_str())).unwrap_or_default();
+                format!("client {client} → n{node}: {op}{mode} (op {op_id})")
+            }
+            EventKind::ClientComplete { op_id, result } => {
+                format!("op {op_id}: {result}")
+            }
+            EventKind::Watch { watch, node, event } => format!(
+                "watch {watch} on n{node}: {:?} {} @rev {}",
+                event.kind, event.key, event.revision
+            ),
+            EventKind::Fault { what } => format!("fault: {what}"),
+            EventKind::Violation { property, detail } => {
+                format!("VIOLATION {property}: {detail}")
+            }
+            EventKind::Note { text } => text.clone(),
+        }
+    }
+}
+
+fn ids(v: &[NodeId]) -> String {
+    let parts: Vec<String> = v.iter().map(|n| format!("n{n}")).collect();
+    format!("[{}]", parts.join(", "))
+}
+
+/// The recorded trace: a bounded window of recent events plus a hash and
+/// counters over all of them.
+#[derive(Clone, Debug)]
+pub struct Trace {
+    recent: VecDeque<Event>,
+    capacity: usize,
+    hash: u64,
+    len: u64,
+}
+
+impl Trace {
+    /// A trace that keeps the last `capacity` events for reading (the hash
+    /// always covers every event).
+    pub fn new(capacity: usize) -> Self {
+        Trace {
+            recent: VecDeque::new(),
+            capacity,
+            hash: FNV_OFFSET,
+            len: 0,
+        }
+    }
+
+    /// Appends an event at `time`.
+    pub fn push(&mut self, time: u64, kind: EventKind) -> &Event {
+        let event = Event {
+            seq: self.len,
+            time,
+            kind,
+        };
+        let json = serde_json::to_vec(&event).expect("events always serialize");
+        self.hash = fnv1a_extend(self.hash, &json);
+        self.hash = fnv1a_extend(self.hash, b"\n");
+        self.len += 1;
+        if self.capacity > 0 && self.recent.len() == self.capacity {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(event);
+        self.recent.back().expect("just pushed")
+    }
+
+    /// The hash of every event so far.
+    pub fn hash(&self) -> u64 {
+        self.hash
+    }
+
+    /// The hash as the 16-digit hex string the CLI and page show.
+    pub fn hash_hex(&self) -> String {
+        format!("{:016x}", self.hash)
+    }
+
+    /// How many events were recorded in all.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The kept window of recent events, oldest first.
+    pub fn recent(&self) -> impl DoubleEndedIterator<Item = &Event> + ExactSizeIterator {
+        self.recent.iter()
+    }
+
+    /// Kept events with `seq >= from`, for incremental readers like the page.
+    pub fn since(&self, from: u64) -> impl Iterator<Item = &Event> {
+        self.recent.iter().filter(move |e| e.seq >= from)
+    }
+}
