@@ -28,7 +28,7 @@ use crate::NodeId;
 /// Most voters a cluster may have.
 pub const MAX_VOTERS: u64 = 9;
 /// Highest member id (voters plus learners).
-pub const MAX_NODE_ID: NodeId = 16;
+pub const MAX_NODE_ID: NodeId = 64;
 
 /// How to build a cluster.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -104,8 +104,12 @@ pub enum Action {
         /// The member.
         node: NodeId,
     },
-    /// Member replacement: crash, erase the disk, remove from the cluster,
-    /// then add back as a blank member that catches up by snapshot.
+    /// Member replacement, as etcd does it: the member loses its disk for
+    /// good, is removed from the cluster, and a blank member with a new id
+    /// joins in its place and catches up by snapshot. (A wiped member must
+    /// not come back under its old id: a stale leader or candidate that
+    /// still counts the old one could be handed promises the old disk made
+    /// and the new one forgot.)
     WipeAndRejoin {
         /// The member.
         node: NodeId,
@@ -296,7 +300,8 @@ pub struct Cluster {
     next_watch: u64,
     conf: ConfState,
     conf_index: u64,
-    rejoin: BTreeMap<NodeId, u64>,
+    /// A replacement under way: (old member, new member, as learner).
+    replacing: Option<(NodeId, NodeId, bool)>,
     stats: Stats,
 }
 
@@ -326,7 +331,7 @@ impl Cluster {
             next_watch: 1,
             conf: conf.clone(),
             conf_index: 1,
-            rejoin: BTreeMap::new(),
+            replacing: None,
             stats: Stats::default(),
             config,
         };
@@ -536,7 +541,7 @@ impl Cluster {
                 self.route(fx);
                 let next = self.now + self.config.raft.tick_ms;
                 self.schedule(next, Scheduled::Tick { node, generation });
-                self.drive_rejoins();
+                self.drive_replacement();
             }
             Scheduled::Deliver { msg } => self.deliver(msg, at),
         }
@@ -847,10 +852,25 @@ impl Cluster {
                 if m.is_removed() {
                     return Err(format!("n{node} is not a member"));
                 }
-                if self.voters() == vec![node] {
-                    return Err("cannot replace the only voter".into());
+                let voters = self.voters();
+                if voters.contains(&node) && voters.len() < 3 {
+                    // Removing the wiped voter must be committed by the
+                    // others alone: with 2 voters that is impossible.
+                    return Err(format!(
+                        "with {} voters, the others cannot commit n{node}'s removal; \
+                         replace a member of a cluster of 3 or more",
+                        voters.len()
+                    ));
                 }
-                self.fault(format!("wipe n{node} and rejoin"));
+                if let Some((old, _, _)) = self.replacing {
+                    // Losing a second disk before the first replacement is
+                    // done could lose a quorum's worth of data for good.
+                    return Err(format!(
+                        "n{old} is still being replaced; replace one member at a time"
+                    ));
+                }
+                let new = self.next_member_id()?;
+                self.fault(format!("wipe n{node}; n{new} will replace it"));
                 let pending = self.members.get_mut(&node).expect("exists").wipe();
                 self.generation.entry(node).and_modify(|g| *g += 1);
                 self.trace.push(
@@ -863,8 +883,8 @@ impl Cluster {
                 );
                 self.fail_pending(node, pending);
                 let learner = self.conf.learners.contains(&node);
-                self.rejoin.insert(node, if learner { 1 } else { 0 });
-                self.drive_rejoins();
+                self.replacing = Some((node, new, learner));
+                self.drive_replacement();
             }
             Action::Isolate { node } => {
                 self.existing(node)?;
@@ -1138,6 +1158,12 @@ impl Cluster {
             if id == 0 || id > MAX_NODE_ID {
                 return Err(format!("member ids run from 1 to {MAX_NODE_ID}"));
             }
+            if change != MemberChange::Remove && self.members.get(&id).is_some_and(Member::is_removed) {
+                return Err(format!(
+                    "n{id} was removed, and a member id is never reused (etcd refuses \
+                     it too); add a new member instead"
+                ));
+            }
             let is_member = current.contains(&id);
             let ty = match change {
                 MemberChange::AddVoter => {
@@ -1180,34 +1206,52 @@ impl Cluster {
         // A joining member starts blank and waits for the leader to reach it;
         // its first message from the leader brings the snapshot.
         for id in joining {
-            match self.members.get_mut(&id) {
-                Some(m) => m.reset_for_join(),
-                None => {
-                    self.members.insert(id, Member::new(id, Disk::empty()));
-                }
+            // It may exist already, blank or catching up, from an earlier
+            // proposal that was lost: then it keeps running as it is.
+            if !self.members.contains_key(&id) {
+                self.members.insert(id, Member::new(id, Disk::empty()));
+                self.start_member(id);
             }
-            self.start_member(id);
         }
         Ok(())
     }
 
-    /// Moves wiped members through remove-then-add, one step when possible.
-    fn drive_rejoins(&mut self) {
-        let Some((&node, &as_learner)) = self.rejoin.iter().next() else {
+    /// The lowest id never used by any member.
+    pub fn next_member_id(&self) -> Result<NodeId, String> {
+        let next = self.members.keys().next_back().copied().unwrap_or(0) + 1;
+        if next > MAX_NODE_ID {
+            return Err(format!("all {MAX_NODE_ID} member ids are used up"));
+        }
+        Ok(next)
+    }
+
+    /// The replacement under way: (old member, new member).
+    pub fn replacement(&self) -> Option<(NodeId, NodeId)> {
+        self.replacing.map(|(old, new, _)| (old, new))
+    }
+
+    /// Moves a replacement along: first the old member's removal, then the
+    /// new member's addition, each once a leader can take it.
+    fn drive_replacement(&mut self) {
+        let Some((old, new, learner)) = self.replacing else {
             return;
         };
-        let in_conf = conf_members(&self.conf).contains(&node);
-        let change = if in_conf {
-            MemberChange::Remove
-        } else if as_learner == 1 {
-            MemberChange::AddLearner
+        let old_in_conf = conf_members(&self.conf).contains(&old);
+        let change = if old_in_conf {
+            (MemberChange::Remove, old)
+        } else if learner {
+            (MemberChange::AddLearner, new)
         } else {
-            MemberChange::AddVoter
+            (MemberChange::AddVoter, new)
         };
-        // Fails quietly while there is no leader or a change is pending;
-        // the next tick tries again.
-        if self.change_membership(&[(change, node)]).is_ok() && !in_conf {
-            self.rejoin.remove(&node);
+        // Fails quietly while there is no leader or a change is pending; the
+        // next tick tries again. A proposal that is lost is proposed again
+        // once the committed membership shows it did not happen.
+        let new_in_conf = conf_members(&self.conf).contains(&new);
+        if new_in_conf {
+            self.replacing = None;
+        } else {
+            let _ = self.change_membership(&[change]);
         }
     }
 

@@ -7,6 +7,8 @@
 //! messages, waiting reads, the applied KV) is volatile and rebuilt from this
 //! on restart.
 
+use std::cell::Cell;
+
 use raft::prelude::{ConfState, Entry, HardState, Snapshot};
 use raft::{GetEntriesContext, RaftState, Storage, StorageError};
 
@@ -17,6 +19,9 @@ pub struct Disk {
     snapshot: Snapshot,
     /// Entries with indexes `snapshot index + 1 ..= last_index`.
     entries: Vec<Entry>,
+    /// Set when Raft asked for a snapshot the disk cannot give yet; the
+    /// member then takes a fresh one (see [`Disk::take_snapshot_wanted`]).
+    snapshot_wanted: Cell<bool>,
 }
 
 impl Disk {
@@ -46,6 +51,7 @@ impl Disk {
             hard_state,
             snapshot,
             entries: Vec::new(),
+            snapshot_wanted: Cell::new(false),
         }
     }
 
@@ -136,6 +142,11 @@ impl Disk {
         Ok(())
     }
 
+    /// Whether Raft asked for a newer snapshot since the last call.
+    pub fn take_snapshot_wanted(&self) -> bool {
+        self.snapshot_wanted.replace(false)
+    }
+
     fn entry_term(&self, idx: u64) -> Option<u64> {
         let snap = self.snapshot.get_metadata();
         if idx == snap.index {
@@ -196,8 +207,16 @@ impl Storage for Disk {
         Ok(self.last())
     }
 
-    fn snapshot(&self, request_index: u64, _to: u64) -> raft::Result<Snapshot> {
-        if self.snapshot_index() < request_index {
+    fn snapshot(&self, request_index: u64, to: u64) -> raft::Result<Snapshot> {
+        // A member that joined after the last compaction is not in that
+        // snapshot's membership and would refuse it: ask for a fresh one.
+        let cs = self.snapshot.get_metadata().get_conf_state();
+        let names_to = cs.voters.contains(&to)
+            || cs.learners.contains(&to)
+            || cs.voters_outgoing.contains(&to)
+            || cs.learners_next.contains(&to);
+        if self.snapshot_index() < request_index || !names_to {
+            self.snapshot_wanted.set(true);
             return Err(raft::Error::Store(
                 StorageError::SnapshotTemporarilyUnavailable,
             ));

@@ -53,6 +53,7 @@ pub mod member;
 pub mod network;
 pub mod rng;
 pub mod trace;
+pub mod workload;
 
 /// A member id: n1 is 1.
 pub type NodeId = u64;

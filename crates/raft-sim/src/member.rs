@@ -387,8 +387,8 @@ impl Member {
         pending
     }
 
-    /// Crashes the member and erases its disk; it stays out of the cluster
-    /// until added back. Returns the requests it was serving.
+    /// Crashes the member and erases its disk for good; a new member takes
+    /// its place. Returns the requests it was serving.
     pub fn wipe(&mut self) -> Vec<u64> {
         let pending = self.crash();
         self.disk = Some(Disk::empty());
@@ -401,13 +401,6 @@ impl Member {
         let pending = self.crash();
         self.removed = true;
         pending
-    }
-
-    /// Prepares a removed member to join again with a blank disk.
-    pub fn reset_for_join(&mut self) {
-        self.crash();
-        self.disk = Some(Disk::empty());
-        self.removed = false;
     }
 }
 
@@ -1105,6 +1098,10 @@ impl Live {
     }
 
     fn maybe_compact(&mut self, id: NodeId, s: &RaftSettings, fx: &mut Effects) {
+        if self.raw.store().take_snapshot_wanted() && self.applied > self.raw.store().snapshot_index() {
+            let _ = self.compact_applied(id, fx);
+            return;
+        }
         if s.snapshot_threshold == 0 {
             return;
         }
