@@ -52,6 +52,7 @@ pub mod kv;
 pub mod member;
 pub mod network;
 pub mod rng;
+pub mod scenario;
 pub mod trace;
 pub mod workload;
 

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
+use raft_sim::scenario::{parse, run_script};
 use raft_sim::workload::{run, Faults, RunConfig};
 
 const USAGE: &str = "\
@@ -10,6 +11,7 @@ usage:
   raft-sim run [--seed S] [--nodes N] [--secs T] [--faults none|chaos]
                [--pre-vote on|off] [--check-quorum on|off] [--clients C]
                [--events K] [--json]
+  raft-sim script FILE [--json]
   raft-sim sweep [--seeds K] [--from S] [--nodes N] [--secs T] [--faults none|chaos]
   raft-sim help
 
@@ -17,6 +19,7 @@ run    runs a cluster of N voters (1-9, default 3) for T virtual seconds (defaul
        under a steady client workload of writes and reads in every read mode.
        chaos: random crashes, restarts, partitions (also one-way), loss,
        duplication and membership changes, all healed for the last 40%.
+script runs a scenario script (see crates/raft-sim/tests/scenarios/).
 sweep  runs seeds S..S+K (default 1..200) and lists any that fail.
 --events K prints the last K trace events in plain words.
 --json prints one JSON object as the last line of output.
@@ -41,6 +44,7 @@ fn dispatch(args: &[String]) -> Result<ExitCode, String> {
     match cmd.as_str() {
         "run" => cmd_run(rest),
         "sweep" => cmd_sweep(rest),
+        "script" => cmd_script(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -269,6 +273,75 @@ fn cmd_sweep(args: &[String]) -> Result<ExitCode, String> {
         );
     }
     Ok(if failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn cmd_script(args: &[String]) -> Result<ExitCode, String> {
+    let (path, rest) = args.split_first().ok_or("script needs a FILE")?;
+    if path.starts_with("--") {
+        return Err("script needs a FILE before its options".into());
+    }
+    let f = Flags::parse(rest, &["--json"], &[])?;
+    let src = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let scenario = match parse(&src) {
+        Ok(s) => s,
+        Err(e) => {
+            // A script error is the user's input, not a usage error: name
+            // the place and fail like a failed assertion.
+            eprintln!("{path}: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let started = Instant::now();
+    let (runner, outcome) = run_script(&scenario)?;
+    let wall_ms = started.elapsed().as_millis() as u64;
+    if !scenario.title.is_empty() {
+        println!("{}", scenario.title);
+    }
+    let steps: std::collections::BTreeMap<usize, &raft_sim::scenario::Step> =
+        scenario.steps.iter().map(|s| (s.line, s)).collect();
+    for r in &outcome.steps {
+        if let Some(say) = steps.get(&r.line).and_then(|s| s.say_en.as_ref()) {
+            println!("  -- {say}");
+        }
+        println!("{:>4} {:>8} ms  {:<44} {}", r.line, r.time, r.text, r.outcome);
+    }
+    let c = &runner.cluster;
+    let lin = c.linearizability();
+    let stats = c.stats();
+    let ok = c.history().iter().filter(|h| h.is_ok()).count();
+    let failed = c.history().iter().filter(|h| h.result.is_some() && !h.is_ok()).count();
+    match &outcome.failure {
+        Some(f) => println!("{path}: FAILED at {f}"),
+        None => println!("{path}: passed"),
+    }
+    if f.has("--json") {
+        let json = serde_json::json!({
+            "script": path,
+            "passed": outcome.failure.is_none(),
+            "failure": outcome.failure,
+            "seed": c.config().seed,
+            "nodes": c.config().voters,
+            "virtual_ms": c.now(),
+            "wall_ms": wall_ms,
+            "trace_hash": c.trace().hash_hex(),
+            "messages_sent": stats.messages_sent,
+            "messages_delivered": stats.messages_delivered,
+            "messages_dropped": stats.messages_dropped,
+            "leader_changes": stats.leader_changes,
+            "max_term": stats.max_term,
+            "committed_index": c.max_commit(),
+            "client_ops_ok": ok,
+            "client_ops_failed": failed,
+            "safety_violations": c.violations(),
+            "linearizable": lin.linearizable,
+        });
+        println!("{json}");
+    }
+    Ok(if outcome.failure.is_none() && lin.linearizable {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
