@@ -212,6 +212,28 @@ fn parse_read_ctx(ctx: &[u8]) -> Option<(u64, ReadMode)> {
     Some((op_id, mode))
 }
 
+/// Queues a batch of messages from one Ready, ordered by receiver.
+///
+/// raft-rs walks its progress tracker, an Fx-hashed `HashMap`, to broadcast;
+/// FxHash depends on the pointer width, so natively and in wasm32 the same
+/// batch comes out in a different order. Messages of one batch to different
+/// members are independent, so a stable sort by receiver (which keeps each
+/// receiver's own order) makes the batch the same on every platform.
+fn send_in_order(fx: &mut Effects, mut batch: Vec<Message>) {
+    batch.sort_by_key(|m| m.to);
+    fx.messages.extend(batch);
+}
+
+/// A membership with its id lists sorted. raft-rs builds them from hash
+/// sets, whose order differs between platforms.
+fn normalized(mut cs: ConfState) -> ConfState {
+    cs.voters.sort_unstable();
+    cs.learners.sort_unstable();
+    cs.voters_outgoing.sort_unstable();
+    cs.learners_next.sort_unstable();
+    cs
+}
+
 /// Hash identifying an entry's contents for the safety checkers.
 pub fn entry_hash(e: &Entry) -> u64 {
     let mut bytes = vec![e.get_entry_type() as u8];
@@ -959,7 +981,7 @@ impl Live {
             // 1. Messages that need no persistence (a leader's appends may
             //    go out before its own write: it counts itself only once
             //    persisted).
-            fx.messages.extend(rd.take_messages());
+            send_in_order(fx, rd.take_messages());
             // 2. A snapshot from the leader replaces disk and store.
             if !rd.snapshot().is_empty() {
                 self.install_snapshot(id, rd.snapshot().clone(), fx);
@@ -987,14 +1009,14 @@ impl Live {
                 self.raw.mut_store().set_hard_state(hs);
             }
             // 5. Now the messages that promise what was just persisted.
-            fx.messages.extend(rd.take_persisted_messages());
+            send_in_order(fx, rd.take_persisted_messages());
             // 6. Advance; the light ready carries a commit index learned
             //    from our own persistence, more messages and entries.
             let mut light = self.raw.advance(rd);
             if let Some(commit) = light.commit_index() {
                 self.raw.mut_store().set_commit(commit);
             }
-            fx.messages.extend(light.take_messages());
+            send_in_order(fx, light.take_messages());
             let committed = light.take_committed_entries();
             self.apply_entries(id, committed, fx);
             self.raw.advance_apply();
@@ -1013,14 +1035,13 @@ impl Live {
             }),
         }
         self.applied = meta.index;
-        self.conf_state = meta.get_conf_state().clone();
+        self.conf_state = normalized(meta.get_conf_state().clone());
         self.raw.mut_store().apply_snapshot(snap);
         fx.events.push(EventKind::SnapshotInstalled {
             node: id,
             index: meta.index,
         });
-        fx.conf_changes
-            .push((id, meta.index, meta.get_conf_state().clone()));
+        fx.conf_changes.push((id, meta.index, self.conf_state.clone()));
     }
 
     fn apply_entries(&mut self, id: NodeId, entries: Vec<Entry>, fx: &mut Effects) {
@@ -1039,7 +1060,7 @@ impl Live {
                 EntryType::EntryNormal => self.apply_command(id, &e, fx),
                 EntryType::EntryConfChange | EntryType::EntryConfChangeV2 => {
                     if let Some(cc) = conf_change_of(&e) {
-                        match self.raw.apply_conf_change(&cc) {
+                        match self.raw.apply_conf_change(&cc).map(normalized) {
                             Ok(cs) => {
                                 self.conf_state = cs.clone();
                                 fx.events.push(EventKind::MembershipChanged {
