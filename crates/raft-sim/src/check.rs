@@ -62,7 +62,13 @@ impl SafetyChecker {
     }
 
     /// Election safety: at most one leader per term.
-    pub fn on_leader(&mut self, node: NodeId, term: u64, time: u64, step: u64) -> Option<Violation> {
+    pub fn on_leader(
+        &mut self,
+        node: NodeId,
+        term: u64,
+        time: u64,
+        step: u64,
+    ) -> Option<Violation> {
         match self.leaders.get(&term) {
             Some(&other) if other != node => Some(self.flag(
                 "election-safety",
@@ -347,8 +353,8 @@ impl<'a> Search<'a> {
         }
         if count >= self.deepest {
             self.deepest = count;
-            self.stuck = (0..self.ops.len())
-                .find(|&i| self.ops[i].definite && !Self::is_done(done, i));
+            self.stuck =
+                (0..self.ops.len()).find(|&i| self.ops[i].definite && !Self::is_done(done, i));
         }
         // An op may go next only if no unplaced op returned before it was
         // called.
@@ -407,7 +413,13 @@ mod tests {
     use crate::client::ClientError;
     use crate::kv::KeyValue;
 
-    fn entry(op_id: u64, op: ClientOp, invoke: u64, complete: u64, result: OpResult) -> HistoryEntry {
+    fn entry(
+        op_id: u64,
+        op: ClientOp,
+        invoke: u64,
+        complete: u64,
+        result: OpResult,
+    ) -> HistoryEntry {
         let mode = (!op.is_write()).then_some(ReadMode::Linearizable);
         HistoryEntry {
             op_id,
@@ -457,7 +469,11 @@ mod tests {
 
     #[test]
     fn sequential_history_is_linearizable() {
-        let h = vec![put(1, "a", 0, 10), get(2, Some("a"), 11, 20), put(3, "b", 21, 30)];
+        let h = vec![
+            put(1, "a", 0, 10),
+            get(2, Some("a"), 11, 20),
+            put(3, "b", 21, 30),
+        ];
         assert!(check_linearizability(&h).linearizable);
     }
 
@@ -475,7 +491,11 @@ mod tests {
 
     #[test]
     fn concurrent_ops_may_go_either_way() {
-        let h = vec![put(1, "a", 0, 50), get(2, Some("a"), 10, 20), get(3, None, 5, 8)];
+        let h = vec![
+            put(1, "a", 0, 50),
+            get(2, Some("a"), 10, 20),
+            get(3, None, 5, 8),
+        ];
         assert!(check_linearizability(&h).linearizable);
     }
 

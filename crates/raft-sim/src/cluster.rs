@@ -9,7 +9,7 @@
 //! same on every run and platform.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::collections::{BTreeMap, BinaryHeap};
 
 use raft::prelude::{ConfChangeSingle, ConfChangeType, ConfState};
 use raft_proto::new_conf_change_single;
@@ -19,7 +19,9 @@ use crate::check::{check_linearizability, LinearizabilityReport, SafetyChecker, 
 use crate::client::{ClientError, ClientOp, HistoryEntry, OpResult, ReadMode};
 use crate::disk::Disk;
 use crate::kv::{KvStore, WatchEvent};
-use crate::member::{conf_members, Effects, LogEntryView, Member, ProgressView, RaftSettings, Watch};
+use crate::member::{
+    conf_members, Effects, LogEntryView, Member, ProgressView, RaftSettings, Watch,
+};
 use crate::network::{DropReason, MsgKind, NetConfig, Network, SendOutcome};
 use crate::rng::SimRng;
 use crate::trace::{EventKind, Role, Trace};
@@ -311,9 +313,11 @@ impl Cluster {
         config.validate()?;
         let voters: Vec<NodeId> = (1..=config.voters).collect();
         let learners: Vec<NodeId> = (config.voters + 1..=config.voters + config.learners).collect();
-        let mut conf = ConfState::default();
-        conf.voters = voters.clone();
-        conf.learners = learners.clone();
+        let conf = ConfState {
+            voters: voters.clone(),
+            learners: learners.clone(),
+            ..Default::default()
+        };
         let mut cluster = Cluster {
             now: 0,
             seq: 0,
@@ -472,7 +476,9 @@ impl Cluster {
             .iter()
             .filter(|&&v| {
                 v == from
-                    || (self.is_running(v) && self.net.link_up(from, v) && self.net.link_up(v, from))
+                    || (self.is_running(v)
+                        && self.net.link_up(from, v)
+                        && self.net.link_up(v, from))
             })
             .count()
     }
@@ -651,9 +657,9 @@ impl Cluster {
             }
             if let Some(live) = self.members.get(&node).and_then(Member::live) {
                 let first = live.raw().raft.raft_log.first_index();
-                let v = self
-                    .checker
-                    .on_leader_log(node, term, first, |i| live.term_at(i), now, step);
+                let v =
+                    self.checker
+                        .on_leader_log(node, term, first, |i| live.term_at(i), now, step);
                 if let Some(v) = v {
                     self.trace_violation(v);
                 }
@@ -798,7 +804,13 @@ impl Cluster {
         };
         // Members do not tick in lockstep: each starts at its own phase.
         let phase = self.rng.range_inclusive(1, self.config.raft.tick_ms);
-        self.schedule(self.now + phase, Scheduled::Tick { node: id, generation });
+        self.schedule(
+            self.now + phase,
+            Scheduled::Tick {
+                node: id,
+                generation,
+            },
+        );
         self.route(fx);
     }
 
@@ -1133,9 +1145,15 @@ impl Cluster {
         }
         let mut fx = Effects::default();
         match self.members.get_mut(&node) {
-            Some(m) if !m.is_removed() => {
-                m.client_request(op_id, op, mode, self.now, &self.config.raft, &mut self.rng, &mut fx)
-            }
+            Some(m) if !m.is_removed() => m.client_request(
+                op_id,
+                op,
+                mode,
+                self.now,
+                &self.config.raft,
+                &mut self.rng,
+                &mut fx,
+            ),
             _ => fx.completions.push((
                 op_id,
                 OpResult::Err {
@@ -1158,7 +1176,9 @@ impl Cluster {
             if id == 0 || id > MAX_NODE_ID {
                 return Err(format!("member ids run from 1 to {MAX_NODE_ID}"));
             }
-            if change != MemberChange::Remove && self.members.get(&id).is_some_and(Member::is_removed) {
+            if change != MemberChange::Remove
+                && self.members.get(&id).is_some_and(Member::is_removed)
+            {
                 return Err(format!(
                     "n{id} was removed, and a member id is never reused (etcd refuses \
                      it too); add a new member instead"
@@ -1193,7 +1213,9 @@ impl Cluster {
             }
             singles.push(new_conf_change_single(id, ty));
         }
-        let leader = self.leader().ok_or("there is no leader to propose the change")?;
+        let leader = self
+            .leader()
+            .ok_or("there is no leader to propose the change")?;
         let mut fx = Effects::default();
         let m = self.members.get_mut(&leader).expect("leader exists");
         m.propose_conf_change(singles, &self.config.raft, &mut self.rng, &mut fx)?;
@@ -1208,8 +1230,8 @@ impl Cluster {
         for id in joining {
             // It may exist already, blank or catching up, from an earlier
             // proposal that was lost: then it keeps running as it is.
-            if !self.members.contains_key(&id) {
-                self.members.insert(id, Member::new(id, Disk::empty()));
+            if let std::collections::btree_map::Entry::Vacant(slot) = self.members.entry(id) {
+                slot.insert(Member::new(id, Disk::empty()));
                 self.start_member(id);
             }
         }
@@ -1470,6 +1492,3 @@ pub fn quorum_size(voters: usize) -> usize {
 pub fn fault_tolerance(voters: usize) -> usize {
     voters.saturating_sub(1) / 2
 }
-
-#[allow(dead_code)]
-fn _assert_sets_sorted(_: &BTreeSet<NodeId>) {}

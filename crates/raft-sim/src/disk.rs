@@ -40,13 +40,16 @@ impl Disk {
         let meta = snapshot.mut_metadata();
         meta.index = 1;
         meta.term = 1;
-        let mut cs = ConfState::default();
-        cs.voters = voters.to_vec();
-        meta.set_conf_state(cs);
+        meta.set_conf_state(ConfState {
+            voters: voters.to_vec(),
+            ..Default::default()
+        });
         snapshot.data = empty_store.into();
-        let mut hard_state = HardState::default();
-        hard_state.term = 1;
-        hard_state.commit = 1;
+        let hard_state = HardState {
+            term: 1,
+            commit: 1,
+            ..Default::default()
+        };
         Disk {
             hard_state,
             snapshot,
@@ -230,10 +233,11 @@ mod tests {
     use super::*;
 
     fn entry(index: u64, term: u64) -> Entry {
-        let mut e = Entry::default();
-        e.index = index;
-        e.term = term;
-        e
+        Entry {
+            index,
+            term,
+            ..Default::default()
+        }
     }
 
     #[test]

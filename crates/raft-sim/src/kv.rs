@@ -270,7 +270,9 @@ mod tests {
         // Deleting a missing key changes nothing, like etcd.
         let missing = Command {
             op_id: 4,
-            op: WriteOp::Delete { key: "/nope".into() },
+            op: WriteOp::Delete {
+                key: "/nope".into(),
+            },
         };
         let (out, ev) = kv.apply(&missing);
         assert_eq!(

@@ -2,7 +2,7 @@
 //! applies committed entries to, and the client requests it is serving.
 //!
 //! Every input (tick, message, proposal, read) is fed to the RawNode first,
-//! and then [`Live::handle_ready`] runs the Ready loop in the order raft-rs
+//! and then the Ready loop (`Live::handle_ready`) runs the Ready loop in the order raft-rs
 //! requires. The member never talks to another member directly: whatever it
 //! sends goes into [`Effects::messages`] and the cluster puts it on the
 //! virtual network.
@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 
 use protobuf::Message as _;
 use raft::prelude::{
-    ConfChange, ConfChangeSingle, ConfChangeTransition, ConfChangeV2, ConfState, Entry,
-    EntryType, HardState, Message, MessageType, Snapshot,
+    ConfChange, ConfChangeSingle, ConfChangeTransition, ConfChangeV2, ConfState, Entry, EntryType,
+    HardState, Message, MessageType, Snapshot,
 };
 use raft::{Config, RawNode, ReadOnlyOption, SnapshotStatus, StateRole};
 use serde::{Deserialize, Serialize};
@@ -266,16 +266,14 @@ fn short_entry(e: &Entry) -> String {
             },
             None => "(unknown data)".to_string(),
         },
-        EntryType::EntryConfChange | EntryType::EntryConfChangeV2 => {
-            match conf_change_of(e) {
-                Some(cc) if cc.changes.is_empty() => "conf change: leave joint".to_string(),
-                Some(cc) => format!(
-                    "conf change: {}",
-                    raft_proto::stringify_conf_change(&cc.changes)
-                ),
-                None => "conf change (unreadable)".to_string(),
-            }
-        }
+        EntryType::EntryConfChange | EntryType::EntryConfChangeV2 => match conf_change_of(e) {
+            Some(cc) if cc.changes.is_empty() => "conf change: leave joint".to_string(),
+            Some(cc) => format!(
+                "conf change: {}",
+                raft_proto::stringify_conf_change(&cc.changes)
+            ),
+            None => "conf change (unreadable)".to_string(),
+        },
     }
 }
 
@@ -547,7 +545,11 @@ impl Live {
     }
 
     fn pending_ops(&self) -> Vec<u64> {
-        self.writes.keys().chain(self.reads.keys()).copied().collect()
+        self.writes
+            .keys()
+            .chain(self.reads.keys())
+            .copied()
+            .collect()
     }
 
     /// Records role, term, vote and commit changes and, whenever raft-rs may
@@ -559,7 +561,9 @@ impl Live {
         let term = self.raw.raft.term;
         if role != self.seen_role || term != self.seen_term {
             let timeout = rng.range_inclusive(s.election_tick, 2 * s.election_tick - 1);
-            self.raw.raft.set_randomized_election_timeout(timeout as usize);
+            self.raw
+                .raft
+                .set_randomized_election_timeout(timeout as usize);
             fx.events.push(EventKind::RoleChanged {
                 node: id,
                 role,
@@ -685,57 +689,55 @@ impl Member {
         fx: &mut Effects,
     ) {
         let deadline = now + s.request_timeout_ms;
-        let done = self.with_live(s, rng, fx, |live, fx| {
-            match op {
-                ClientOp::Put { key, value } => {
-                    live.writes.insert(
-                        op_id,
-                        PendingWrite {
-                            op: WriteOp::Put { key, value },
-                            deadline,
-                            proposed_at: None,
-                        },
-                    );
-                    live.try_propose(op_id);
-                }
-                ClientOp::Delete { key } => {
-                    live.writes.insert(
-                        op_id,
-                        PendingWrite {
-                            op: WriteOp::Delete { key },
-                            deadline,
-                            proposed_at: None,
-                        },
-                    );
-                    live.try_propose(op_id);
-                }
-                read => match mode {
-                    ReadMode::Serializable => {
-                        fx.completions.push((op_id, live.answer_read(&read)));
-                    }
-                    ReadMode::Lease if !live.raw.raft.check_quorum => {
-                        fx.completions.push((
-                            op_id,
-                            OpResult::Err {
-                                error: ClientError::LeaseNeedsCheckQuorum,
-                            },
-                        ));
-                    }
-                    mode => {
-                        live.reads.insert(
-                            op_id,
-                            PendingRead {
-                                op: read,
-                                mode,
-                                deadline,
-                                requested_at: None,
-                                read_index: None,
-                            },
-                        );
-                        live.try_read_index(op_id);
-                    }
-                },
+        let done = self.with_live(s, rng, fx, |live, fx| match op {
+            ClientOp::Put { key, value } => {
+                live.writes.insert(
+                    op_id,
+                    PendingWrite {
+                        op: WriteOp::Put { key, value },
+                        deadline,
+                        proposed_at: None,
+                    },
+                );
+                live.try_propose(op_id);
             }
+            ClientOp::Delete { key } => {
+                live.writes.insert(
+                    op_id,
+                    PendingWrite {
+                        op: WriteOp::Delete { key },
+                        deadline,
+                        proposed_at: None,
+                    },
+                );
+                live.try_propose(op_id);
+            }
+            read => match mode {
+                ReadMode::Serializable => {
+                    fx.completions.push((op_id, live.answer_read(&read)));
+                }
+                ReadMode::Lease if !live.raw.raft.check_quorum => {
+                    fx.completions.push((
+                        op_id,
+                        OpResult::Err {
+                            error: ClientError::LeaseNeedsCheckQuorum,
+                        },
+                    ));
+                }
+                mode => {
+                    live.reads.insert(
+                        op_id,
+                        PendingRead {
+                            op: read,
+                            mode,
+                            deadline,
+                            requested_at: None,
+                            read_index: None,
+                        },
+                    );
+                    live.try_read_index(op_id);
+                }
+            },
         });
         if done.is_none() {
             fx.completions.push((
@@ -1041,7 +1043,8 @@ impl Live {
             node: id,
             index: meta.index,
         });
-        fx.conf_changes.push((id, meta.index, self.conf_state.clone()));
+        fx.conf_changes
+            .push((id, meta.index, self.conf_state.clone()));
     }
 
     fn apply_entries(&mut self, id: NodeId, entries: Vec<Entry>, fx: &mut Effects) {
@@ -1119,7 +1122,9 @@ impl Live {
     }
 
     fn maybe_compact(&mut self, id: NodeId, s: &RaftSettings, fx: &mut Effects) {
-        if self.raw.store().take_snapshot_wanted() && self.applied > self.raw.store().snapshot_index() {
+        if self.raw.store().take_snapshot_wanted()
+            && self.applied > self.raw.store().snapshot_index()
+        {
             let _ = self.compact_applied(id, fx);
             return;
         }
@@ -1138,7 +1143,10 @@ impl Live {
         let data = self.kv.to_snapshot_data();
         let cs = self.conf_state.clone();
         self.raw.mut_store().compact(at, cs, data)?;
-        fx.events.push(EventKind::Compacted { node: id, index: at });
+        fx.events.push(EventKind::Compacted {
+            node: id,
+            index: at,
+        });
         Ok(at)
     }
 }

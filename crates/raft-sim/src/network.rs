@@ -461,9 +461,11 @@ mod tests {
     use super::*;
 
     fn msg(from: NodeId, to: NodeId) -> Message {
-        let mut m = Message::default();
-        m.from = from;
-        m.to = to;
+        let mut m = Message {
+            from,
+            to,
+            ..Default::default()
+        };
         m.set_msg_type(MessageType::MsgHeartbeat);
         m
     }

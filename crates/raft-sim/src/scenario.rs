@@ -49,7 +49,11 @@ pub struct ScriptError {
 
 impl fmt::Display for ScriptError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.line, self.column, self.message
+        )
     }
 }
 
@@ -347,13 +351,21 @@ fn on_off(l: &Line, t: &Tok) -> Result<bool, ScriptError> {
     }
 }
 
-fn number<T: std::str::FromStr>(l: &Line, t: &Tok, text: &str, what: &str) -> Result<T, ScriptError> {
+fn number<T: std::str::FromStr>(
+    l: &Line,
+    t: &Tok,
+    text: &str,
+    what: &str,
+) -> Result<T, ScriptError> {
     text.parse()
         .map_err(|_| l.err(t.col, format!("{what} must be a number, found '{text}'")))
 }
 
 /// `key=value` options after position `from`.
-fn options<'a>(l: &'a Line, from: usize) -> Result<Vec<(&'a str, &'a str, &'a Tok<'a>)>, ScriptError> {
+fn options<'a>(
+    l: &'a Line,
+    from: usize,
+) -> Result<Vec<(&'a str, &'a str, &'a Tok<'a>)>, ScriptError> {
     l.toks
         .iter()
         .skip(from)
@@ -464,15 +476,39 @@ fn parse_cluster(l: &Line) -> Result<ClusterConfig, ScriptError> {
             "voters" => c.voters = number(l, t, v, k)?,
             "learners" => c.learners = number(l, t, v, k)?,
             "seed" => c.seed = number(l, t, v, k)?,
-            "pre-vote" => c.raft.pre_vote = on_off(l, &Tok { text: v, col: t.col })?,
-            "check-quorum" => c.raft.check_quorum = on_off(l, &Tok { text: v, col: t.col })?,
+            "pre-vote" => {
+                c.raft.pre_vote = on_off(
+                    l,
+                    &Tok {
+                        text: v,
+                        col: t.col,
+                    },
+                )?
+            }
+            "check-quorum" => {
+                c.raft.check_quorum = on_off(
+                    l,
+                    &Tok {
+                        text: v,
+                        col: t.col,
+                    },
+                )?
+            }
             "tick-ms" => c.raft.tick_ms = number(l, t, v, k)?,
             "election-tick" => c.raft.election_tick = number(l, t, v, k)?,
             "heartbeat-tick" => c.raft.heartbeat_tick = number(l, t, v, k)?,
             "snapshot-threshold" => c.raft.snapshot_threshold = number(l, t, v, k)?,
             "timeout" => {
-                c.raft.request_timeout_ms = parse_duration(&Tok { text: v, col: t.col })
-                    .ok_or_else(|| l.err(t.col, format!("timeout takes a duration like 2s, not '{v}'")))?
+                c.raft.request_timeout_ms = parse_duration(&Tok {
+                    text: v,
+                    col: t.col,
+                })
+                .ok_or_else(|| {
+                    l.err(
+                        t.col,
+                        format!("timeout takes a duration like 2s, not '{v}'"),
+                    )
+                })?
             }
             "latency" => c.net.latency_ms = number(l, t, v, k)?,
             "jitter" => c.net.jitter_ms = number(l, t, v, k)?,
@@ -490,8 +526,13 @@ fn parse_within(l: &Line, from: usize) -> Result<u64, ScriptError> {
     for (k, v, t) in options(l, from)? {
         match k {
             "within" => {
-                within = parse_duration(&Tok { text: v, col: t.col })
-                    .ok_or_else(|| l.err(t.col, format!("within takes a duration like 5s, not '{v}'")))?
+                within = parse_duration(&Tok {
+                    text: v,
+                    col: t.col,
+                })
+                .ok_or_else(|| {
+                    l.err(t.col, format!("within takes a duration like 5s, not '{v}'"))
+                })?
             }
             _ => return Err(l.err(t.col, format!("unknown option '{k}'"))),
         }
@@ -509,8 +550,14 @@ fn parse_cond(l: &Line, i: usize) -> Result<(Cond, usize), ScriptError> {
     Ok(match t.text {
         "leader" => (Cond::Leader, i + 1),
         "no-leader" => (Cond::NoLeader, i + 1),
-        "leader-not" => (Cond::LeaderNot(node_ref(l, l.tok(i + 1, "a member")?)?), i + 2),
-        "leader-is" => (Cond::LeaderIs(node_ref(l, l.tok(i + 1, "a member")?)?), i + 2),
+        "leader-not" => (
+            Cond::LeaderNot(node_ref(l, l.tok(i + 1, "a member")?)?),
+            i + 2,
+        ),
+        "leader-is" => (
+            Cond::LeaderIs(node_ref(l, l.tok(i + 1, "a member")?)?),
+            i + 2,
+        ),
         "role" => {
             let n = node_ref(l, l.tok(i + 1, "a member")?)?;
             let rt = l.tok(i + 2, "a role")?;
@@ -563,7 +610,10 @@ fn parse_cond(l: &Line, i: usize) -> Result<(Cond, usize), ScriptError> {
             (Cond::Value(n, key, v), next)
         }
         "voter" => (Cond::Voter(node_ref(l, l.tok(i + 1, "a member")?)?), i + 2),
-        "not-member" => (Cond::NotMember(node_ref(l, l.tok(i + 1, "a member")?)?), i + 2),
+        "not-member" => (
+            Cond::NotMember(node_ref(l, l.tok(i + 1, "a member")?)?),
+            i + 2,
+        ),
         "linearizable" => (Cond::Linearizable, i + 1),
         "safe" => (Cond::Safe, i + 1),
         other => return Err(l.err(t.col, format!("unknown condition '{other}'"))),
@@ -575,7 +625,10 @@ fn parse_expected_value(l: &Line, i: usize) -> Result<(Option<String>, usize), S
     match t.text {
         "absent" => Ok((None, i + 1)),
         "=" => Ok((Some(l.tok(i + 1, "a value")?.text.to_string()), i + 2)),
-        other => Err(l.err(t.col, format!("expected '= value' or 'absent', found '{other}'"))),
+        other => Err(l.err(
+            t.col,
+            format!("expected '= value' or 'absent', found '{other}'"),
+        )),
     }
 }
 
@@ -600,8 +653,12 @@ fn parse_command(l: &Line) -> Result<Command, ScriptError> {
     let cmd = match t.text {
         "run" => {
             let d = l.tok(1, "a duration like 2s")?;
-            let ms = parse_duration(d)
-                .ok_or_else(|| l.err(d.col, format!("expected a duration like 500ms or 2s, found '{}'", d.text)))?;
+            let ms = parse_duration(d).ok_or_else(|| {
+                l.err(
+                    d.col,
+                    format!("expected a duration like 500ms or 2s, found '{}'", d.text),
+                )
+            })?;
             no_more(l, 2)?;
             Command::Run(ms)
         }
@@ -618,7 +675,10 @@ fn parse_command(l: &Line) -> Result<Command, ScriptError> {
             let n = node_at(1)?;
             let as_tok = l.tok(2, "'as'")?;
             if as_tok.text != "as" {
-                return Err(l.err(as_tok.col, format!("expected 'as', found '{}'", as_tok.text)));
+                return Err(l.err(
+                    as_tok.col,
+                    format!("expected 'as', found '{}'", as_tok.text),
+                ));
             }
             let name = l.tok(3, "a name")?;
             no_more(l, 4)?;
@@ -641,11 +701,17 @@ fn parse_command(l: &Line) -> Result<Command, ScriptError> {
                 match tok.text {
                     "|" => groups.push(Vec::new()),
                     "rest" => groups.last_mut().expect("non-empty").push(None),
-                    _ => groups.last_mut().expect("non-empty").push(Some(node_ref(l, tok)?)),
+                    _ => groups
+                        .last_mut()
+                        .expect("non-empty")
+                        .push(Some(node_ref(l, tok)?)),
                 }
             }
             if groups.len() < 2 || groups.iter().any(Vec::is_empty) {
-                return Err(l.err(t.col, "expected groups like 'n1 n2 | n3 n4 n5' (or '| rest')"));
+                return Err(l.err(
+                    t.col,
+                    "expected groups like 'n1 n2 | n3 n4 n5' (or '| rest')",
+                ));
             }
             Command::Do(ActionTemplate::Partition(groups))
         }
@@ -655,8 +721,14 @@ fn parse_command(l: &Line) -> Result<Command, ScriptError> {
                 .iter()
                 .position(|t| t.text == "->")
                 .ok_or_else(|| l.err(l.end_col, "expected 'senders -> receivers'"))?;
-            let from = l.toks[1..arrow].iter().map(|t| node_ref(l, t)).collect::<Result<Vec<_>, _>>()?;
-            let to = l.toks[arrow + 1..].iter().map(|t| node_ref(l, t)).collect::<Result<Vec<_>, _>>()?;
+            let from = l.toks[1..arrow]
+                .iter()
+                .map(|t| node_ref(l, t))
+                .collect::<Result<Vec<_>, _>>()?;
+            let to = l.toks[arrow + 1..]
+                .iter()
+                .map(|t| node_ref(l, t))
+                .collect::<Result<Vec<_>, _>>()?;
             if from.is_empty() || to.is_empty() {
                 return Err(l.err(t.col, "expected members on both sides of '->'"));
             }
@@ -675,7 +747,10 @@ fn parse_command(l: &Line) -> Result<Command, ScriptError> {
         "hold-link" | "release-link" => {
             let (from, to, both, next) = parse_link(l, 1)?;
             if both {
-                return Err(l.err(l.toks[1].col, "hold and release take one direction: 'n1 -> n2'"));
+                return Err(l.err(
+                    l.toks[1].col,
+                    "hold and release take one direction: 'n1 -> n2'",
+                ));
             }
             no_more(l, next)?;
             Command::Do(ActionTemplate::HoldLink {
@@ -694,8 +769,16 @@ fn parse_command(l: &Line) -> Result<Command, ScriptError> {
             }
             Command::Do(ActionTemplate::Plain(Action::SetNetwork {
                 net: crate::network::NetConfig {
-                    latency_ms: if t.text == "latency" { value as u64 } else { u64::MAX },
-                    jitter_ms: if t.text == "jitter" { value as u64 } else { u64::MAX },
+                    latency_ms: if t.text == "latency" {
+                        value as u64
+                    } else {
+                        u64::MAX
+                    },
+                    jitter_ms: if t.text == "jitter" {
+                        value as u64
+                    } else {
+                        u64::MAX
+                    },
                     loss: if t.text == "loss" { value } else { -1.0 },
                     duplicate: if t.text == "duplicate" { value } else { -1.0 },
                 },
@@ -731,7 +814,12 @@ fn parse_command(l: &Line) -> Result<Command, ScriptError> {
                     "add-learner" => MemberChange::AddLearner,
                     "remove" => MemberChange::Remove,
                     other => {
-                        return Err(l.err(kind.col, format!("expected add-voter, add-learner, promote or remove, found '{other}'")))
+                        return Err(l.err(
+                            kind.col,
+                            format!(
+                            "expected add-voter, add-learner, promote or remove, found '{other}'"
+                        ),
+                        ))
                     }
                 };
                 changes.push((c, node_at(i + 1)?));
@@ -748,7 +836,10 @@ fn parse_command(l: &Line) -> Result<Command, ScriptError> {
             let mut from = None;
             let mut to = None;
             for (k, v, tok) in options(l, 1)? {
-                let vt = Tok { text: v, col: tok.col };
+                let vt = Tok {
+                    text: v,
+                    col: tok.col,
+                };
                 match k {
                     "kind" => {
                         kind = Some(MsgKind::parse(v).ok_or_else(|| {
@@ -794,7 +885,10 @@ fn parse_request(l: &Line) -> Result<Command, ScriptError> {
         match t.text.split_once('=') {
             Some(("mode", m)) if !op.is_write() => {
                 mode = ReadMode::parse(m).ok_or_else(|| {
-                    l.err(t.col, format!("unknown read mode '{m}' (linearizable, lease, serializable)"))
+                    l.err(
+                        t.col,
+                        format!("unknown read mode '{m}' (linearizable, lease, serializable)"),
+                    )
                 })?;
             }
             _ => return Err(l.err(t.col, format!("unexpected '{}'", t.text))),
@@ -846,8 +940,15 @@ impl Runner {
     fn resolve(&self, r: &NodeRef) -> Result<NodeId, String> {
         match r {
             NodeRef::Id(n) => Ok(*n),
-            NodeRef::Leader => self.cluster.leader().ok_or_else(|| "there is no leader now".to_string()),
-            NodeRef::Var(v) => self.vars.get(v).copied().ok_or_else(|| format!("${v} was never remembered")),
+            NodeRef::Leader => self
+                .cluster
+                .leader()
+                .ok_or_else(|| "there is no leader now".to_string()),
+            NodeRef::Var(v) => self
+                .vars
+                .get(v)
+                .copied()
+                .ok_or_else(|| format!("${v} was never remembered")),
         }
     }
 
@@ -856,7 +957,9 @@ impl Runner {
             .labels
             .get(label)
             .ok_or_else(|| format!("no request is labelled '{label}'"))?;
-        self.cluster.op(*id).ok_or_else(|| format!("request '{label}' is unknown"))
+        self.cluster
+            .op(*id)
+            .ok_or_else(|| format!("request '{label}' is unknown"))
     }
 
     /// Whether a condition holds now.
@@ -875,16 +978,22 @@ impl Runner {
             Cond::QuorumOk => cl.quorum_available(),
             Cond::CommitAtLeast(n, v) => {
                 let n = self.resolve(n)?;
-                cl.member(n).and_then(|m| m.live()).is_some_and(|l| l.commit() >= *v)
+                cl.member(n)
+                    .and_then(|m| m.live())
+                    .is_some_and(|l| l.commit() >= *v)
             }
             Cond::TermAtLeast(n, v) => {
                 let n = self.resolve(n)?;
-                cl.member(n).and_then(|m| m.live()).is_some_and(|l| l.term() >= *v)
+                cl.member(n)
+                    .and_then(|m| m.live())
+                    .is_some_and(|l| l.term() >= *v)
             }
             Cond::Converged => {
-                let mut stores = conf_members(cl.membership())
-                    .into_iter()
-                    .map(|n| cl.member(n).and_then(|m| m.live()).map(|l| (l.applied(), l.kv().content_hash())));
+                let mut stores = conf_members(cl.membership()).into_iter().map(|n| {
+                    cl.member(n)
+                        .and_then(|m| m.live())
+                        .map(|l| (l.applied(), l.kv().content_hash()))
+                });
                 match stores.next() {
                     Some(Some(first)) => stores.all(|s| s == Some(first)),
                     _ => false,
@@ -940,12 +1049,21 @@ impl Runner {
                 .collect::<Vec<_>>()
                 .join("; "),
             _ => {
-                let leader = self.cluster.leader().map(|l| format!("n{l}")).unwrap_or("none".into());
+                let leader = self
+                    .cluster
+                    .leader()
+                    .map(|l| format!("n{l}"))
+                    .unwrap_or("none".into());
                 let roles: Vec<String> = self
                     .cluster
                     .member_ids()
                     .into_iter()
-                    .map(|n| format!("n{n} {}", self.cluster.role(n).map(Role::as_str).unwrap_or("?")))
+                    .map(|n| {
+                        format!(
+                            "n{n} {}",
+                            self.cluster.role(n).map(Role::as_str).unwrap_or("?")
+                        )
+                    })
                     .collect();
                 format!("leader {leader}; {}", roles.join(", "))
             }
@@ -981,7 +1099,10 @@ impl Runner {
                             return if self.holds(c)? {
                                 Ok(format!("held at {} ms", self.cluster.now()))
                             } else {
-                                Err(format!("still not true after {within} ms: {}", self.describe(c)))
+                                Err(format!(
+                                    "still not true after {within} ms: {}",
+                                    self.describe(c)
+                                ))
                             };
                         }
                     }
@@ -1004,7 +1125,12 @@ impl Runner {
                 self.cluster.apply(action)?;
                 Ok("done".into())
             }
-            Command::Request { node, op, mode, label } => {
+            Command::Request {
+                node,
+                op,
+                mode,
+                label,
+            } => {
                 let node = self.resolve(node)?;
                 let id = self
                     .cluster
@@ -1068,16 +1194,32 @@ impl Runner {
                 }
                 for (g, ids) in groups.iter().zip(resolved.iter_mut()) {
                     if g.iter().any(Option::is_none) {
-                        ids.extend(self.cluster.member_ids().into_iter().filter(|n| !named.contains(n)));
+                        ids.extend(
+                            self.cluster
+                                .member_ids()
+                                .into_iter()
+                                .filter(|n| !named.contains(n)),
+                        );
                     }
                 }
                 Action::Partition { groups: resolved }
             }
             ActionTemplate::Oneway(from, to) => Action::PartitionOneway {
-                from: from.iter().map(|n| self.resolve(n)).collect::<Result<_, _>>()?,
-                to: to.iter().map(|n| self.resolve(n)).collect::<Result<_, _>>()?,
+                from: from
+                    .iter()
+                    .map(|n| self.resolve(n))
+                    .collect::<Result<_, _>>()?,
+                to: to
+                    .iter()
+                    .map(|n| self.resolve(n))
+                    .collect::<Result<_, _>>()?,
             },
-            ActionTemplate::Link { cut, from, to, both } => {
+            ActionTemplate::Link {
+                cut,
+                from,
+                to,
+                both,
+            } => {
                 let (from, to, both) = (self.resolve(from)?, self.resolve(to)?, *both);
                 if *cut {
                     Action::Cut { from, to, both }

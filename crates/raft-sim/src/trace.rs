@@ -215,7 +215,7 @@ pub enum EventKind {
     },
     /// A fault or repair was injected (by the user, a script or chaos).
     Fault {
-        /// Plain description, e.g. "partition [1] | [2, 3]".
+        /// Plain description, e.g. `partition [1] | [2, 3]`.
         what: String,
     },
     /// A checker found a violated property.
@@ -248,14 +248,24 @@ impl Event {
     /// The event in plain words, e.g. "n3 became leader in term 4".
     pub fn describe(&self) -> String {
         match &self.kind {
-            EventKind::MessageSent { from, to, kind, term, .. } => {
+            EventKind::MessageSent {
+                from,
+                to,
+                kind,
+                term,
+                ..
+            } => {
                 format!("n{from} → n{to} {} (term {term})", kind.raft_name())
             }
             EventKind::MessageDelivered { from, to, kind, .. } => {
                 format!("n{from} → n{to} {} delivered", kind.raft_name())
             }
             EventKind::MessageDropped {
-                from, to, kind, reason, ..
+                from,
+                to,
+                kind,
+                reason,
+                ..
             } => format!(
                 "n{from} → n{to} {} dropped: {}",
                 kind.raft_name(),
@@ -305,7 +315,9 @@ impl Event {
                 op,
                 mode,
             } => {
-                let mode = mode.map(|m| format!(" [{}]", m.as_str())).unwrap_or_default();
+                let mode = mode
+                    .map(|m| format!(" [{}]", m.as_str()))
+                    .unwrap_or_default();
                 format!("client {client} → n{node}: {op}{mode} (op {op_id})")
             }
             EventKind::ClientComplete { op_id, result } => {

@@ -215,18 +215,24 @@ pub fn run(cfg: &RunConfig) -> Result<RunReport, String> {
     }
     let lin = cluster.linearizability();
     let with_lease = if lin.linearizable {
-        check_with_modes(cluster.history(), &[ReadMode::Linearizable, ReadMode::Lease]).linearizable
+        check_with_modes(
+            cluster.history(),
+            &[ReadMode::Linearizable, ReadMode::Lease],
+        )
+        .linearizable
     } else {
         false
     };
     let stats = cluster.stats();
-    let (ok, failed) = cluster.history().iter().fold((0, 0), |(ok, failed), h| {
-        match (&h.result, h.is_ok()) {
-            (Some(_), true) => (ok + 1, failed),
-            (Some(_), false) => (ok, failed + 1),
-            (None, _) => (ok, failed),
-        }
-    });
+    let (ok, failed) =
+        cluster
+            .history()
+            .iter()
+            .fold((0, 0), |(ok, failed), h| match (&h.result, h.is_ok()) {
+                (Some(_), true) => (ok + 1, failed),
+                (Some(_), false) => (ok, failed + 1),
+                (None, _) => (ok, failed),
+            });
     Ok(RunReport {
         seed: cfg.seed,
         nodes: cfg.nodes,
@@ -257,11 +263,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunReport, String> {
 fn next_op(rng: &mut SimRng, cfg: &RunConfig, counter: u64, client: u64) -> (ClientOp, ReadMode) {
     let key = format!("/registry/pods/default/p{}", rng.below(KEYS));
     let value = format!("c{client}-v{counter}");
-    let roll = if cfg.writes_only {
-        0
-    } else {
-        rng.below(100)
-    };
+    let roll = if cfg.writes_only { 0 } else { rng.below(100) };
     let mode = match rng.below(3) {
         0 => ReadMode::Linearizable,
         1 if cfg.check_quorum => ReadMode::Lease,
@@ -285,7 +287,11 @@ fn pick_target(cluster: &Cluster, rng: &mut SimRng) -> NodeId {
         .into_iter()
         .filter(|&n| cluster.member(n).is_some_and(|m| m.is_up()))
         .collect();
-    let pool = if up.is_empty() { cluster.member_ids() } else { up };
+    let pool = if up.is_empty() {
+        cluster.member_ids()
+    } else {
+        up
+    };
     *rng.pick(&pool).expect("a cluster has members")
 }
 
@@ -328,8 +334,16 @@ fn nemesis(cluster: &mut Cluster, rng: &mut SimRng, voters: usize) {
             cluster.apply(Action::Partition { groups: vec![a, b] })
         }
         5 => {
-            let from: Vec<NodeId> = members.iter().copied().filter(|_| rng.chance(0.4)).collect();
-            let to: Vec<NodeId> = members.iter().copied().filter(|_| rng.chance(0.5)).collect();
+            let from: Vec<NodeId> = members
+                .iter()
+                .copied()
+                .filter(|_| rng.chance(0.4))
+                .collect();
+            let to: Vec<NodeId> = members
+                .iter()
+                .copied()
+                .filter(|_| rng.chance(0.5))
+                .collect();
             cluster.apply(Action::PartitionOneway { from, to })
         }
         6 => cluster.apply(Action::Isolate { node: any }),
@@ -400,9 +414,7 @@ fn check_progress(cluster: &Cluster, heal_at: u64, until: u64, out: &mut Vec<Vio
     if !progressed {
         out.push(Violation {
             property: "progress".into(),
-            detail: format!(
-                "no write committed between the heal at {heal_at} ms and {until} ms"
-            ),
+            detail: format!("no write committed between the heal at {heal_at} ms and {until} ms"),
             time: cluster.now(),
             step: cluster.trace().len(),
         });

@@ -23,7 +23,11 @@ fn elect(c: &mut Cluster) -> NodeId {
 fn write_commits(c: &mut Cluster, key: &str, ms: u64) -> bool {
     let target = c
         .leader()
-        .or_else(|| c.member_ids().into_iter().find(|&n| c.member(n).unwrap().is_up()))
+        .or_else(|| {
+            c.member_ids()
+                .into_iter()
+                .find(|&n| c.member(n).unwrap().is_up())
+        })
         .unwrap();
     let op = c
         .apply(Action::Client {
@@ -50,14 +54,21 @@ fn clusters_tolerate_a_minority_down_and_stop_with_a_majority_down() {
         let leader = elect(&mut c);
         assert!(write_commits(&mut c, "before", 3_000), "n={n}");
         // Crash followers first, then the leader: elections must still work.
-        let mut victims: Vec<NodeId> = c.member_ids().into_iter().filter(|&m| m != leader).collect();
+        let mut victims: Vec<NodeId> = c
+            .member_ids()
+            .into_iter()
+            .filter(|&m| m != leader)
+            .collect();
         victims.push(leader);
         for &v in &victims[..tolerated as usize] {
             c.apply(Action::Crash { node: v }).unwrap();
         }
         elect(&mut c);
         assert!(c.quorum_available(), "n={n}");
-        assert!(write_commits(&mut c, "tolerated", 5_000), "n={n} with {tolerated} down");
+        assert!(
+            write_commits(&mut c, "tolerated", 5_000),
+            "n={n} with {tolerated} down"
+        );
 
         c.apply(Action::Crash {
             node: victims[tolerated as usize],
@@ -65,7 +76,10 @@ fn clusters_tolerate_a_minority_down_and_stop_with_a_majority_down() {
         .unwrap();
         assert!(!c.quorum_available(), "n={n}");
         c.advance(3_000);
-        assert!(!write_commits(&mut c, "lost", 5_000), "n={n} committed without quorum");
+        assert!(
+            !write_commits(&mut c, "lost", 5_000),
+            "n={n} committed without quorum"
+        );
         assert!(c.violations().is_empty());
     }
 }
@@ -160,15 +174,26 @@ fn members_join_and_leave_while_writes_continue() {
             MemberChange::AddVoter => c.membership().voters.contains(&node),
             MemberChange::Remove => !c.membership().voters.contains(&node),
         };
-        assert!(c.run_until(deadline, done), "{change:?} n{node} never applied");
+        assert!(
+            c.run_until(deadline, done),
+            "{change:?} n{node} never applied"
+        );
     }
     c.advance(3_000);
     assert_eq!(c.voters(), vec![2, 3, 4, 5]);
     assert_eq!(c.role(1), Some(Role::Removed));
     let ok = ops.iter().filter(|&&o| c.op(o).unwrap().is_ok()).count();
-    assert!(ok >= ops.len() * 9 / 10, "{ok} of {} writes committed", ops.len());
+    assert!(
+        ok >= ops.len() * 9 / 10,
+        "{ok} of {} writes committed",
+        ops.len()
+    );
     // Every voter ends with the same store.
-    let hashes: Vec<u64> = c.voters().iter().map(|&n| c.kv(n).unwrap().content_hash()).collect();
+    let hashes: Vec<u64> = c
+        .voters()
+        .iter()
+        .map(|&n| c.kv(n).unwrap().content_hash())
+        .collect();
     assert!(hashes.windows(2).all(|w| w[0] == w[1]), "{hashes:?}");
     assert!(c.violations().is_empty(), "{:?}", c.violations());
     assert!(c.linearizability().linearizable);
@@ -190,11 +215,15 @@ fn a_wiped_member_is_replaced_by_a_new_one_that_catches_up_by_snapshot() {
     c.apply(Action::WipeAndRejoin { node: 2 }).unwrap();
     assert_eq!(c.replacement(), Some((2, 4)));
     let deadline = c.now() + 10_000;
-    assert!(c.run_until(deadline, |c| c.replacement().is_none() && c.voters() == vec![1, 3, 4]));
+    assert!(c.run_until(deadline, |c| c.replacement().is_none()
+        && c.voters() == vec![1, 3, 4]));
     let deadline = c.now() + 5_000;
     assert!(c.run_until(deadline, |c| c.kv(4).is_some_and(|kv| kv.len() == 12)));
     let installed = c.trace().recent().any(|e| {
-        matches!(e.kind, raft_sim::EventKind::SnapshotInstalled { node: 4, .. })
+        matches!(
+            e.kind,
+            raft_sim::EventKind::SnapshotInstalled { node: 4, .. }
+        )
     });
     assert!(installed, "n4 should have caught up by snapshot");
     // The old id is never reused.

@@ -13,23 +13,33 @@ fn every_scenario_script_passes() {
         .filter(|p| p.extension().is_some_and(|e| e == "txt"))
         .collect();
     paths.sort();
-    assert!(paths.len() >= 4, "expected the course scenarios, found {paths:?}");
+    assert!(
+        paths.len() >= 4,
+        "expected the course scenarios, found {paths:?}"
+    );
     for path in paths {
         let src = std::fs::read_to_string(&path).expect("readable script");
         let scenario = parse(&src).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        assert!(!scenario.title.is_empty(), "{} has no opening sentence", path.display());
+        assert!(
+            !scenario.title.is_empty(),
+            "{} has no opening sentence",
+            path.display()
+        );
         let (runner, outcome) = run_script(&scenario).expect("cluster builds");
         assert_eq!(outcome.failure, None, "{} failed", path.display());
-        assert!(runner.cluster.linearizability().linearizable, "{}", path.display());
+        assert!(
+            runner.cluster.linearizability().linearizable,
+            "{}",
+            path.display()
+        );
     }
 }
 
 #[test]
 fn narration_attaches_to_the_next_step_in_both_languages() {
-    let s = parse(
-        "# Intent.\ncluster voters=3\nsay en: Elect.\nsay zh: 选举。\nwait leader\nrun 1s\n",
-    )
-    .unwrap();
+    let s =
+        parse("# Intent.\ncluster voters=3\nsay en: Elect.\nsay zh: 选举。\nwait leader\nrun 1s\n")
+            .unwrap();
     assert_eq!(s.title, "Intent.");
     assert_eq!(s.steps[0].say_en.as_deref(), Some("Elect."));
     assert_eq!(s.steps[0].say_zh.as_deref(), Some("选举。"));
@@ -40,14 +50,39 @@ fn narration_attaches_to_the_next_step_in_both_languages() {
 fn errors_name_line_and_column() {
     let cases = [
         ("run 1s\n", 1, 1, "starts with 'cluster'"),
-        ("cluster voters=3\nwait leadr\n", 2, 6, "unknown condition 'leadr'"),
+        (
+            "cluster voters=3\nwait leadr\n",
+            2,
+            6,
+            "unknown condition 'leadr'",
+        ),
         ("cluster voters=3\n  crash x7\n", 2, 9, "expected a member"),
         ("cluster voters=12\n", 1, 1, "1 to 9 voters"),
-        ("cluster voters=3 color=red\n", 1, 18, "unknown cluster setting"),
+        (
+            "cluster voters=3 color=red\n",
+            1,
+            18,
+            "unknown cluster setting",
+        ),
         ("cluster voters=3\nrun soon\n", 2, 5, "duration"),
-        ("cluster voters=3\nput n1 \"\" v\n", 2, 8, "key must not be empty"),
-        ("cluster voters=3\nget n1 k mode=fast\n", 2, 10, "unknown read mode"),
-        ("cluster voters=3\nput n1 \"k v\n", 2, 8, "unterminated quote"),
+        (
+            "cluster voters=3\nput n1 \"\" v\n",
+            2,
+            8,
+            "key must not be empty",
+        ),
+        (
+            "cluster voters=3\nget n1 k mode=fast\n",
+            2,
+            10,
+            "unknown read mode",
+        ),
+        (
+            "cluster voters=3\nput n1 \"k v\n",
+            2,
+            8,
+            "unterminated quote",
+        ),
         ("cluster voters=3\nsay fr: bonjour\n", 2, 5, "say en"),
         ("cluster voters=3\nwait commit n1 > 3\n", 2, 16, "'>='"),
     ];
@@ -62,10 +97,47 @@ fn errors_name_line_and_column() {
 fn no_input_makes_the_parser_panic() {
     // A small deterministic fuzz over pieces of real scripts.
     let pieces = [
-        "cluster", "voters=3", "wait", "leader", "within=", "1s", "ms", "put", "n1", "n0", "n",
-        "$", "$x", "\"", "=", "absent", "|", "rest", "->", "<->", "joint", "remove", "say",
-        "en:", "zh:", "中文", "#", "drop", "kind=append", "from=", "result", "commit", ">=",
-        "99999999999999999999999", "-1", "\n", " ", "\t", "partition", "remember", "as",
+        "cluster",
+        "voters=3",
+        "wait",
+        "leader",
+        "within=",
+        "1s",
+        "ms",
+        "put",
+        "n1",
+        "n0",
+        "n",
+        "$",
+        "$x",
+        "\"",
+        "=",
+        "absent",
+        "|",
+        "rest",
+        "->",
+        "<->",
+        "joint",
+        "remove",
+        "say",
+        "en:",
+        "zh:",
+        "中文",
+        "#",
+        "drop",
+        "kind=append",
+        "from=",
+        "result",
+        "commit",
+        ">=",
+        "99999999999999999999999",
+        "-1",
+        "\n",
+        " ",
+        "\t",
+        "partition",
+        "remember",
+        "as",
     ];
     let mut rng = raft_sim::SimRng::new(42);
     for _ in 0..20_000 {

@@ -18,7 +18,10 @@ fn browser_trace_hashes_equal_the_native_ones() {
     let golden = runs::golden();
     assert!(golden.len() >= 3);
     for (name, expected) in golden {
-        assert_eq!(runs::hash_of(&name), expected, "{name} differs in the browser");
+        assert_eq!(
+            runs::hash_of(&name),
+            expected,
+            "{name} differs in the browser"
+        );
     }
 }
-

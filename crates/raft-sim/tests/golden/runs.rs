@@ -11,8 +11,14 @@ const SCRIPTS: [(&str, &str); 4] = [
         "minority-leader.txt",
         include_str!("../scenarios/minority-leader.txt"),
     ),
-    ("membership.txt", include_str!("../scenarios/membership.txt")),
-    ("stale-read.txt", include_str!("../scenarios/stale-read.txt")),
+    (
+        "membership.txt",
+        include_str!("../scenarios/membership.txt"),
+    ),
+    (
+        "stale-read.txt",
+        include_str!("../scenarios/stale-read.txt"),
+    ),
     (
         "snapshot-catch-up.txt",
         include_str!("../scenarios/snapshot-catch-up.txt"),
