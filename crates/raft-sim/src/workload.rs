@@ -13,9 +13,10 @@ use crate::check::{check_with_modes, Violation};
 use crate::client::{ClientOp, ReadMode};
 use crate::cluster::{Action, Cluster, ClusterConfig, MemberChange};
 use crate::member::conf_members;
+use crate::network::MsgKind;
 use crate::network::NetConfig;
 use crate::rng::SimRng;
-use crate::trace::Role;
+use crate::trace::{EventKind, Role};
 use crate::NodeId;
 
 /// Which faults a run injects.
@@ -137,7 +138,8 @@ pub fn run(cfg: &RunConfig) -> Result<RunReport, String> {
     let mut cc = ClusterConfig {
         seed: cfg.seed,
         voters: cfg.nodes,
-        trace_capacity: cfg.keep_events.max(1),
+        // Heartbeat traffic is left out of the printed events, so keep more.
+        trace_capacity: cfg.keep_events.saturating_mul(20).max(1),
         ..Default::default()
     };
     cc.raft.pre_vote = cfg.pre_vote;
@@ -252,11 +254,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunReport, String> {
         linearizability_failures: lin.failures,
         linearizability_undecided: lin.undecided,
         lease_reads_linearizable: with_lease,
-        last_events: cluster
-            .trace()
-            .recent()
-            .map(|e| format!("{:>7} ms  {}", e.time, e.describe()))
-            .collect(),
+        last_events: last_events(&cluster, cfg.keep_events),
     })
 }
 
@@ -453,4 +451,29 @@ fn check_convergence(cluster: &Cluster, out: &mut Vec<Violation>) {
             step: cluster.trace().len(),
         });
     }
+}
+
+/// The last `n` events in words, without heartbeats and their responses
+/// (which are most of the traffic and say little).
+fn last_events(cluster: &Cluster, n: usize) -> Vec<String> {
+    let mut lines: Vec<String> = cluster
+        .trace()
+        .recent()
+        .rev()
+        .filter(|e| !is_heartbeat(&e.kind))
+        .take(n)
+        .map(|e| format!("{:>7} ms  {}", e.time, e.describe()))
+        .collect();
+    lines.reverse();
+    lines
+}
+
+fn is_heartbeat(kind: &EventKind) -> bool {
+    let k = match kind {
+        EventKind::MessageSent { kind, .. }
+        | EventKind::MessageDelivered { kind, .. }
+        | EventKind::MessageDropped { kind, .. } => *kind,
+        _ => return false,
+    };
+    matches!(k, MsgKind::Heartbeat | MsgKind::HeartbeatResp)
 }

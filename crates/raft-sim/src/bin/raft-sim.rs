@@ -25,7 +25,7 @@ sweep  runs seeds S..S+K (default 1..200) and lists any that fail.
 bench  measures virtual seconds simulated per wall second for 3, 5 and 7
        voters under a steady write load (best of R runs), and the wall time
        per delivered message.
---events K prints the last K trace events in plain words.
+--events K prints the last K trace events in plain words (heartbeats left out).
 --json prints one JSON object as the last line of output.
 Exit status: 0 ok, 1 a violation was found, 2 bad arguments.";
 
@@ -294,7 +294,13 @@ fn cmd_script(args: &[String]) -> Result<ExitCode, String> {
         return Err("script needs a FILE before its options".into());
     }
     let f = Flags::parse(rest, &["--json"], &[])?;
-    let src = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let src = match std::fs::read_to_string(path) {
+        Ok(src) => src,
+        Err(e) => {
+            eprintln!("raft-sim: cannot read {path}: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     let scenario = match parse(&src) {
         Ok(s) => s,
         Err(e) => {
