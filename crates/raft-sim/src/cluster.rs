@@ -691,44 +691,30 @@ impl Cluster {
         let kind = MsgKind::of(&msg);
         self.stats.messages_sent += 1;
         let (id, outcome) = self.net.send(msg, self.now, &mut self.rng);
+        let deliver_at = self.net.get(id).map_or(self.now, |m| m.deliver_at);
+        let sent = EventKind::MessageSent {
+            id,
+            from,
+            to,
+            kind,
+            term,
+            deliver_at,
+        };
+        self.trace.push(self.now, sent);
         match outcome {
             SendOutcome::Refused => {
                 self.stats.messages_dropped += 1;
-                self.trace.push(
-                    self.now,
-                    EventKind::MessageSent {
-                        id,
-                        from,
-                        to,
-                        kind,
-                        term,
-                        deliver_at: self.now,
-                    },
-                );
-                self.trace.push(
-                    self.now,
-                    EventKind::MessageDropped {
-                        id,
-                        from,
-                        to,
-                        kind,
-                        reason: DropReason::Partition,
-                    },
-                );
+                let reason = DropReason::Partition;
+                let dropped = EventKind::MessageDropped {
+                    id,
+                    from,
+                    to,
+                    kind,
+                    reason,
+                };
+                self.trace.push(self.now, dropped);
             }
             SendOutcome::InFlight(deliveries) => {
-                let deliver_at = self.net.get(id).map(|m| m.deliver_at).unwrap_or(self.now);
-                self.trace.push(
-                    self.now,
-                    EventKind::MessageSent {
-                        id,
-                        from,
-                        to,
-                        kind,
-                        term,
-                        deliver_at,
-                    },
-                );
                 for (mid, at) in deliveries {
                     self.schedule(at, Scheduled::Deliver { msg: mid });
                 }

@@ -234,6 +234,20 @@ fn normalized(mut cs: ConfState) -> ConfState {
     cs
 }
 
+/// The ids of the pending requests that satisfy `pred`, in order.
+fn ids_where<T>(pending: &BTreeMap<u64, T>, pred: impl Fn(&T) -> bool) -> Vec<u64> {
+    pending
+        .iter()
+        .filter(|(_, p)| pred(p))
+        .map(|(id, _)| *id)
+        .collect()
+}
+
+fn timed_out(id: u64, waiting_for: String) -> (u64, OpResult) {
+    let error = ClientError::Timeout { waiting_for };
+    (id, OpResult::Err { error })
+}
+
 /// Hash identifying an entry's contents for the safety checkers.
 pub fn entry_hash(e: &Entry) -> u64 {
     let mut bytes = vec![e.get_entry_type() as u8];
@@ -882,67 +896,34 @@ impl Live {
         let ticks = self.ticks;
         let due = |at: Option<u64>| at.is_none_or(|t| ticks >= t + retry_after);
 
-        let expired: Vec<u64> = self
-            .writes
-            .iter()
-            .filter(|(_, w)| now >= w.deadline)
-            .map(|(id, _)| *id)
-            .collect();
-        for id in expired {
+        for id in ids_where(&self.writes, |w| now >= w.deadline) {
             let w = self.writes.remove(&id).expect("listed above");
             let waiting_for = if w.proposed_at.is_none() {
                 "a leader to propose to".to_string()
             } else {
                 "the write to commit (no quorum?)".to_string()
             };
-            fx.completions.push((
-                id,
-                OpResult::Err {
-                    error: ClientError::Timeout { waiting_for },
-                },
-            ));
+            fx.completions.push(timed_out(id, waiting_for));
         }
-        let expired: Vec<u64> = self
-            .reads
-            .iter()
-            .filter(|(_, r)| now >= r.deadline)
-            .map(|(id, _)| *id)
-            .collect();
-        for id in expired {
+        for id in ids_where(&self.reads, |r| now >= r.deadline) {
             let r = self.reads.remove(&id).expect("listed above");
             let waiting_for = match (r.requested_at, r.read_index) {
                 (None, _) => "a leader to ask for a read index".to_string(),
                 (Some(_), None) => "the leader to confirm its leadership".to_string(),
                 (Some(_), Some(i)) => format!("this member to apply up to #{i}"),
             };
-            fx.completions.push((
-                id,
-                OpResult::Err {
-                    error: ClientError::Timeout { waiting_for },
-                },
-            ));
+            fx.completions.push(timed_out(id, waiting_for));
         }
 
-        let writes: Vec<u64> = self
-            .writes
-            .iter()
-            .filter(|(_, w)| due(w.proposed_at))
-            .map(|(id, _)| *id)
-            .collect();
-        for id in writes {
+        for id in ids_where(&self.writes, |w| due(w.proposed_at)) {
             self.try_propose(id);
         }
-        let reads: Vec<u64> = self
-            .reads
-            .iter()
-            .filter(|(_, r)| r.read_index.is_none() && due(r.requested_at))
-            .map(|(id, _)| *id)
-            .collect();
-        for id in reads {
+        for id in ids_where(&self.reads, |r| {
+            r.read_index.is_none() && due(r.requested_at)
+        }) {
             self.try_read_index(id);
         }
     }
-
     fn answer_read(&self, op: &ClientOp) -> OpResult {
         let revision = self.kv.revision();
         let reply = match op {
