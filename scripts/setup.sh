@@ -9,7 +9,7 @@ set -euo pipefail
 WASM_BINDGEN_VERSION=0.2.130   # must equal the "=0.2.130" pin in Cargo.toml files
 want_browser=${1:-}
 
-log() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+log() { echo "setup: $*"; }
 
 if ! command -v cargo >/dev/null; then
   echo "setup: cargo not found; install Rust with rustup first" >&2
