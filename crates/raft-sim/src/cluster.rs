@@ -341,13 +341,7 @@ impl Cluster {
         };
         let empty = KvStore::new().to_snapshot_data();
         for &id in voters.iter().chain(&learners) {
-            let mut disk = Disk::bootstrap(&voters, empty.clone());
-            if !learners.is_empty() {
-                // Learners are part of the founding membership snapshot.
-                let mut snap = disk.snapshot_ref().clone();
-                snap.mut_metadata().mut_conf_state().learners = learners.clone();
-                disk.apply_snapshot(snap);
-            }
+            let disk = Disk::bootstrap(conf.clone(), empty.clone());
             cluster.members.insert(id, Member::new(id, disk));
             cluster.start_member(id);
         }
@@ -462,7 +456,7 @@ impl Cluster {
     /// some running voter reaches a quorum of voters, both ways.
     pub fn quorum_available(&self) -> bool {
         let voters = self.voters();
-        let q = voters.len() / 2 + 1;
+        let q = quorum_size(voters.len());
         voters.iter().any(|&v| self.reach(v, &voters) >= q)
     }
 
@@ -668,7 +662,7 @@ impl Cluster {
         for msg in fx.messages {
             self.send(msg);
         }
-        for (index, cs) in fx.conf_changes.into_iter().map(|(_, i, cs)| (i, cs)) {
+        for (index, cs) in fx.conf_changes {
             self.on_conf_change(index, cs);
         }
         for (op_id, result) in fx.completions {
@@ -745,22 +739,31 @@ impl Cluster {
         self.conf = cs;
         self.conf_index = index;
         for id in before.into_iter().filter(|id| !after.contains(id)) {
-            if let Some(m) = self.members.get_mut(&id) {
-                if !m.is_removed() {
-                    let pending = m.remove();
-                    self.generation.entry(id).and_modify(|g| *g += 1);
-                    self.fail_pending(id, pending);
-                    self.trace.push(
-                        self.now,
-                        EventKind::RoleChanged {
-                            node: id,
-                            role: Role::Removed,
-                            term: 0,
-                        },
-                    );
-                }
+            if self.members.get(&id).is_some_and(|m| !m.is_removed()) {
+                self.stop_member(id, Role::Removed);
             }
         }
+    }
+
+    /// Stops a member as `Role::Down` (crashed, disk kept) or
+    /// `Role::Removed` (out of the cluster). Its ticks stop, and the requests
+    /// it was serving fail.
+    fn stop_member(&mut self, node: NodeId, role: Role) {
+        let m = self.members.get_mut(&node).expect("caller checked");
+        let pending = match role {
+            Role::Down => m.crash(),
+            _ => m.remove(),
+        };
+        self.generation.entry(node).and_modify(|g| *g += 1);
+        self.trace.push(
+            self.now,
+            EventKind::RoleChanged {
+                node,
+                role,
+                term: 0,
+            },
+        );
+        self.fail_pending(node, pending);
     }
 
     fn fail_pending(&mut self, node: NodeId, ops: Vec<u64>) {
@@ -821,18 +824,8 @@ impl Cluster {
                 if !m.is_up() {
                     return Err(format!("n{node} is already down"));
                 }
-                let pending = self.members.get_mut(&node).expect("exists").crash();
-                self.generation.entry(node).and_modify(|g| *g += 1);
                 self.fault(format!("crash n{node}"));
-                self.trace.push(
-                    self.now,
-                    EventKind::RoleChanged {
-                        node,
-                        role: Role::Down,
-                        term: 0,
-                    },
-                );
-                self.fail_pending(node, pending);
+                self.stop_member(node, Role::Down);
             }
             Action::Restart { node } => {
                 let m = self.existing(node)?;
@@ -869,17 +862,8 @@ impl Cluster {
                 }
                 let new = self.next_member_id()?;
                 self.fault(format!("wipe n{node}; n{new} will replace it"));
-                let pending = self.members.get_mut(&node).expect("exists").wipe();
-                self.generation.entry(node).and_modify(|g| *g += 1);
-                self.trace.push(
-                    self.now,
-                    EventKind::RoleChanged {
-                        node,
-                        role: Role::Removed,
-                        term: 0,
-                    },
-                );
-                self.fail_pending(node, pending);
+                self.members.get_mut(&node).expect("exists").wipe_disk();
+                self.stop_member(node, Role::Removed);
                 let learner = self.conf.learners.contains(&node);
                 self.replacing = Some((node, new, learner));
                 self.drive_replacement();
@@ -1051,13 +1035,12 @@ impl Cluster {
             }
             Action::Campaign { node } => {
                 let mut fx = Effects::default();
-                let m = self.existing_mut(node)?;
+                let m = self.members.get_mut(&node);
+                let m = m.ok_or_else(|| format!("there is no member n{node}"))?;
                 if !m.is_up() {
                     return Err(format!("n{node} is down"));
                 }
-                let s = self.config.raft.clone();
-                let m = self.members.get_mut(&node).expect("exists");
-                m.campaign(&s, &mut self.rng, &mut fx);
+                m.campaign(&self.config.raft, &mut self.rng, &mut fx);
                 self.fault(format!("n{node} campaigns"));
                 self.route(fx);
             }
@@ -1328,7 +1311,6 @@ impl Cluster {
                 lost: m.doomed.is_some(),
             })
             .collect();
-        let quorum = voters.len() / 2 + 1;
         let reachable = leader.map(|l| self.reach(l, &voters)).unwrap_or(0);
         View {
             time: self.now,
@@ -1339,8 +1321,8 @@ impl Cluster {
             leader,
             quorum: QuorumView {
                 voters: voters.len(),
-                quorum,
-                tolerance: (voters.len().saturating_sub(1)) / 2,
+                quorum: quorum_size(voters.len()),
+                tolerance: fault_tolerance(voters.len()),
                 leader_reaches: reachable,
                 available: self.quorum_available(),
             },

@@ -35,15 +35,12 @@ impl Disk {
     /// voters and an empty store. Starting at index 1 (rather than 0) means
     /// a member added later receives this snapshot first and so learns the
     /// founding membership before replaying later conf changes.
-    pub fn bootstrap(voters: &[u64], empty_store: Vec<u8>) -> Self {
+    pub fn bootstrap(founders: ConfState, empty_store: Vec<u8>) -> Self {
         let mut snapshot = Snapshot::default();
         let meta = snapshot.mut_metadata();
         meta.index = 1;
         meta.term = 1;
-        meta.set_conf_state(ConfState {
-            voters: voters.to_vec(),
-            ..Default::default()
-        });
+        meta.set_conf_state(founders);
         snapshot.data = empty_store.into();
         let hard_state = HardState {
             term: 1,
@@ -232,6 +229,13 @@ impl Storage for Disk {
 mod tests {
     use super::*;
 
+    fn voters(ids: &[u64]) -> ConfState {
+        ConfState {
+            voters: ids.to_vec(),
+            ..Default::default()
+        }
+    }
+
     fn entry(index: u64, term: u64) -> Entry {
         Entry {
             index,
@@ -242,7 +246,7 @@ mod tests {
 
     #[test]
     fn append_overwrites_conflicting_suffix() {
-        let mut d = Disk::bootstrap(&[1, 2, 3], Vec::new());
+        let mut d = Disk::bootstrap(voters(&[1, 2, 3]), Vec::new());
         d.append(&[entry(2, 2), entry(3, 2), entry(4, 2)]);
         d.append(&[entry(3, 3)]);
         assert_eq!(d.last(), 3);
@@ -253,7 +257,7 @@ mod tests {
 
     #[test]
     fn compact_keeps_the_tail() {
-        let mut d = Disk::bootstrap(&[1], Vec::new());
+        let mut d = Disk::bootstrap(voters(&[1]), Vec::new());
         d.append(&[entry(2, 2), entry(3, 2), entry(4, 3)]);
         let cs = d.snapshot_ref().get_metadata().get_conf_state().clone();
         d.compact(3, cs, b"{}".to_vec()).unwrap();

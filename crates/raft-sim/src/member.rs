@@ -116,8 +116,8 @@ pub struct Effects {
     pub applied: Vec<(NodeId, u64, u64, u64)>,
     /// Entries persisted: `(node, index, term, hash)`.
     pub appended: Vec<(NodeId, u64, u64, u64)>,
-    /// Membership changes applied: `(node, entry index, new conf)`.
-    pub conf_changes: Vec<(NodeId, u64, ConfState)>,
+    /// Membership changes applied: `(entry index, new conf)`.
+    pub conf_changes: Vec<(u64, ConfState)>,
     /// `(node, term)` when a member became leader.
     pub new_leader: Vec<(NodeId, u64)>,
 }
@@ -354,11 +354,6 @@ impl Member {
         self.live.as_deref()
     }
 
-    /// The running state, if up.
-    pub fn live_mut(&mut self) -> Option<&mut Live> {
-        self.live.as_deref_mut()
-    }
-
     /// The member's disk, whether it is up or down.
     pub fn disk(&self) -> &Disk {
         match &self.live {
@@ -421,13 +416,13 @@ impl Member {
         pending
     }
 
-    /// Crashes the member and erases its disk for good; a new member takes
-    /// its place. Returns the requests it was serving.
-    pub fn wipe(&mut self) -> Vec<u64> {
-        let pending = self.crash();
-        self.disk = Some(Disk::empty());
-        self.removed = true;
-        pending
+    /// Erases the member's disk for good, as if it were lost. The cluster
+    /// stops and removes the member right after; a new member replaces it.
+    pub fn wipe_disk(&mut self) {
+        match self.live.as_deref_mut() {
+            Some(live) => *live.raw.mut_store() = Disk::empty(),
+            None => self.disk = Some(Disk::empty()),
+        }
     }
 
     /// Marks the member as removed and stops it.
@@ -1024,8 +1019,7 @@ impl Live {
             node: id,
             index: meta.index,
         });
-        fx.conf_changes
-            .push((id, meta.index, self.conf_state.clone()));
+        fx.conf_changes.push((meta.index, self.conf_state.clone()));
     }
 
     fn apply_entries(&mut self, id: NodeId, entries: Vec<Entry>, fx: &mut Effects) {
@@ -1053,7 +1047,7 @@ impl Live {
                                     outgoing: cs.voters_outgoing.clone(),
                                     learners: cs.learners.clone(),
                                 });
-                                fx.conf_changes.push((id, e.index, cs));
+                                fx.conf_changes.push((e.index, cs));
                             }
                             Err(err) => fx.events.push(EventKind::Note {
                                 text: format!("n{id} rejected conf change #{}: {err}", e.index),

@@ -290,8 +290,8 @@ impl Network {
         }
     }
 
-    /// Restores every link and releases held links (held messages stay
-    /// held until released one by one or by [`Network::release_all`]).
+    /// Restores every cut link. Held links and messages stay held (see
+    /// [`Network::release_all`]).
     pub fn heal_all(&mut self) {
         self.cut.clear();
     }

@@ -179,8 +179,23 @@ pub enum ActionTemplate {
     },
     /// Membership changes proposed together.
     Membership(Vec<(MemberChange, NodeRef)>),
+    /// Change one network setting, keeping the others as they are then.
+    Network(NetSetting, f64),
     /// A plain action with no member references.
     Plain(Action),
+}
+
+/// One network setting a script can change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NetSetting {
+    /// Base latency, ms.
+    Latency,
+    /// Jitter, ms.
+    Jitter,
+    /// Loss probability.
+    Loss,
+    /// Duplication probability.
+    Duplicate,
 }
 
 /// Actions on one member.
@@ -762,27 +777,17 @@ fn parse_command(l: &Line) -> Result<Command, ScriptError> {
         "loss" | "duplicate" | "latency" | "jitter" => {
             let v = l.tok(1, "a number")?;
             no_more(l, 2)?;
-            // Resolved against the current network settings when run.
             let value: f64 = number(l, v, v.text, t.text)?;
             if value < 0.0 || !value.is_finite() {
                 return Err(l.err(v.col, "must not be negative"));
             }
-            Command::Do(ActionTemplate::Plain(Action::SetNetwork {
-                net: crate::network::NetConfig {
-                    latency_ms: if t.text == "latency" {
-                        value as u64
-                    } else {
-                        u64::MAX
-                    },
-                    jitter_ms: if t.text == "jitter" {
-                        value as u64
-                    } else {
-                        u64::MAX
-                    },
-                    loss: if t.text == "loss" { value } else { -1.0 },
-                    duplicate: if t.text == "duplicate" { value } else { -1.0 },
-                },
-            }))
+            let setting = match t.text {
+                "loss" => NetSetting::Loss,
+                "duplicate" => NetSetting::Duplicate,
+                "latency" => NetSetting::Latency,
+                _ => NetSetting::Jitter,
+            };
+            Command::Do(ActionTemplate::Network(setting, value))
         }
         "pre-vote" | "check-quorum" => {
             let on = on_off(l, l.tok(1, "on or off")?)?;
@@ -1241,22 +1246,16 @@ impl Runner {
                     .map(|(c, n)| self.resolve(n).map(|id| (*c, id)))
                     .collect::<Result<_, _>>()?,
             },
-            ActionTemplate::Plain(Action::SetNetwork { net }) => {
+            ActionTemplate::Network(setting, value) => {
                 // Only the named setting changes; the others keep their value.
-                let mut cur = self.cluster.config().net.clone();
-                if net.latency_ms != u64::MAX {
-                    cur.latency_ms = net.latency_ms;
+                let mut net = self.cluster.config().net.clone();
+                match setting {
+                    NetSetting::Latency => net.latency_ms = *value as u64,
+                    NetSetting::Jitter => net.jitter_ms = *value as u64,
+                    NetSetting::Loss => net.loss = *value,
+                    NetSetting::Duplicate => net.duplicate = *value,
                 }
-                if net.jitter_ms != u64::MAX {
-                    cur.jitter_ms = net.jitter_ms;
-                }
-                if net.loss >= 0.0 {
-                    cur.loss = net.loss;
-                }
-                if net.duplicate >= 0.0 {
-                    cur.duplicate = net.duplicate;
-                }
-                Action::SetNetwork { net: cur }
+                Action::SetNetwork { net }
             }
             ActionTemplate::Plain(a) => a.clone(),
         })

@@ -280,11 +280,7 @@ fn next_op(rng: &mut SimRng, cfg: &RunConfig, counter: u64, client: u64) -> (Cli
 }
 
 fn pick_target(cluster: &Cluster, rng: &mut SimRng) -> NodeId {
-    let up: Vec<NodeId> = cluster
-        .member_ids()
-        .into_iter()
-        .filter(|&n| cluster.member(n).is_some_and(|m| m.is_up()))
-        .collect();
+    let up = running(cluster);
     let pool = if up.is_empty() {
         cluster.member_ids()
     } else {

@@ -160,3 +160,13 @@ fn a_failing_assertion_reports_its_line() {
     let failure = outcome.failure.expect("the assertion fails");
     assert!(failure.starts_with("line 3: assertion failed"), "{failure}");
 }
+
+#[test]
+fn a_network_command_changes_only_its_own_setting() {
+    let s = parse("cluster voters=3 latency=30 jitter=4\nloss 0.2\nduplicate 0.1\n").unwrap();
+    let (runner, outcome) = run_script(&s).unwrap();
+    assert_eq!(outcome.failure, None);
+    let net = &runner.cluster.config().net;
+    assert_eq!((net.latency_ms, net.jitter_ms), (30, 4));
+    assert_eq!((net.loss, net.duplicate), (0.2, 0.1));
+}

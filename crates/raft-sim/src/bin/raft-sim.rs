@@ -13,6 +13,7 @@ usage:
                [--events K] [--json]
   raft-sim script FILE [--json]
   raft-sim sweep [--seeds K] [--from S] [--nodes N] [--secs T] [--faults none|chaos]
+                 [--pre-vote on|off] [--check-quorum on|off] [--clients C]
   raft-sim bench [--secs T] [--repeat R]
   raft-sim help
 
@@ -144,20 +145,21 @@ fn run_config(f: &Flags) -> Result<RunConfig, String> {
     Ok(cfg)
 }
 
+/// Flags `run` and `sweep` share (read by [`run_config`]).
+const CLUSTER_FLAGS: &[&str] = &[
+    "--nodes",
+    "--secs",
+    "--faults",
+    "--pre-vote",
+    "--check-quorum",
+    "--clients",
+];
+
 fn cmd_run(args: &[String]) -> Result<ExitCode, String> {
     let f = Flags::parse(
         args,
         &["--json"],
-        &[
-            "--seed",
-            "--nodes",
-            "--secs",
-            "--faults",
-            "--pre-vote",
-            "--check-quorum",
-            "--clients",
-            "--events",
-        ],
+        &[CLUSTER_FLAGS, &["--seed", "--events"]].concat(),
     )?;
     let cfg = run_config(&f)?;
     let started = Instant::now();
@@ -233,15 +235,7 @@ fn cmd_sweep(args: &[String]) -> Result<ExitCode, String> {
     let f = Flags::parse(
         args,
         &["--json"],
-        &[
-            "--seeds",
-            "--from",
-            "--nodes",
-            "--secs",
-            "--faults",
-            "--pre-vote",
-            "--check-quorum",
-        ],
+        &[CLUSTER_FLAGS, &["--seeds", "--from"]].concat(),
     )?;
     let mut cfg = run_config(&f)?;
     let seeds = f.num("--seeds", 200)?;
