@@ -1,10 +1,15 @@
-//! Raft Playground, the web app. The page (Yew, built by Trunk) is the next
-//! piece of work; until it lands this binary only points to the simulation
-//! core and its CLI, which the page will drive.
+//! The page's entry point (Trunk builds this binary to wasm). Natively it
+//! only says where to look.
 
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    raft_playground::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
     println!(
-        "Raft Playground: the page is not built yet. Try the simulation core: \
-         cargo run --release -p raft-sim -- help"
+        "Raft Playground is a web page: run `bash scripts/run.sh` and open \
+         http://127.0.0.1:8080. The simulation's CLI: cargo run --release -p raft-sim -- help"
     );
 }

@@ -1,0 +1,282 @@
+//! The root component: owns the [`Sim`], runs the animation loop, and turns
+//! the components' commands into actions.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use raft_sim::{Action, ClientOp, NodeId, ReadMode};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::crash;
+use crate::sim::{ErrorAt, PageSettings, Preset, Sim};
+use crate::ui::client::ClientPanel;
+use crate::ui::cluster::ClusterView;
+use crate::ui::controls::{SettingsPanel, TimeControls};
+use crate::ui::events::EventLog;
+use crate::ui::inspector::{Inspector, Selection};
+use crate::ui::logs::LogsPanel;
+use crate::ui::partition::PartitionPanel;
+use crate::ui::quorum::QuorumPanel;
+
+/// What the components ask the root to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cmd {
+    /// Apply an action; an error shows at the given panel.
+    Act(ErrorAt, Action),
+    /// A client request from the client panel.
+    Client(NodeId, ClientOp, ReadMode),
+    /// A form error found before anything was sent.
+    Reject(ErrorAt, String),
+    /// Forget the error shown.
+    ClearError,
+    /// Apply a partition preset.
+    Preset(Preset),
+    /// Play or pause.
+    Play(bool),
+    /// Run one event.
+    Step,
+    /// Set the speed.
+    Speed(f64),
+    /// Traffic generator rate (0: off).
+    Traffic(u64),
+    /// Build a new cluster.
+    NewCluster(PageSettings),
+}
+
+/// The root's properties: how to start.
+#[derive(Clone, Debug, PartialEq, Properties)]
+pub struct AppProps {
+    /// Cluster settings.
+    pub settings: PageSettings,
+    /// Start speed.
+    #[prop_or(0.5)]
+    pub speed: f64,
+    /// Start running (tests start paused and step by hand).
+    #[prop_or(true)]
+    pub autoplay: bool,
+    /// Start the traffic generator.
+    #[prop_or(0)]
+    pub traffic: u64,
+    /// A problem with the query string, shown above the page.
+    #[prop_or_default]
+    pub notice: Option<String>,
+}
+
+impl AppProps {
+    /// Properties from a query string such as `?members=3&seed=9&paused=on`.
+    pub fn from_query(query: &str) -> AppProps {
+        match PageSettings::from_query(query) {
+            Ok((settings, extras)) => AppProps {
+                settings,
+                speed: extras.speed.unwrap_or(0.5),
+                autoplay: !extras.paused,
+                traffic: extras.traffic.unwrap_or(0),
+                notice: None,
+            },
+            Err(e) => AppProps {
+                settings: PageSettings::default(),
+                speed: 0.5,
+                autoplay: true,
+                traffic: 0,
+                notice: Some(format!("{e}; using the default settings instead")),
+            },
+        }
+    }
+}
+
+fn start_sim(props: &AppProps) -> Sim {
+    let mut sim = Sim::new(props.settings.clone())
+        .or_else(|_| Sim::new(PageSettings::default()))
+        .expect("the default settings are valid");
+    sim.set_speed(props.speed);
+    sim.set_playing(props.autoplay);
+    if props.traffic > 0 {
+        sim.set_traffic(props.traffic);
+    }
+    crash::remember(&sim);
+    sim
+}
+
+fn run(sim: &mut Sim, cmd: Cmd) {
+    match cmd {
+        Cmd::Act(at, action) => {
+            let _ = sim.act(at, action);
+        }
+        Cmd::Client(node, op, mode) => {
+            let _ = sim.client(node, op, mode);
+        }
+        Cmd::Reject(at, e) => sim.reject(at, e),
+        Cmd::ClearError => sim.clear_error(),
+        Cmd::Preset(p) => match sim.preset(p) {
+            Ok(groups) => {
+                let _ = sim.act(ErrorAt::Partition, Action::Partition { groups });
+            }
+            Err(e) => sim.reject(ErrorAt::Partition, e),
+        },
+        Cmd::Play(on) => sim.set_playing(on),
+        Cmd::Step => {
+            sim.set_playing(false);
+            sim.step();
+        }
+        Cmd::Speed(s) => sim.set_speed(s),
+        Cmd::Traffic(n) => sim.set_traffic(n),
+        Cmd::NewCluster(settings) => {
+            let _ = sim.rebuild(settings);
+        }
+    }
+    crash::remember(sim);
+}
+
+/// Longest wall-clock gap one frame accounts for: after a hidden tab or a
+/// long pause the simulation continues instead of jumping ahead.
+const MAX_FRAME_WALL_MS: f64 = 100.0;
+
+/// The playground.
+#[component]
+pub fn App(props: &AppProps) -> Html {
+    let sim = use_mut_ref(|| start_sim(props));
+    let snapshot = use_state(|| sim.borrow().snapshot());
+    let selection = use_state(|| Selection::None);
+    let reduced_motion = use_memo((), |_| prefers_reduced_motion());
+
+    let dispatch = {
+        let sim = sim.clone();
+        let setter = snapshot.setter();
+        Callback::from(move |cmd: Cmd| {
+            run(&mut sim.borrow_mut(), cmd);
+            setter.set(sim.borrow().snapshot());
+        })
+    };
+    let select = {
+        let selection = selection.clone();
+        let dispatch = dispatch.clone();
+        Callback::from(move |s: Selection| {
+            dispatch.emit(Cmd::ClearError);
+            selection.set(s)
+        })
+    };
+
+    // The animation loop: runs only while playing; requestAnimationFrame
+    // does not fire in a hidden tab, so nothing runs there either.
+    {
+        let sim = sim.clone();
+        let setter = snapshot.setter();
+        use_effect_with(snapshot.playing, move |&playing| {
+            let handle = playing.then(|| animate(sim, setter));
+            move || {
+                if let Some(h) = handle {
+                    h.stop();
+                }
+            }
+        });
+    }
+
+    let snap = (*snapshot).clone();
+    let leader = snap.view.leader.map(|l| l.to_string()).unwrap_or_default();
+    html! {
+        <div class="page">
+            <header class="top">
+                <h1>{ "Raft Playground" }</h1>
+                <p class="status" aria-live="polite">
+                    <span>{ "Leader: " }</span>
+                    <strong class="leader-badge">
+                        if !leader.is_empty() { { "n" } }
+                        <span id="leader">{ leader.clone() }</span>
+                        if leader.is_empty() { <span class="none">{ "none" }</span> }
+                    </strong>
+                    <span class="sep">{ " · term " }</span>
+                    <strong>{ snap.view.members.iter().map(|m| m.term).max().unwrap_or(0) }</strong>
+                </p>
+                <TimeControls snapshot={snap.clone()} dispatch={dispatch.clone()} />
+            </header>
+            if let Some(notice) = &props.notice {
+                <p class="notice" role="status">{ notice }</p>
+            }
+            if !snap.view.violations.is_empty() {
+                <p class="violation" role="alert">
+                    { format!("Safety violation (seed {}): {}", snap.view.seed,
+                        snap.view.violations.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join("; ")) }
+                </p>
+            }
+            <main class="grid">
+                <section class="panel stage" aria-label="Cluster">
+                    <ClusterView snapshot={snap.clone()} selection={(*selection).clone()}
+                        select={select.clone()} reduced_motion={*reduced_motion} />
+                    <Inspector snapshot={snap.clone()} selection={(*selection).clone()}
+                        select={select.clone()} dispatch={dispatch.clone()} />
+                </section>
+                <div class="side">
+                    <QuorumPanel snapshot={snap.clone()} />
+                    <PartitionPanel snapshot={snap.clone()} dispatch={dispatch.clone()} />
+                </div>
+                <ClientPanel snapshot={snap.clone()} dispatch={dispatch.clone()}
+                    kv={Rc::new(kv_by_member(&sim.borrow()))} />
+                <LogsPanel snapshot={snap.clone()} />
+                <EventLog snapshot={snap.clone()} />
+                <SettingsPanel snapshot={snap.clone()} dispatch={dispatch.clone()} />
+            </main>
+        </div>
+    }
+}
+
+fn kv_by_member(sim: &Sim) -> Vec<(NodeId, Option<Vec<raft_sim::kv::KeyValue>>)> {
+    sim.members()
+        .into_iter()
+        .map(|id| (id, sim.kv(id)))
+        .collect()
+}
+
+fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}
+
+/// A running animation loop.
+struct Loop {
+    stopped: Rc<RefCell<bool>>,
+}
+
+impl Loop {
+    fn stop(self) {
+        *self.stopped.borrow_mut() = true;
+    }
+}
+
+type FrameFn = Closure<dyn FnMut(f64)>;
+
+fn animate(sim: Rc<RefCell<Sim>>, setter: UseStateSetter<Rc<crate::sim::Snapshot>>) -> Loop {
+    let stopped = Rc::new(RefCell::new(false));
+    let frame: Rc<RefCell<Option<FrameFn>>> = Rc::new(RefCell::new(None));
+    let last: Rc<RefCell<Option<f64>>> = Rc::new(RefCell::new(None));
+    let again = frame.clone();
+    let halt = stopped.clone();
+    *frame.borrow_mut() = Some(Closure::new(move |now: f64| {
+        if *halt.borrow() {
+            // Break the closure's reference to itself so it can be freed.
+            again.borrow_mut().take();
+            return;
+        }
+        let prev = last.borrow_mut().replace(now);
+        let dt = prev.map_or(0.0, |p| (now - p).clamp(0.0, MAX_FRAME_WALL_MS));
+        let moved = sim.borrow_mut().frame(dt);
+        if moved {
+            setter.set(sim.borrow().snapshot());
+        }
+        request_frame(&again);
+    }));
+    request_frame(&frame);
+    Loop { stopped }
+}
+
+fn request_frame(frame: &Rc<RefCell<Option<FrameFn>>>) {
+    if let (Some(w), Some(f)) = (web_sys::window(), frame.borrow().as_ref()) {
+        let _ = w.request_animation_frame(f.as_ref().unchecked_ref());
+    }
+}

@@ -1,0 +1,323 @@
+//! The client panel: etcd-style requests to a chosen member, their results
+//! and latencies, watches, and each member's KV contents.
+
+use std::rc::Rc;
+
+use raft_sim::kv::KeyValue;
+use raft_sim::{Action, ClientOp, NodeId, OpResult, ReadMode, Role};
+use yew::prelude::*;
+
+use super::{checked_of, node, value_of};
+use crate::app::Cmd;
+use crate::sim::{ErrorAt, Snapshot};
+
+/// Properties of [`ClientPanel`].
+#[derive(Clone, PartialEq, Properties)]
+pub struct ClientPanelProps {
+    /// The frame.
+    pub snapshot: Rc<Snapshot>,
+    /// Commands.
+    pub dispatch: Callback<Cmd>,
+    /// Each member's KV contents (`None`: down).
+    pub kv: Rc<Vec<(NodeId, Option<Vec<KeyValue>>)>>,
+}
+
+/// The request form as typed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Form {
+    /// `put`, `get`, `delete` or `range`.
+    pub op: String,
+    /// Key (prefix for range).
+    pub key: String,
+    /// Value (put).
+    pub value: String,
+    /// `linearizable`, `lease` or `serializable`.
+    pub mode: String,
+    /// Member id, or `leader`.
+    pub target: String,
+}
+
+/// Reads a typed request; errors say which control is wrong.
+pub fn parse_form(
+    f: &Form,
+    leader: Option<NodeId>,
+) -> Result<(NodeId, ClientOp, ReadMode), String> {
+    let node = if f.target == "leader" {
+        leader.ok_or("there is no leader right now: pick a member to send to")?
+    } else {
+        f.target
+            .parse::<NodeId>()
+            .map_err(|_| format!("target “{}” is not a member", f.target))?
+    };
+    let key = f.key.clone();
+    let op = match f.op.as_str() {
+        "put" => ClientOp::Put {
+            key,
+            value: f.value.clone(),
+        },
+        "get" => ClientOp::Get { key },
+        "delete" => ClientOp::Delete { key },
+        "range" => ClientOp::Range { prefix: key },
+        other => return Err(format!("unknown request “{other}”")),
+    };
+    let mode = ReadMode::parse(&f.mode).ok_or_else(|| format!("unknown read mode “{}”", f.mode))?;
+    op.validate()?;
+    Ok((node, op, mode))
+}
+
+fn op_text(op: &ClientOp) -> String {
+    match op {
+        ClientOp::Put { key, value } => format!("put {key} = {value}"),
+        ClientOp::Get { key } => format!("get {key}"),
+        ClientOp::Delete { key } => format!("delete {key}"),
+        ClientOp::Range { prefix } => format!("range {prefix}*"),
+    }
+}
+
+/// The client panel.
+#[component]
+pub fn ClientPanel(props: &ClientPanelProps) -> Html {
+    let form = use_state(|| Form {
+        op: "put".into(),
+        key: "/registry/pods/default/web-0".into(),
+        value: "Running".into(),
+        mode: "linearizable".into(),
+        target: "leader".into(),
+    });
+    let watch_key = use_state(|| "/registry/pods/".to_string());
+    let watch_prefix = use_state(|| true);
+    let kv_member = use_state(|| "1".to_string());
+    let snap = &props.snapshot;
+    let d = props.dispatch.clone();
+    let leader = snap.view.leader;
+    let members: Vec<NodeId> = snap
+        .view
+        .members
+        .iter()
+        .filter(|m| m.role != Role::Removed)
+        .map(|m| m.id)
+        .collect();
+
+    let set = |f: fn(&mut Form, String)| {
+        let form = form.clone();
+        Callback::from(move |e: Event| {
+            let mut next = (*form).clone();
+            f(&mut next, value_of(&e));
+            form.set(next);
+        })
+    };
+    let input = |f: fn(&mut Form, String)| {
+        let form = form.clone();
+        Callback::from(move |e: InputEvent| {
+            let mut next = (*form).clone();
+            f(&mut next, value_of(&e));
+            form.set(next);
+        })
+    };
+    let send = {
+        let (form, d) = (form.clone(), d.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            match parse_form(&form, leader) {
+                Ok((node, op, mode)) => d.emit(Cmd::Client(node, op, mode)),
+                Err(err) => d.emit(Cmd::Reject(ErrorAt::Client, err)),
+            }
+        })
+    };
+    let watch = {
+        let (form, key, prefix, d) = (
+            form.clone(),
+            watch_key.clone(),
+            watch_prefix.clone(),
+            d.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let target = if form.target == "leader" {
+                leader
+            } else {
+                form.target.parse().ok()
+            };
+            match target {
+                _ if key.trim().is_empty() && !*prefix => d.emit(Cmd::Reject(
+                    ErrorAt::Watch,
+                    "enter a key to watch (or tick prefix for all keys)".into(),
+                )),
+                None => d.emit(Cmd::Reject(
+                    ErrorAt::Watch,
+                    "there is no leader right now: pick a member".into(),
+                )),
+                Some(node) => d.emit(Cmd::Act(
+                    ErrorAt::Watch,
+                    Action::Watch {
+                        node,
+                        key: (*key).clone(),
+                        prefix: *prefix,
+                    },
+                )),
+            }
+        })
+    };
+    let error_at = |at: ErrorAt| match &snap.error {
+        Some((a, e)) if *a == at => html! { <p class="error" role="alert">{ e }</p> },
+        _ => html! {},
+    };
+    let is_write = matches!(form.op.as_str(), "put" | "delete");
+    let shown_kv = kv_member.parse::<NodeId>().ok();
+    let kv_rows = props.kv.iter().find(|(id, _)| Some(*id) == shown_kv);
+
+    html! {
+        <section class="panel client" aria-labelledby="client-h">
+            <h2 id="client-h">{ "Client" }</h2>
+            <form class="request" onsubmit={send} novalidate=true>
+                <label>{ "request" }
+                    <select onchange={set(|f, v| f.op = v)} aria-label="request">
+                        { for ["put", "get", "delete", "range"].iter().map(|o| html! {
+                            <option value={*o} selected={form.op == *o}>{ *o }</option>
+                        }) }
+                    </select>
+                </label>
+                <label class="grow">{ if form.op == "range" { "prefix" } else { "key" } }
+                    <input type="text" value={form.key.clone()} oninput={input(|f, v| f.key = v)} />
+                </label>
+                if form.op == "put" {
+                    <label class="grow">{ "value" }
+                        <input type="text" value={form.value.clone()} oninput={input(|f, v| f.value = v)} />
+                    </label>
+                }
+                if !is_write {
+                    <label>{ "read mode" }
+                        <select onchange={set(|f, v| f.mode = v)}>
+                            <option value="linearizable" selected={form.mode == "linearizable"}>{ "linearizable (ReadIndex)" }</option>
+                            <option value="lease" selected={form.mode == "lease"}>{ "lease" }</option>
+                            <option value="serializable" selected={form.mode == "serializable"}>{ "serializable (local)" }</option>
+                        </select>
+                    </label>
+                }
+                <label>{ "send to" }
+                    <select onchange={set(|f, v| f.target = v)}>
+                        <option value="leader" selected={form.target == "leader"}>{ "the leader" }</option>
+                        { for members.iter().map(|m| html! {
+                            <option value={m.to_string()} selected={form.target == m.to_string()}>{ node(*m) }</option>
+                        }) }
+                    </select>
+                </label>
+                <button type="submit" class="primary">{ "Send" }</button>
+            </form>
+            { error_at(ErrorAt::Client) }
+            <table class="results">
+                <caption class="sr-only">{ "Your requests, newest first" }</caption>
+                <thead><tr><th>{ "request" }</th><th>{ "to" }</th><th>{ "result" }</th><th>{ "latency" }</th></tr></thead>
+                <tbody>
+                    { for snap.requests.iter().take(10).map(|h| {
+                        let (class, result) = match &h.result {
+                            None => ("pending", "waiting…".to_string()),
+                            Some(r @ OpResult::Ok { .. }) => ("ok", r.to_string()),
+                            Some(r) => ("err", r.to_string()),
+                        };
+                        let mode = h.mode.filter(|_| !h.op.is_write()).map(|m| format!(" ({})", m.as_str())).unwrap_or_default();
+                        html! {
+                            <tr class={class} data-op-id={h.op_id.to_string()}>
+                                <td>{ op_text(&h.op) }{ mode }</td>
+                                <td>{ node(h.node) }</td>
+                                <td class="result">{ result }</td>
+                                <td>{ h.latency().map(|l| format!("{l} ms")).unwrap_or_else(|| "—".into()) }</td>
+                            </tr>
+                        }
+                    }) }
+                    if snap.requests.is_empty() {
+                        <tr><td colspan="4" class="note">{ "No requests yet. Try a put, then crash the leader and put again." }</td></tr>
+                    }
+                </tbody>
+            </table>
+
+            <h3>{ "Watch" }</h3>
+            <div class="watch-form">
+                <input type="text" aria-label="key or prefix to watch" value={(*watch_key).clone()}
+                    oninput={{ let k = watch_key.clone(); Callback::from(move |e: InputEvent| k.set(value_of(&e))) }} />
+                <label><input type="checkbox" checked={*watch_prefix}
+                    onchange={{ let p = watch_prefix.clone(); Callback::from(move |e: Event| p.set(checked_of(&e))) }} />{ " prefix" }</label>
+                <button type="button" onclick={watch}>{ "Watch" }</button>
+                <span class="note">{ " on the member chosen in “send to”" }</span>
+            </div>
+            { error_at(ErrorAt::Watch) }
+            { for snap.watches.iter().rev().take(4).map(|w| {
+                let cancel = {
+                    let (d, id) = (d.clone(), w.id);
+                    Callback::from(move |_: MouseEvent| d.emit(Cmd::Act(ErrorAt::Watch, Action::CancelWatch { watch: id })))
+                };
+                html! {
+                    <div class="watch">
+                        <strong>{ format!("watch #{} on {}: {}{}", w.id, node(w.node), w.key, if w.prefix { "*" } else { "" }) }</strong>
+                        if w.ended { <em>{ " ended (its member went down)" }</em> }
+                        else { <button type="button" class="small" onclick={cancel}>{ "cancel" }</button> }
+                        <ol class="stream">
+                            { for w.events.iter().rev().take(6).map(|e| html! {
+                                <li>{ format!("rev {} {:?} {} {}", e.revision, e.kind, e.key, e.value) }</li>
+                            }) }
+                            if w.events.is_empty() { <li class="note">{ "no events yet" }</li> }
+                        </ol>
+                    </div>
+                }
+            }) }
+
+            <h3>{ "Each member's store" }</h3>
+            <div class="kv-pick" role="group" aria-label="Member whose store to show">
+                { for members.iter().map(|m| {
+                    let (k, id) = (kv_member.clone(), m.to_string());
+                    let pressed = *kv_member == id;
+                    html! { <button type="button" class="small" aria-pressed={pressed.to_string()}
+                        onclick={Callback::from(move |_: MouseEvent| k.set(id.clone()))}>{ node(*m) }</button> }
+                }) }
+            </div>
+            { match kv_rows {
+                Some((_, None)) => html! { <p class="note">{ "This member is down; its store comes back from its disk on restart." }</p> },
+                Some((_, Some(rows))) if rows.is_empty() => html! { <p class="note">{ "Empty store." }</p> },
+                Some((_, Some(rows))) => html! {
+                    <table class="kv">
+                        <thead><tr><th>{ "key" }</th><th>{ "value" }</th><th>{ "mod rev" }</th><th>{ "version" }</th></tr></thead>
+                        <tbody>{ for rows.iter().take(40).map(|kv| html! {
+                            <tr><td>{ &kv.key }</td><td>{ &kv.value }</td><td>{ kv.mod_revision }</td><td>{ kv.version }</td></tr>
+                        }) }</tbody>
+                    </table>
+                },
+                None => html! { <p class="note">{ "Pick a member." }</p> },
+            } }
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(op: &str, key: &str, target: &str) -> Form {
+        Form {
+            op: op.into(),
+            key: key.into(),
+            value: "v".into(),
+            mode: "linearizable".into(),
+            target: target.into(),
+        }
+    }
+
+    #[test]
+    fn form_errors_say_what_is_wrong() {
+        assert!(parse_form(&form("put", "", "1"), None)
+            .unwrap_err()
+            .contains("key"));
+        assert!(parse_form(&form("get", "/a", "leader"), None)
+            .unwrap_err()
+            .contains("no leader"));
+        let mut big = form("put", "/a", "2");
+        big.value = "x".repeat(5000);
+        assert!(parse_form(&big, None).unwrap_err().contains("limit"));
+        let (n, op, _) = parse_form(&form("range", "/registry/", "leader"), Some(3)).unwrap();
+        assert_eq!(n, 3);
+        assert_eq!(
+            op,
+            ClientOp::Range {
+                prefix: "/registry/".into()
+            }
+        );
+    }
+}

@@ -1,0 +1,329 @@
+//! Time controls (play, pause, step, speed, virtual time) and the settings
+//! form that builds a new cluster.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::{checked_of, time, value_of};
+use crate::app::Cmd;
+use crate::sim::{ErrorAt, PageSettings, Snapshot, MAX_SPEED, MIN_SPEED};
+
+/// Properties shared by the controls.
+#[derive(Clone, PartialEq, Properties)]
+pub struct ControlsProps {
+    /// The frame.
+    pub snapshot: Rc<Snapshot>,
+    /// Commands.
+    pub dispatch: Callback<Cmd>,
+}
+
+/// Slider position (0..=1000) for a speed, on a log scale.
+pub fn speed_to_slider(speed: f64) -> f64 {
+    let (lo, hi) = (MIN_SPEED.log10(), MAX_SPEED.log10());
+    ((speed.log10() - lo) / (hi - lo) * 1000.0).round()
+}
+
+/// The speed for a slider position.
+pub fn slider_to_speed(pos: f64) -> f64 {
+    let (lo, hi) = (MIN_SPEED.log10(), MAX_SPEED.log10());
+    let s = 10f64.powf(lo + (hi - lo) * pos / 1000.0);
+    // Round to two significant digits so that 1x is reachable.
+    let mag = 10f64.powf(s.log10().floor() - 1.0);
+    ((s / mag).round() * mag).clamp(MIN_SPEED, MAX_SPEED)
+}
+
+fn speed_label(s: f64) -> String {
+    if s >= 1.0 {
+        format!("{}×", (s * 10.0).round() / 10.0)
+    } else {
+        format!("{}×", (s * 1000.0).round() / 1000.0)
+    }
+}
+
+/// Play, pause, step and speed.
+#[component]
+pub fn TimeControls(props: &ControlsProps) -> Html {
+    let snap = &props.snapshot;
+    let d = props.dispatch.clone();
+    let playing = snap.playing;
+    let toggle = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.emit(Cmd::Play(!playing)))
+    };
+    let step = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.emit(Cmd::Step))
+    };
+    let speed = {
+        let d = d.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Ok(p) = value_of(&e).parse::<f64>() {
+                d.emit(Cmd::Speed(slider_to_speed(p)));
+            }
+        })
+    };
+    html! {
+        <div class="time" role="group" aria-label="Time">
+            <button type="button" class="play" onclick={toggle} aria-pressed={(!playing).to_string()}>
+                { if playing { "Pause" } else { "Play" } }
+            </button>
+            <button type="button" onclick={step} title="Run the next event (a tick or a delivery) and pause">{ "Step" }</button>
+            <label class="speed">
+                { "speed " }
+                <input type="range" min="0" max="1000" step="1"
+                    value={speed_to_slider(snap.speed).to_string()} oninput={speed}
+                    aria-valuetext={speed_label(snap.speed)} />
+                <output>{ speed_label(snap.speed) }</output>
+            </label>
+            <span class="clock" title="virtual time">{ "t = " }<output id="virtual-time">{ time(snap.view.time) }</output></span>
+        </div>
+    }
+}
+
+/// One labelled settings field with its own error.
+fn field(label: &str, value: &str, error: Option<&String>, oninput: Callback<InputEvent>) -> Html {
+    let id = format!("set-{}", label.split_whitespace().next().unwrap_or(label));
+    html! {
+        <div class={classes!("field", error.map(|_| "invalid"))}>
+            <label for={id.clone()}>{ label }</label>
+            <input id={id.clone()} type="text" inputmode="decimal" value={value.to_string()} {oninput}
+                aria-invalid={error.is_some().to_string()} />
+            if let Some(e) = error { <span class="error" role="alert">{ e }</span> }
+        </div>
+    }
+}
+
+/// The settings form's text fields: (key, label).
+const FIELDS: [(&str, &str); 8] = [
+    ("members", "members (1–9)"),
+    ("seed", "seed"),
+    ("latency", "latency ms"),
+    ("jitter", "jitter ms"),
+    ("loss", "loss %"),
+    ("dup", "duplication %"),
+    ("election", "election ticks"),
+    ("heartbeat", "heartbeat ticks"),
+];
+
+fn current(s: &PageSettings, key: &str) -> String {
+    match key {
+        "members" => s.members.to_string(),
+        "seed" => s.seed.to_string(),
+        "latency" => s.latency_ms.to_string(),
+        "jitter" => s.jitter_ms.to_string(),
+        "loss" => s.loss_pct.to_string(),
+        "dup" => s.dup_pct.to_string(),
+        "election" => s.election_tick.to_string(),
+        _ => s.heartbeat_tick.to_string(),
+    }
+}
+
+/// Reads the form's text into settings; errors are per field.
+pub fn parse_settings(
+    base: &PageSettings,
+    text: &[(String, String)],
+) -> Result<PageSettings, Vec<(String, String)>> {
+    let mut s = base.clone();
+    let mut errors = Vec::new();
+    for (key, value) in text {
+        let v = value.trim();
+        let int = v.parse::<u64>().map_err(|_| {
+            if v.is_empty() {
+                "enter a whole number".to_string()
+            } else {
+                format!("“{v}” is not a whole number")
+            }
+        });
+        let pct = v
+            .parse::<f64>()
+            .ok()
+            .filter(|p| (0.0..=100.0).contains(p))
+            .ok_or_else(|| format!("“{v}” is not a percentage from 0 to 100"));
+        let result = match key.as_str() {
+            "members" => int.and_then(|n| match n {
+                1..=9 => {
+                    s.members = n;
+                    Ok(())
+                }
+                _ => Err("1 to 9 members".into()),
+            }),
+            "seed" => int.map(|n| s.seed = n),
+            "latency" => int.map(|n| s.latency_ms = n),
+            "jitter" => int.map(|n| s.jitter_ms = n),
+            "loss" => pct.map(|p| s.loss_pct = p),
+            "dup" => pct.map(|p| s.dup_pct = p),
+            "election" => int.map(|n| s.election_tick = n),
+            "heartbeat" => int.map(|n| s.heartbeat_tick = n),
+            _ => Ok(()),
+        };
+        if let Err(e) = result {
+            errors.push((key.clone(), e));
+        }
+    }
+    if errors.is_empty() {
+        if let Err(e) = s.config() {
+            errors.push(("form".into(), e));
+        }
+    }
+    if errors.is_empty() {
+        Ok(s)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Settings and "new cluster".
+#[component]
+pub fn SettingsPanel(props: &ControlsProps) -> Html {
+    let snap = &props.snapshot;
+    let base = snap.settings.clone();
+    let text = {
+        let base = base.clone();
+        use_state(move || {
+            FIELDS
+                .iter()
+                .map(|(k, _)| (k.to_string(), current(&base, k)))
+                .collect::<Vec<_>>()
+        })
+    };
+    let flags = {
+        let base = base.clone();
+        use_state(move || (base.pre_vote, base.check_quorum))
+    };
+    let errors = use_state(Vec::<(String, String)>::new);
+    let traffic = use_state(|| snap.traffic.to_string());
+    let d = props.dispatch.clone();
+
+    let submit = {
+        let (text, flags, errors, d, base) = (
+            text.clone(),
+            flags.clone(),
+            errors.clone(),
+            d.clone(),
+            base.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let mut with_flags = base.clone();
+            (with_flags.pre_vote, with_flags.check_quorum) = *flags;
+            match parse_settings(&with_flags, &text) {
+                Ok(s) => {
+                    errors.set(Vec::new());
+                    d.emit(Cmd::NewCluster(s));
+                }
+                Err(es) => {
+                    errors.set(es);
+                    d.emit(Cmd::Reject(
+                        ErrorAt::Settings,
+                        "fix the marked settings first".into(),
+                    ));
+                }
+            }
+        })
+    };
+    let live_flag = |pre_vote: bool| {
+        let (flags, d) = (flags.clone(), d.clone());
+        Callback::from(move |e: Event| {
+            let on = checked_of(&e);
+            let (mut p, mut c) = *flags;
+            let action = if pre_vote {
+                p = on;
+                raft_sim::Action::SetPreVote { on }
+            } else {
+                c = on;
+                raft_sim::Action::SetCheckQuorum { on }
+            };
+            flags.set((p, c));
+            d.emit(Cmd::Act(ErrorAt::Settings, action));
+        })
+    };
+    let on_traffic = {
+        let traffic = traffic.clone();
+        Callback::from(move |e: InputEvent| traffic.set(value_of(&e)))
+    };
+    let set_traffic = {
+        let (traffic, d) = (traffic.clone(), d.clone());
+        Callback::from(move |_: MouseEvent| match traffic.trim().parse::<u64>() {
+            Ok(n) if n <= crate::sim::MAX_TRAFFIC => d.emit(Cmd::Traffic(n)),
+            _ => d.emit(Cmd::Reject(
+                ErrorAt::Settings,
+                format!(
+                    "traffic: enter writes per second, 0 to {}",
+                    crate::sim::MAX_TRAFFIC
+                ),
+            )),
+        })
+    };
+    let form_error = errors
+        .iter()
+        .find(|(k, _)| k == "form")
+        .map(|(_, e)| e.clone())
+        .or_else(|| match &snap.error {
+            Some((ErrorAt::Settings, e)) => Some(e.clone()),
+            _ => None,
+        });
+    html! {
+        <section class="panel settings" aria-labelledby="settings-h">
+            <h2 id="settings-h">{ "Settings" }</h2>
+            <form onsubmit={submit} novalidate=true>
+                <div class="fields">
+                    { for FIELDS.iter().enumerate().map(|(i, (key, label))| {
+                        let oninput = {
+                            let text = text.clone();
+                            Callback::from(move |e: InputEvent| {
+                                let mut next = (*text).clone();
+                                next[i].1 = value_of(&e);
+                                text.set(next);
+                            })
+                        };
+                        let err = errors.iter().find(|(k, _)| k == key).map(|(_, e)| e);
+                        field(label, &text[i].1, err, oninput)
+                    }) }
+                </div>
+                <div class="flags">
+                    <label><input type="checkbox" checked={flags.0} onchange={live_flag(true)} />{ " PreVote" }</label>
+                    <label><input type="checkbox" checked={flags.1} onchange={live_flag(false)} />{ " CheckQuorum" }</label>
+                    <span class="note">{ "(these two apply at once; the rest on “new cluster”)" }</span>
+                </div>
+                <button type="submit" class="primary">{ "New cluster" }</button>
+                <span class="note">{ format!(" running: seed {}, {} members", base.seed, base.members) }</span>
+            </form>
+            <div class="traffic">
+                <label for="traffic">{ "background writes per virtual second" }</label>
+                <input id="traffic" type="text" inputmode="numeric" value={(*traffic).clone()} oninput={on_traffic} />
+                <button type="button" onclick={set_traffic}>{ "Set" }</button>
+                <span class="note">{ format!(" now {}/s", snap.traffic) }</span>
+            </div>
+            if let Some(e) = form_error { <p class="error" role="alert">{ e }</p> }
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slider_covers_the_whole_speed_range_and_hits_one() {
+        assert_eq!(slider_to_speed(0.0), MIN_SPEED);
+        assert_eq!(slider_to_speed(1000.0), MAX_SPEED);
+        assert_eq!(slider_to_speed(speed_to_slider(1.0)), 1.0);
+        assert_eq!(slider_to_speed(speed_to_slider(0.5)), 0.5);
+    }
+
+    #[test]
+    fn settings_errors_name_the_field() {
+        let base = PageSettings::default();
+        let text = |k: &str, v: &str| vec![(k.to_string(), v.to_string())];
+        let e = parse_settings(&base, &text("members", "twelve")).unwrap_err();
+        assert_eq!(e[0].0, "members");
+        assert!(e[0].1.contains("twelve"));
+        let e = parse_settings(&base, &text("loss", "150")).unwrap_err();
+        assert_eq!(e[0].0, "loss");
+        let e = parse_settings(&base, &text("members", "10")).unwrap_err();
+        assert_eq!(e[0].0, "members");
+        let ok = parse_settings(&base, &text("members", " 7 ")).unwrap();
+        assert_eq!(ok.members, 7);
+    }
+}

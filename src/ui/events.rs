@@ -1,0 +1,70 @@
+//! The event log: the trace in plain words, filterable by kind and text.
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::{checked_of, time, value_of};
+use crate::sim::{Category, Snapshot};
+
+/// Properties of [`EventLog`].
+#[derive(Clone, PartialEq, Properties)]
+pub struct EventLogProps {
+    /// The frame.
+    pub snapshot: Rc<Snapshot>,
+}
+
+const SHOWN: usize = 120;
+
+/// The event log, newest first.
+#[component]
+pub fn EventLog(props: &EventLogProps) -> Html {
+    let hidden = use_state(|| BTreeSet::from([Category::Message]));
+    let text = use_state(String::new);
+    let needle = text.to_lowercase();
+    let lines = props
+        .snapshot
+        .events
+        .iter()
+        .rev()
+        .filter(|l| !hidden.contains(&l.cat))
+        .filter(|l| needle.is_empty() || l.text.to_lowercase().contains(&needle))
+        .take(SHOWN);
+    let on_text = {
+        let text = text.clone();
+        Callback::from(move |e: InputEvent| text.set(value_of(&e)))
+    };
+    html! {
+        <section class="panel events" aria-labelledby="events-h">
+            <h2 id="events-h">{ "Event log" }</h2>
+            <div class="filters" role="group" aria-label="Show events">
+                { for Category::ALL.iter().map(|&c| {
+                    let onchange = {
+                        let hidden = hidden.clone();
+                        Callback::from(move |e: Event| {
+                            let mut next = (*hidden).clone();
+                            if checked_of(&e) { next.remove(&c); } else { next.insert(c); }
+                            hidden.set(next);
+                        })
+                    };
+                    html! {
+                        <label class={classes!("cat", format!("cat-{}", c.label()))}>
+                            <input type="checkbox" checked={!hidden.contains(&c)} {onchange} />
+                            { c.label() }
+                        </label>
+                    }
+                }) }
+                <input type="search" class="grep" placeholder="filter: n3, leader, dropped…"
+                    aria-label="Filter events by text" value={(*text).clone()} oninput={on_text} />
+            </div>
+            <ol class="lines" aria-live="off">
+                { for lines.map(|l| html! {
+                    <li class={format!("cat-{}", l.cat.label())} key={l.seq}>
+                        <time>{ time(l.time) }</time>{ &l.text }
+                    </li>
+                }) }
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,195 @@
+//! The card under the drawing: what the selected member, message or link
+//! is, and what can be done to it.
+
+use std::rc::Rc;
+
+use raft_sim::cluster::MessageView;
+use raft_sim::{Action, MemberChange, NodeId, Role};
+use yew::prelude::*;
+
+use super::{node, time};
+use crate::app::Cmd;
+use crate::sim::{membership, ErrorAt, Snapshot};
+
+/// What the user clicked in the drawing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Selection {
+    /// Nothing.
+    None,
+    /// A member.
+    Member(NodeId),
+    /// A message, as it was when clicked (it may have arrived since).
+    Message(MessageView),
+    /// The link between two members (lower id first).
+    Link(NodeId, NodeId),
+}
+
+/// Properties of [`Inspector`].
+#[derive(Clone, PartialEq, Properties)]
+pub struct InspectorProps {
+    /// The frame.
+    pub snapshot: Rc<Snapshot>,
+    /// What is selected.
+    pub selection: Selection,
+    /// Change the selection.
+    pub select: Callback<Selection>,
+    /// Commands.
+    pub dispatch: Callback<Cmd>,
+}
+
+fn button(label: &str, dispatch: &Callback<Cmd>, action: Action, enabled: bool) -> Html {
+    let d = dispatch.clone();
+    let onclick =
+        Callback::from(move |_: MouseEvent| d.emit(Cmd::Act(ErrorAt::Inspector, action.clone())));
+    html! { <button type="button" {onclick} disabled={!enabled}>{ label }</button> }
+}
+
+/// The inspector card.
+#[component]
+pub fn Inspector(props: &InspectorProps) -> Html {
+    let snap = &props.snapshot;
+    let close = {
+        let s = props.select.clone();
+        Callback::from(move |_: MouseEvent| s.emit(Selection::None))
+    };
+    let error = match &snap.error {
+        Some((ErrorAt::Inspector, e)) if !e.is_empty() => {
+            html! { <p class="error" role="alert">{ e }</p> }
+        }
+        _ => html! {},
+    };
+    let body = match &props.selection {
+        Selection::None => {
+            return html! {
+                <div class="inspector hint">
+                    <p>{ "Click a member, a link or a message (or focus it and press Enter) to inspect it and break things." }</p>
+                </div>
+            }
+        }
+        Selection::Member(id) => member_card(*id, snap, &props.dispatch),
+        Selection::Message(m) => message_card(m, snap, &props.dispatch),
+        Selection::Link(a, b) => link_card(*a, *b, snap, &props.dispatch),
+    };
+    html! {
+        <div class="inspector" aria-live="polite">
+            <button type="button" class="close" aria-label="Close" onclick={close}>{ "×" }</button>
+            { body }
+            { error }
+        </div>
+    }
+}
+
+fn member_card(id: NodeId, snap: &Snapshot, d: &Callback<Cmd>) -> Html {
+    let Some(m) = snap.view.members.iter().find(|m| m.id == id) else {
+        return html! { <p>{ format!("{} is gone.", node(id)) }</p> };
+    };
+    let up = !matches!(m.role, Role::Down | Role::Removed);
+    let removed = m.role == Role::Removed;
+    let is_leader = m.role == Role::Leader;
+    let replaced = snap
+        .replacement
+        .map(|(old, new)| format!("{} is being replaced by {}", node(old), node(new)));
+    html! {
+        <>
+            <h3>{ format!("{} · {}", node(id), m.role.as_str()) }</h3>
+            <dl class="facts">
+                <dt>{ "term" }</dt><dd>{ m.term }</dd>
+                <dt>{ "voted for" }</dt><dd>{ if m.vote == 0 { "—".into() } else { node(m.vote) } }</dd>
+                <dt>{ "follows" }</dt><dd>{ if m.known_leader == 0 { "—".into() } else { node(m.known_leader) } }</dd>
+                <dt>{ "log" }</dt><dd>{ format!("last #{}, commit #{}, applied #{}, snapshot #{}", m.last_index, m.commit, m.applied, m.snapshot_index) }</dd>
+                <dt>{ "voter" }</dt><dd>{ if m.voter { "yes" } else { "no (learner)" } }</dd>
+                <dt>{ "KV" }</dt><dd>{ format!("{} keys, revision {}", m.kv_keys, m.kv_revision) }</dd>
+            </dl>
+            if !m.progress.is_empty() {
+                <table class="progress">
+                    <caption>{ "What this leader knows of each member" }</caption>
+                    <thead><tr><th>{ "member" }</th><th>{ "matched" }</th><th>{ "next" }</th><th>{ "state" }</th><th>{ "active" }</th></tr></thead>
+                    <tbody>{ for m.progress.iter().map(|p| html! {
+                        <tr><td>{ node(p.node) }</td><td>{ p.matched }</td><td>{ p.next }</td>
+                            <td>{ &p.state }</td><td>{ if p.recent_active { "yes" } else { "no" } }</td></tr>
+                    }) }</tbody>
+                </table>
+            }
+            if let Some(r) = replaced { <p class="note">{ r }</p> }
+            <div class="actions">
+                { button("Crash", d, Action::Crash { node: id }, up) }
+                { button("Restart", d, Action::Restart { node: id }, m.role == Role::Down) }
+                { button("Wipe disk & replace", d, Action::WipeAndRejoin { node: id }, !removed) }
+                { button("Isolate", d, Action::Isolate { node: id }, !removed) }
+                { button("Transfer leadership here", d, Action::TransferLeader { to: id }, up && !is_leader) }
+                { button("Campaign now", d, Action::Campaign { node: id }, up && !is_leader) }
+                { button("Compact log", d, Action::Compact { node: id }, up) }
+                if m.voter {
+                    { button("Remove from cluster", d, membership(MemberChange::Remove, id), !removed) }
+                } else {
+                    { button("Promote to voter", d, membership(MemberChange::AddVoter, id), !removed) }
+                }
+            </div>
+            if m.role == Role::Down {
+                <p class="note">{ "Its disk survives the crash: restart it and it rejoins with its log." }</p>
+            }
+        </>
+    }
+}
+
+fn message_card(m: &MessageView, snap: &Snapshot, d: &Callback<Cmd>) -> Html {
+    let live = snap.view.messages.iter().find(|x| x.id == m.id);
+    let shown = live.unwrap_or(m);
+    let status = match live {
+        None => "arrived or lost".to_string(),
+        Some(x) if x.held => "held in flight".into(),
+        Some(x) if x.lost => format!("in flight, will be lost at {}", time(x.deliver_at)),
+        Some(x) => format!("in flight, arrives at {}", time(x.deliver_at)),
+    };
+    html! {
+        <>
+            <h3>{ format!("{} #{}", shown.kind.raft_name(), shown.id) }</h3>
+            <dl class="facts">
+                <dt>{ "from → to" }</dt><dd>{ format!("{} → {}", node(shown.from), node(shown.to)) }</dd>
+                <dt>{ "term" }</dt><dd>{ shown.term }</dd>
+                <dt>{ "index" }</dt><dd>{ format!("{} (log term {})", shown.index, shown.log_term) }</dd>
+                <dt>{ "commit" }</dt><dd>{ shown.commit }</dd>
+                <dt>{ "entries" }</dt><dd>{ shown.entries }</dd>
+                <dt>{ "reject" }</dt><dd>{ if shown.reject { "yes" } else { "no" } }</dd>
+                <dt>{ "sent" }</dt><dd>{ time(shown.sent_at) }</dd>
+                <dt>{ "status" }</dt><dd>{ status }</dd>
+            </dl>
+            <div class="actions">
+                { button("Drop it", d, Action::Drop { msg: m.id }, live.is_some()) }
+                { button("Hold it", d, Action::Hold { msg: m.id }, live.is_some_and(|x| !x.held && !x.lost)) }
+                { button("Release it", d, Action::Release { msg: m.id }, live.is_some_and(|x| x.held)) }
+            </div>
+            <p class="note">{ "Tip: pause first, then click messages at leisure." }</p>
+        </>
+    }
+}
+
+fn link_card(a: NodeId, b: NodeId, snap: &Snapshot, d: &Callback<Cmd>) -> Html {
+    let cut = |x, y| snap.view.cut_links.contains(&(x, y));
+    let dir = |x: NodeId, y: NodeId| {
+        format!(
+            "{} → {}: {}",
+            node(x),
+            node(y),
+            if cut(x, y) { "cut" } else { "up" }
+        )
+    };
+    let cut_one = |x, y| Action::Cut {
+        from: x,
+        to: y,
+        both: false,
+    };
+    html! {
+        <>
+            <h3>{ format!("Link {} – {}", node(a), node(b)) }</h3>
+            <ul class="dirs"><li>{ dir(a, b) }</li><li>{ dir(b, a) }</li></ul>
+            <div class="actions">
+                { button("Cut both ways", d, Action::Cut { from: a, to: b, both: true }, !(cut(a, b) && cut(b, a))) }
+                { button(&format!("Cut {} → {} only", node(a), node(b)), d, cut_one(a, b), !cut(a, b)) }
+                { button(&format!("Cut {} → {} only", node(b), node(a)), d, cut_one(b, a), !cut(b, a)) }
+                { button("Heal both ways", d, Action::Repair { from: a, to: b, both: true }, cut(a, b) || cut(b, a)) }
+            </div>
+            <p class="note">{ "A one-way cut is how asymmetric network faults look: one side hears, the other does not." }</p>
+        </>
+    }
+}

@@ -1,0 +1,90 @@
+//! The page's function components. Each takes the frame's
+//! [`Snapshot`](crate::sim::Snapshot) and, when it can change something, the
+//! root's command callback.
+
+pub mod client;
+pub mod cluster;
+pub mod controls;
+pub mod events;
+pub mod inspector;
+pub mod logs;
+pub mod partition;
+pub mod quorum;
+
+use raft_sim::{MsgKind, NodeId};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// A color per term, so that entries and members of one term match.
+pub fn term_color(term: u64) -> String {
+    // Golden-angle hues keep neighbouring terms apart.
+    let hue = (term * 137 + 200) % 360;
+    format!("hsl({hue} 65% 55%)")
+}
+
+/// The legend family of a message kind (its color) and whether it is a
+/// response (drawn hollow).
+pub fn kind_class(kind: MsgKind) -> (&'static str, bool) {
+    match kind {
+        MsgKind::PreVote => ("pre-vote", false),
+        MsgKind::PreVoteResp => ("pre-vote", true),
+        MsgKind::Vote => ("vote", false),
+        MsgKind::VoteResp => ("vote", true),
+        MsgKind::Append | MsgKind::Propose => ("append", false),
+        MsgKind::AppendResp => ("append", true),
+        MsgKind::Heartbeat => ("heartbeat", false),
+        MsgKind::HeartbeatResp => ("heartbeat", true),
+        MsgKind::Snapshot => ("snapshot", false),
+        MsgKind::ReadIndex => ("read-index", false),
+        MsgKind::ReadIndexResp => ("read-index", true),
+        MsgKind::TimeoutNow | MsgKind::TransferLeader | MsgKind::Other => ("other", false),
+    }
+}
+
+/// Message kinds grouped for the legend: (class, label).
+pub const LEGEND: [(&str, &str); 7] = [
+    ("pre-vote", "pre-vote"),
+    ("vote", "vote"),
+    ("append", "append"),
+    ("heartbeat", "heartbeat"),
+    ("snapshot", "snapshot"),
+    ("read-index", "read index"),
+    ("other", "other"),
+];
+
+/// "n3".
+pub fn node(id: NodeId) -> String {
+    format!("n{id}")
+}
+
+/// Virtual time as seconds with milliseconds, "12.345 s".
+pub fn time(ms: u64) -> String {
+    format!("{}.{:03} s", ms / 1000, ms % 1000)
+}
+
+/// The value of the input or select an event came from.
+pub fn value_of(e: &Event) -> String {
+    if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+        return i.value();
+    }
+    if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
+        return s.value();
+    }
+    String::new()
+}
+
+/// The checked state of the checkbox an event came from.
+pub fn checked_of(e: &Event) -> bool {
+    e.target_dyn_into::<HtmlInputElement>()
+        .is_some_and(|i| i.checked())
+}
+
+/// Enter or space on a focusable SVG element acts as a click.
+pub fn on_activate(cb: Callback<()>) -> Callback<KeyboardEvent> {
+    Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            cb.emit(());
+        }
+    })
+}

@@ -1,0 +1,158 @@
+//! The partition editor: drag members (or click them, or use the keyboard)
+//! into up to three groups, or pick a preset; heal everything at once.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use raft_sim::{Action, NodeId, Role};
+use web_sys::DragEvent;
+use yew::prelude::*;
+
+use super::node;
+use crate::app::Cmd;
+use crate::sim::{ErrorAt, Preset, Snapshot};
+
+const GROUPS: [&str; 3] = ["A", "B", "C"];
+
+/// Properties of [`PartitionPanel`].
+#[derive(Clone, PartialEq, Properties)]
+pub struct PartitionPanelProps {
+    /// The frame.
+    pub snapshot: Rc<Snapshot>,
+    /// Commands.
+    pub dispatch: Callback<Cmd>,
+}
+
+/// Groups from a draft: member → group number. Empty groups are left out.
+pub fn groups(members: &[NodeId], draft: &BTreeMap<NodeId, usize>) -> Vec<Vec<NodeId>> {
+    (0..GROUPS.len())
+        .map(|g| {
+            members
+                .iter()
+                .copied()
+                .filter(|m| draft.get(m).copied().unwrap_or(0) == g)
+                .collect::<Vec<_>>()
+        })
+        .filter(|g| !g.is_empty())
+        .collect()
+}
+
+/// The partition panel.
+#[component]
+pub fn PartitionPanel(props: &PartitionPanelProps) -> Html {
+    let draft = use_state(BTreeMap::<NodeId, usize>::new);
+    let members: Vec<NodeId> = props
+        .snapshot
+        .view
+        .members
+        .iter()
+        .filter(|m| m.role != Role::Removed)
+        .map(|m| m.id)
+        .collect();
+    let d = props.dispatch.clone();
+    let move_to = {
+        let draft = draft.clone();
+        Callback::from(move |(id, g): (NodeId, usize)| {
+            let mut next = (*draft).clone();
+            next.insert(id, g);
+            draft.set(next);
+        })
+    };
+    let apply = {
+        let (draft, members, d) = (draft.clone(), members.clone(), d.clone());
+        Callback::from(move |_: MouseEvent| {
+            let gs = groups(&members, &draft);
+            if gs.len() < 2 {
+                d.emit(Cmd::Reject(
+                    ErrorAt::Partition,
+                    "put members in at least two groups first (drag them, or click to move)".into(),
+                ));
+            } else {
+                d.emit(Cmd::Act(
+                    ErrorAt::Partition,
+                    Action::Partition { groups: gs },
+                ));
+            }
+        })
+    };
+    let preset = |p: Preset, label: String| {
+        let d = d.clone();
+        let onclick = Callback::from(move |_: MouseEvent| d.emit(Cmd::Preset(p)));
+        html! { <button type="button" {onclick}>{ label }</button> }
+    };
+    let heal = {
+        let (d, draft) = (d.clone(), draft.clone());
+        Callback::from(move |_: MouseEvent| {
+            draft.set(BTreeMap::new());
+            d.emit(Cmd::Act(ErrorAt::Partition, Action::HealAll));
+        })
+    };
+    let n = members.len();
+    let error = match &props.snapshot.error {
+        Some((ErrorAt::Partition, e)) => html! { <p class="error" role="alert">{ e }</p> },
+        _ => html! {},
+    };
+    html! {
+        <section class="panel partition" aria-labelledby="partition-h">
+            <h2 id="partition-h">{ "Partition" }</h2>
+            <div class="presets">
+                { preset(Preset::LeaderAlone, "Leader alone".into()) }
+                { preset(Preset::Halves, format!("{} | {}", n / 2, n - n / 2)) }
+                { preset(Preset::MinorityWithLeader, "Minority with the leader".into()) }
+                <button type="button" class="heal" onclick={heal}>{ "Heal all" }</button>
+            </div>
+            <p class="note">{ "Or drag members between groups (click a member to move it to the next group), then apply." }</p>
+            <div class="groups">
+                { for GROUPS.iter().enumerate().map(|(g, name)| {
+                    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+                    let ondrop = {
+                        let move_to = move_to.clone();
+                        Callback::from(move |e: DragEvent| {
+                            e.prevent_default();
+                            let id = e.data_transfer().and_then(|t| t.get_data("text/plain").ok());
+                            if let Some(id) = id.and_then(|s| s.parse::<NodeId>().ok()) {
+                                move_to.emit((id, g));
+                            }
+                        })
+                    };
+                    html! {
+                        <div class="group" {ondragover} {ondrop} data-group={*name}>
+                            <span class="group-name">{ format!("group {name}") }</span>
+                            { for members.iter().filter(|m| draft.get(m).copied().unwrap_or(0) == g).map(|&m| {
+                                let ondragstart = Callback::from(move |e: DragEvent| {
+                                    if let Some(t) = e.data_transfer() {
+                                        let _ = t.set_data("text/plain", &m.to_string());
+                                    }
+                                });
+                                let onclick = {
+                                    let move_to = move_to.clone();
+                                    Callback::from(move |_: MouseEvent| move_to.emit((m, (g + 1) % GROUPS.len())))
+                                };
+                                html! {
+                                    <button type="button" class="chip" draggable="true" {ondragstart} {onclick}
+                                        aria-label={format!("{} in group {name}; press to move to group {}", node(m), GROUPS[(g + 1) % GROUPS.len()])}>
+                                        { node(m) }
+                                    </button>
+                                }
+                            }) }
+                        </div>
+                    }
+                }) }
+            </div>
+            <button type="button" class="apply" onclick={apply}>{ "Apply partition" }</button>
+            { error }
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draft_groups_skip_empty_ones_and_default_to_the_first() {
+        let draft = BTreeMap::from([(2, 2), (3, 2)]);
+        assert_eq!(groups(&[1, 2, 3, 4], &draft), vec![vec![1, 4], vec![2, 3]]);
+        assert_eq!(groups(&[1, 2], &BTreeMap::new()), vec![vec![1, 2]]);
+    }
+}

@@ -1,0 +1,85 @@
+//! The quorum panel: how many voters, how many make a quorum, how many may
+//! fail, and, when no quorum can form, what is stuck waiting.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::node;
+use crate::sim::Snapshot;
+
+/// Properties of [`QuorumPanel`].
+#[derive(Clone, PartialEq, Properties)]
+pub struct QuorumPanelProps {
+    /// The frame.
+    pub snapshot: Rc<Snapshot>,
+}
+
+fn names(ids: &[u64]) -> String {
+    if ids.is_empty() {
+        return "nobody".into();
+    }
+    ids.iter().map(|&i| node(i)).collect::<Vec<_>>().join(", ")
+}
+
+/// The quorum panel. `data-quorum` is `ok` while some voter reaches a
+/// quorum (writes can commit) and `lost` otherwise.
+#[component]
+pub fn QuorumPanel(props: &QuorumPanelProps) -> Html {
+    let snap = &props.snapshot;
+    let q = &snap.view.quorum;
+    let state = if q.available { "ok" } else { "lost" };
+    let partitioned = snap.sides.len() > 1;
+    html! {
+        <section class={classes!("panel", "quorum", state)} data-quorum={state} aria-labelledby="quorum-h">
+            <h2 id="quorum-h">{ "Quorum" }</h2>
+            <dl class="numbers">
+                <div><dt>{ "voters n" }</dt><dd data-q="voters">{ q.voters }</dd></div>
+                <div><dt>{ "quorum ⌊n/2⌋+1" }</dt><dd data-q="quorum">{ q.quorum }</dd></div>
+                <div><dt>{ "tolerates ⌊(n−1)/2⌋" }</dt><dd data-q="tolerance">{ q.tolerance }</dd></div>
+                <div><dt>{ "leader reaches" }</dt><dd data-q="reaches">{ format!("{} / {}", q.leader_reaches, q.quorum) }</dd></div>
+            </dl>
+            if q.available {
+                <p class="verdict ok">{ "Quorum available: a majority of voters can talk to each other, so writes can commit." }</p>
+            } else {
+                <p class="verdict lost" role="alert"><strong>{ "Quorum lost: writes cannot commit." }</strong>
+                    { format!(" No group of running, connected voters reaches {} of {}. Reads that need the leader (ReadIndex) wait too; serializable reads still answer, possibly stale.", q.quorum, q.voters) }</p>
+            }
+            if partitioned || !q.available {
+                <ul class="sides" aria-label="Sides of the network">
+                    { for snap.sides.iter().map(|s| {
+                        let state = if s.has_quorum { "ok" } else { "lost" };
+                        let leaders = s.leaders.iter().map(|&(l, t)| format!("{} (term {t})", node(l))).collect::<Vec<_>>().join(", ");
+                        html! {
+                            <li class={classes!("net-side", state)} data-side-quorum={state}
+                                data-side={s.members.iter().map(u64::to_string).collect::<Vec<_>>().join(",")}>
+                                <strong>{ names(&s.members) }</strong>
+                                { format!(": {} voter{}, ", s.voters, if s.voters == 1 { "" } else { "s" }) }
+                                { if s.has_quorum { "has a quorum" } else { "no quorum" } }
+                                if !leaders.is_empty() {
+                                    { format!("; leader {leaders}") }
+                                    if !s.has_quorum { <em>{ " (stale: it cannot commit, and steps down once CheckQuorum notices)" }</em> }
+                                }
+                            </li>
+                        }
+                    }) }
+                </ul>
+            }
+            if !snap.pending.is_empty() {
+                <h3>{ "Uncommitted proposals" }</h3>
+                <ul class="pending">
+                    { for snap.pending.iter().take(8).map(|p| html! {
+                        <li>
+                            { format!("#{} (term {}) on leader {}: {} — acknowledged by {}; ", p.index, p.term, node(p.leader), p.what, names(&p.acked)) }
+                            <strong>{ format!("waiting for {} (needs {} of {})", names(&p.missing), p.needed, p.acked.len() + p.missing.len()) }</strong>
+                        </li>
+                    }) }
+                    if snap.pending.len() > 8 { <li>{ format!("… and {} more", snap.pending.len() - 8) }</li> }
+                </ul>
+            }
+            if snap.waiting_requests > 0 {
+                <p class="note">{ format!("{} client request(s) waiting for an answer; each fails after the request timeout.", snap.waiting_requests) }</p>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,129 @@
+// End-to-end: the release build in Debian's Chromium, driven as a new user
+// would drive it. Writes four screenshots to test-output/e2e/.
+//
+//   node tests/e2e/playground.mjs [dist-dir]
+//
+// Every wait is on what the page shows (the data attributes of the testing
+// contract), with a deadline, never a fixed sleep.
+import { chromium } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import { serve, CHROMIUM, CHROMIUM_ARGS } from './serve.mjs';
+
+const dist = process.argv[2] ?? 'dist';
+const out = 'test-output/e2e';
+await mkdir(out, { recursive: true });
+
+const server = await serve(dist);
+const base = `http://127.0.0.1:${server.address().port}/`;
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+let failed = false;
+const step = (s) => console.log(`e2e: ${s}`);
+
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+
+  // A fixed seed so that the run is the same every time; 5 members; fast
+  // enough that each wait is a few wall seconds.
+  await page.goto(`${base}?seed=11&members=5&speed=4`);
+  await page.waitForSelector('[data-node-id]', { timeout: 20000 });
+  step('page loaded with ' + (await page.locator('[data-node-id]').count()) + ' members');
+
+  const leader = async () => (await page.textContent('#leader')).trim();
+  const term = async (id) => Number(await page.getAttribute(`[data-node-id="${id}"]`, 'data-term'));
+  const waitLeader = async (not, timeout = 30000) => {
+    await page.waitForFunction(
+      (not) => {
+        const t = document.getElementById('leader').textContent.trim();
+        return t !== '' && t !== not;
+      },
+      not,
+      { timeout },
+    );
+    return leader();
+  };
+
+  // 1. A leader appears.
+  const first = await waitLeader('');
+  const firstTerm = await term(first);
+  step(`leader n${first} in term ${firstTerm}`);
+  if ((await page.getAttribute(`[data-node-id="${first}"]`, 'data-role')) !== 'leader') {
+    throw new Error('the member named as leader is not drawn as leader');
+  }
+  await page.screenshot({ path: `${out}/1-leader.png`, fullPage: true });
+
+  // 2. Crash the leader: a new leader with a higher term.
+  await page.click(`[data-node-id="${first}"]`);
+  await page.getByRole('button', { name: 'Crash', exact: true }).click();
+  await page.waitForSelector(`[data-node-id="${first}"][data-role="down"]`, { timeout: 5000 });
+  const second = await waitLeader(first);
+  const secondTerm = await term(second);
+  step(`after crashing n${first}: leader n${second} in term ${secondTerm}`);
+  if (!(secondTerm > firstTerm)) throw new Error(`term did not grow: ${firstTerm} -> ${secondTerm}`);
+  await page.screenshot({ path: `${out}/2-new-leader.png`, fullPage: true });
+
+  // Bring the crashed member back so that five members take part again.
+  await page.click(`[data-node-id="${first}"]`);
+  await page.getByRole('button', { name: 'Restart', exact: true }).click();
+  await page.waitForSelector(`[data-node-id="${first}"][data-role="follower"]`, { timeout: 10000 });
+
+  // A write, so that there is something in the logs to converge on.
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await page.waitForSelector('.results tr.ok', { timeout: 10000 });
+
+  // 3. Partition the leader alone: its side has no quorum, the other side
+  // elects a new leader.
+  const alone = await leader();
+  await page.getByRole('button', { name: 'Leader alone', exact: true }).click();
+  await page.waitForSelector(`.net-side[data-side="${alone}"][data-side-quorum="lost"]`, { timeout: 5000 });
+  const third = await waitLeader(alone);
+  const okSide = await page.getAttribute(`.net-side[data-side-quorum="ok"]`, 'data-side');
+  step(`leader n${alone} alone (no quorum on its side); n${third} leads side [${okSide}]`);
+  if (!okSide.split(',').includes(third)) throw new Error('new leader is not on the majority side');
+  // A write to the isolated old member cannot commit.
+  await page.selectOption('.request select >> nth=-1', alone);
+  await page.fill('.request .grow input >> nth=0', '/registry/pods/default/stuck');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await page.waitForSelector('.results tr.pending', { timeout: 5000 });
+  await page.screenshot({ path: `${out}/3-partitioned.png`, fullPage: true });
+
+  // 4. Heal: every log converges (same commit and last index everywhere).
+  await page.getByRole('button', { name: 'Heal all', exact: true }).click();
+  await page.waitForFunction(
+    () => {
+      const rows = [...document.querySelectorAll('[data-log-node]')];
+      const commits = new Set(rows.map((r) => r.dataset.commit));
+      const lasts = new Set(rows.map((r) => r.dataset.last));
+      return rows.length === 5 && commits.size === 1 && lasts.size === 1 &&
+        document.querySelector('[data-quorum]').dataset.quorum === 'ok' &&
+        document.querySelectorAll('[data-role="leader"]').length === 1;
+    },
+    null,
+    { timeout: 30000 },
+  );
+  const commit = await page.getAttribute('[data-log-node]', 'data-commit');
+  step(`healed: all five logs at commit ${commit}`);
+  await page.screenshot({ path: `${out}/4-healed.png`, fullPage: true });
+
+  if (errors.length) throw new Error('page errors:\n' + errors.join('\n'));
+  if (await page.$('#crash')) throw new Error('the crash overlay is showing');
+
+  // A phone-sized, dark, reduced-motion look at the same page (not a
+  // required state; it catches layout that overflows at 360 px).
+  const phone = await browser.newPage({ viewport: { width: 360, height: 780 }, colorScheme: 'dark', reducedMotion: 'reduce' });
+  await phone.goto(`${base}?seed=11&members=5&speed=4`);
+  await phone.waitForSelector('[data-node-id]');
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  await phone.screenshot({ path: `${out}/phone-dark.png`, fullPage: true });
+  if (overflow > 1) throw new Error(`page is ${overflow}px wider than a 360px phone`);
+  step('phone layout fits 360 px');
+} catch (e) {
+  failed = true;
+  console.error('e2e FAILED:', e.message);
+} finally {
+  await browser.close();
+  server.close();
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,182 @@
+//! The page's components in headless Chromium (wasm-bindgen-test): render a
+//! seeded cluster, click things, and check what the DOM shows, through the
+//! same data attributes the end-to-end test and embedders rely on.
+#![cfg(target_arch = "wasm32")]
+
+use gloo_timers::future::TimeoutFuture;
+use raft_playground::app::{App, AppProps};
+use raft_playground::sim::PageSettings;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn mount(settings: PageSettings, autoplay: bool, speed: f64) -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let props = AppProps {
+        settings,
+        speed,
+        autoplay,
+        traffic: 0,
+        notice: None,
+    };
+    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
+    root
+}
+
+fn settings(members: u64, seed: u64) -> PageSettings {
+    PageSettings {
+        members,
+        seed,
+        ..PageSettings::default()
+    }
+}
+
+fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+}
+
+fn attr(root: &Element, selector: &str, name: &str) -> String {
+    find(root, selector).get_attribute(name).unwrap_or_default()
+}
+
+/// A bubbling click, which is what Yew listens for (also on SVG elements).
+fn click(el: &Element) {
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+    el.dispatch_event(&ev).unwrap();
+}
+
+fn button(root: &Element, text: &str) -> HtmlElement {
+    let all = root.query_selector_all("button").unwrap();
+    (0..all.length())
+        .filter_map(|i| all.item(i))
+        .map(|n| n.unchecked_into::<HtmlElement>())
+        .find(|b| b.text_content().unwrap_or_default().trim() == text)
+        .unwrap_or_else(|| panic!("no button {text:?}"))
+}
+
+async fn settle() {
+    yew::scheduler::flush().await;
+}
+
+async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..200 {
+        settle().await;
+        if done() {
+            return;
+        }
+        TimeoutFuture::new(25).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[wasm_bindgen_test]
+async fn renders_a_seeded_cluster_and_crash_changes_its_state() {
+    let root = mount(settings(3, 7), false, 1.0);
+    settle().await;
+    let members = root.query_selector_all("[data-node-id]").unwrap();
+    assert_eq!(members.length(), 3);
+    assert_eq!(attr(&root, "[data-node-id='2']", "data-role"), "follower");
+    assert_eq!(attr(&root, "[data-node-id='2']", "data-term"), "1");
+    assert_eq!(find(&root, "#leader").text_content().unwrap(), "");
+    assert_eq!(attr(&root, "[data-quorum]", "data-quorum"), "ok");
+
+    // Select n2, crash it: it is drawn down, the quorum survives one loss.
+    click(&find(&root, "[data-node-id='2']"));
+    settle().await;
+    assert!(find(&root, ".inspector h3")
+        .text_content()
+        .unwrap()
+        .starts_with("n2"));
+    button(&root, "Crash").click();
+    settle().await;
+    assert_eq!(attr(&root, "[data-node-id='2']", "data-role"), "down");
+    assert_eq!(attr(&root, "[data-quorum]", "data-quorum"), "ok");
+
+    // A second crash leaves one of three: no quorum, and the panel says so.
+    click(&find(&root, "[data-node-id='3']"));
+    settle().await;
+    button(&root, "Crash").click();
+    settle().await;
+    assert_eq!(attr(&root, "[data-quorum]", "data-quorum"), "lost");
+    let verdict = find(&root, ".verdict").text_content().unwrap();
+    assert!(
+        verdict.contains("Quorum lost: writes cannot commit"),
+        "{verdict}"
+    );
+
+    // Restart is offered for a down member and brings it back.
+    button(&root, "Restart").click();
+    settle().await;
+    assert_eq!(attr(&root, "[data-node-id='3']", "data-role"), "follower");
+    assert_eq!(attr(&root, "[data-quorum]", "data-quorum"), "ok");
+}
+
+#[wasm_bindgen_test]
+async fn playing_elects_a_leader_that_the_page_names() {
+    let root = mount(settings(5, 3), true, 20.0);
+    wait_for("a leader", || {
+        !find(&root, "#leader").text_content().unwrap().is_empty()
+    })
+    .await;
+    let id = find(&root, "#leader").text_content().unwrap();
+    assert_eq!(
+        attr(&root, &format!("[data-node-id='{id}']"), "data-role"),
+        "leader"
+    );
+    // Pausing stops virtual time.
+    button(&root, "Pause").click();
+    settle().await;
+    let t = find(&root, "#virtual-time").text_content().unwrap();
+    TimeoutFuture::new(150).await;
+    settle().await;
+    assert_eq!(find(&root, "#virtual-time").text_content().unwrap(), t);
+}
+
+/// Fires a bubbling event of type `kind` (Yew's handlers are delegated).
+fn fire(el: &Element, kind: &str) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let ev = web_sys::Event::new_with_event_init_dict(kind, &init).unwrap();
+    el.dispatch_event(&ev).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn bad_client_input_is_reported_next_to_the_form() {
+    let root = mount(settings(3, 1), false, 1.0);
+    settle().await;
+    // No leader yet and "send to the leader": the error says so.
+    button(&root, "Send").click();
+    settle().await;
+    let error = find(&root, ".client .error").text_content().unwrap();
+    assert!(error.contains("no leader"), "{error}");
+
+    // Send to n1 with an empty key: the error names the key, and nothing
+    // reaches the cluster (no request row).
+    // The last select of the form is "send to".
+    let selects = root.query_selector_all(".request select").unwrap();
+    let target: Element = selects.item(selects.length() - 1).unwrap().unchecked_into();
+    target
+        .unchecked_ref::<web_sys::HtmlSelectElement>()
+        .set_value("1");
+    fire(&target, "change");
+    let key: HtmlInputElement = find(&root, ".request .grow input").unchecked_into();
+    key.set_value("");
+    fire(&key, "input");
+    settle().await;
+    button(&root, "Send").click();
+    settle().await;
+    let error = find(&root, ".client .error").text_content().unwrap();
+    assert!(error.contains("key"), "{error}");
+    assert!(root
+        .query_selector(".results tr[data-op-id]")
+        .unwrap()
+        .is_none());
+}
