@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Runs every test: formatting, clippy (native and wasm32), the native test
-# suite (unit, scenario scripts, 200-seed chaos sweep, determinism against the
-# golden trace hashes) and the browser test in headless Chromium, which checks
-# that the same seeded runs give the same trace hashes under wasm32.
+# Runs every test:
+#  1. formatting, clippy (native and wasm32);
+#  2. the native suite: unit tests, scenario scripts, the 200-seed chaos
+#     sweep, determinism against the golden trace hashes, the page's driver;
+#  3. in headless Chromium (wasm-bindgen-test): the same golden runs under
+#     wasm32, and the page's components;
+#  4. the release build of the page: its size budget, and the end-to-end
+#     test in Debian's Chromium, which saves screenshots to test-output/e2e/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup.sh browser
+bash scripts/setup.sh page browser
+export PATH="$PWD/node_modules/binaryen/bin:$PATH"
+export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
@@ -20,6 +26,14 @@ cargo clippy --workspace --all-targets --target wasm32-unknown-unknown -- -D war
 echo "== native tests"
 cargo test --workspace
 
-echo "== browser tests (headless Chromium)"
-CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} \
-  cargo test -p raft-sim --target wasm32-unknown-unknown --test wasm
+echo "== browser tests (wasm-bindgen-test, headless Chromium)"
+cargo test -p raft-sim --target wasm32-unknown-unknown --test wasm
+cargo test -p raft-playground --target wasm32-unknown-unknown --test web
+
+echo "== release build of the page (trunk)"
+trunk build --release
+node tests/e2e/size.mjs dist
+
+echo "== end-to-end (playwright-core, Debian Chromium)"
+node tests/e2e/playground.mjs dist
+ls test-output/e2e/*.png
