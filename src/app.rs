@@ -129,6 +129,9 @@ fn run(sim: &mut Sim, cmd: Cmd) {
     crash::remember(sim);
 }
 
+/// How often the text panels follow the simulation while it runs.
+const PANEL_INTERVAL_MS: f64 = 100.0;
+
 /// Longest wall-clock gap one frame accounts for: after a hidden tab or a
 /// long pause the simulation continues instead of jumping ahead.
 const MAX_FRAME_WALL_MS: f64 = 100.0;
@@ -137,16 +140,23 @@ const MAX_FRAME_WALL_MS: f64 = 100.0;
 #[component]
 pub fn App(props: &AppProps) -> Html {
     let sim = use_mut_ref(|| start_sim(props));
+    // Two copies of the frame: the drawing, the clock and the inspector
+    // follow every animation frame; the text-heavy panels refresh at most
+    // every PANEL_INTERVAL_MS (and at once after any command), which keeps
+    // the browser's layout work per frame small.
     let snapshot = use_state(|| sim.borrow().snapshot());
+    let panels = use_state(|| (*snapshot).clone());
     let selection = use_state(|| Selection::None);
     let reduced_motion = use_memo((), |_| prefers_reduced_motion());
 
     let dispatch = {
         let sim = sim.clone();
-        let setter = snapshot.setter();
+        let (setter, panels) = (snapshot.setter(), panels.setter());
         Callback::from(move |cmd: Cmd| {
             run(&mut sim.borrow_mut(), cmd);
-            setter.set(sim.borrow().snapshot());
+            let snap = sim.borrow().snapshot();
+            panels.set(snap.clone());
+            setter.set(snap);
         })
     };
     let select = {
@@ -162,9 +172,9 @@ pub fn App(props: &AppProps) -> Html {
     // does not fire in a hidden tab, so nothing runs there either.
     {
         let sim = sim.clone();
-        let setter = snapshot.setter();
+        let setters = (snapshot.setter(), panels.setter());
         use_effect_with(snapshot.playing, move |&playing| {
-            let handle = playing.then(|| animate(sim, setter));
+            let handle = playing.then(|| animate(sim, setters));
             move || {
                 if let Some(h) = handle {
                     h.stop();
@@ -174,6 +184,7 @@ pub fn App(props: &AppProps) -> Html {
     }
 
     let snap = (*snapshot).clone();
+    let slow = (*panels).clone();
     let leader = snap.view.leader.map(|l| l.to_string()).unwrap_or_default();
     html! {
         <div class="page">
@@ -208,14 +219,14 @@ pub fn App(props: &AppProps) -> Html {
                         select={select.clone()} dispatch={dispatch.clone()} />
                 </section>
                 <div class="side">
-                    <QuorumPanel snapshot={snap.clone()} />
-                    <PartitionPanel snapshot={snap.clone()} dispatch={dispatch.clone()} />
+                    <QuorumPanel snapshot={slow.clone()} dispatch={dispatch.clone()} />
+                    <PartitionPanel snapshot={slow.clone()} dispatch={dispatch.clone()} />
                 </div>
-                <ClientPanel snapshot={snap.clone()} dispatch={dispatch.clone()}
+                <ClientPanel snapshot={slow.clone()} dispatch={dispatch.clone()}
                     kv={Rc::new(kv_by_member(&sim.borrow()))} />
-                <LogsPanel snapshot={snap.clone()} />
-                <EventLog snapshot={snap.clone()} />
-                <SettingsPanel snapshot={snap.clone()} dispatch={dispatch.clone()} />
+                <LogsPanel snapshot={slow.clone()} />
+                <EventLog snapshot={slow.clone()} />
+                <SettingsPanel snapshot={slow.clone()} dispatch={dispatch.clone()} />
             </main>
         </div>
     }
@@ -251,10 +262,13 @@ impl Loop {
 
 type FrameFn = Closure<dyn FnMut(f64)>;
 
-fn animate(sim: Rc<RefCell<Sim>>, setter: UseStateSetter<Rc<crate::sim::Snapshot>>) -> Loop {
+type SnapshotSetter = UseStateSetter<Rc<crate::sim::Snapshot>>;
+
+fn animate(sim: Rc<RefCell<Sim>>, (setter, panels): (SnapshotSetter, SnapshotSetter)) -> Loop {
     let stopped = Rc::new(RefCell::new(false));
     let frame: Rc<RefCell<Option<FrameFn>>> = Rc::new(RefCell::new(None));
     let last: Rc<RefCell<Option<f64>>> = Rc::new(RefCell::new(None));
+    let mut panels_at = f64::NEG_INFINITY;
     let again = frame.clone();
     let halt = stopped.clone();
     *frame.borrow_mut() = Some(Closure::new(move |now: f64| {
@@ -267,7 +281,12 @@ fn animate(sim: Rc<RefCell<Sim>>, setter: UseStateSetter<Rc<crate::sim::Snapshot
         let dt = prev.map_or(0.0, |p| (now - p).clamp(0.0, MAX_FRAME_WALL_MS));
         let moved = sim.borrow_mut().frame(dt);
         if moved {
-            setter.set(sim.borrow().snapshot());
+            let snap = sim.borrow().snapshot();
+            if now - panels_at >= PANEL_INTERVAL_MS {
+                panels_at = now;
+                panels.set(snap.clone());
+            }
+            setter.set(snap);
         }
         request_frame(&again);
     }));

@@ -47,7 +47,8 @@ pub fn install() {
     }));
 }
 
-fn show(text: &str) {
+/// Puts the overlay with `text` on the page.
+pub fn show(text: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };

@@ -358,6 +358,8 @@ pub struct Snapshot {
     pub error: Option<(ErrorAt, String)>,
     /// A membership replacement under way (old, new).
     pub replacement: Option<(NodeId, NodeId)>,
+    /// The id a new member would get, or why none can be added.
+    pub next_member: Result<NodeId, String>,
 }
 
 /// The simulation as the page runs it.
@@ -711,6 +713,7 @@ impl Sim {
             settings: self.settings.clone(),
             error: self.error.clone(),
             replacement: self.cluster.replacement(),
+            next_member: self.cluster.next_member_id(),
             view,
         })
     }

@@ -180,3 +180,22 @@ async fn bad_client_input_is_reported_next_to_the_form() {
         .unwrap()
         .is_none());
 }
+
+#[wasm_bindgen_test]
+async fn a_crash_leaves_an_overlay_with_the_seed_and_recent_actions() {
+    let root = mount(settings(3, 99), false, 1.0);
+    settle().await;
+    click(&find(&root, "[data-node-id='1']"));
+    settle().await;
+    button(&root, "Isolate").click();
+    settle().await;
+    // What the panic hook does, minus the panic (which would end the test).
+    raft_playground::crash::show(&raft_playground::crash::report("boom"));
+    let document = web_sys::window().unwrap().document().unwrap();
+    let overlay = document.get_element_by_id("crash").expect("overlay shown");
+    let text = overlay.text_content().unwrap();
+    assert!(text.contains("boom"), "{text}");
+    assert!(text.contains("Seed: 99"), "{text}");
+    assert!(text.contains("isolate"), "{text}");
+    overlay.remove();
+}

@@ -15,7 +15,7 @@ pub struct EventLogProps {
     pub snapshot: Rc<Snapshot>,
 }
 
-const SHOWN: usize = 120;
+const SHOWN: usize = 80;
 
 /// The event log, newest first.
 #[component]

@@ -68,7 +68,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         }
         Selection::Member(id) => member_card(*id, snap, &props.dispatch),
         Selection::Message(m) => message_card(m, snap, &props.dispatch),
-        Selection::Link(a, b) => link_card(*a, *b, snap, &props.dispatch),
+        Selection::Link(a, b) => link_card(*a, *b, snap, &props.dispatch, &props.select),
     };
     html! {
         <div class="inspector" aria-live="polite">
@@ -164,7 +164,21 @@ fn message_card(m: &MessageView, snap: &Snapshot, d: &Callback<Cmd>) -> Html {
     }
 }
 
-fn link_card(a: NodeId, b: NodeId, snap: &Snapshot, d: &Callback<Cmd>) -> Html {
+fn link_card(
+    a: NodeId,
+    b: NodeId,
+    snap: &Snapshot,
+    d: &Callback<Cmd>,
+    select: &Callback<Selection>,
+) -> Html {
+    // The messages on this link, so that they can be reached by keyboard
+    // too (the moving dots are for the mouse).
+    let on_link: Vec<&MessageView> = snap
+        .view
+        .messages
+        .iter()
+        .filter(|m| (m.from, m.to) == (a, b) || (m.from, m.to) == (b, a))
+        .collect();
     let cut = |x, y| snap.view.cut_links.contains(&(x, y));
     let dir = |x: NodeId, y: NodeId| {
         format!(
@@ -190,6 +204,16 @@ fn link_card(a: NodeId, b: NodeId, snap: &Snapshot, d: &Callback<Cmd>) -> Html {
                 { button("Heal both ways", d, Action::Repair { from: a, to: b, both: true }, cut(a, b) || cut(b, a)) }
             </div>
             <p class="note">{ "A one-way cut is how asymmetric network faults look: one side hears, the other does not." }</p>
+            <h4>{ format!("In flight on this link: {}", on_link.len()) }</h4>
+            <ul class="on-link">
+                { for on_link.iter().take(12).map(|m| {
+                    let (s, m) = (select.clone(), (*m).clone());
+                    let label = format!("{} {} → {} term {}{}", m.kind.raft_name(), node(m.from), node(m.to), m.term,
+                        if m.lost { " (will be lost)" } else if m.held { " (held)" } else { "" });
+                    let onclick = Callback::from(move |_: MouseEvent| s.emit(Selection::Message(m.clone())));
+                    html! { <li><button type="button" class="small" {onclick}>{ label }</button></li> }
+                }) }
+            </ul>
         </>
     }
 }

@@ -52,7 +52,7 @@ pub fn LogsPanel(props: &LogsPanelProps) -> Html {
                                     let state = if e.index <= m.applied { "applied" }
                                         else if e.index <= m.commit { "committed" } else { "uncommitted" };
                                     html! {
-                                        <span class={classes!("entry", state, (e.index == m.commit).then_some("commit-mark"))}
+                                        <span key={e.index} class={classes!("entry", state, (e.index == m.commit).then_some("commit-mark"))}
                                             style={format!("--term: {}", term_color(e.term))}
                                             title={format!("#{} term {}: {} ({state})", e.index, e.term, e.what)}>
                                             <b>{ e.index }</b><i>{ &e.what }</i>

@@ -3,16 +3,20 @@
 
 use std::rc::Rc;
 
+use raft_sim::MemberChange;
 use yew::prelude::*;
 
 use super::node;
-use crate::sim::Snapshot;
+use crate::app::Cmd;
+use crate::sim::{membership, ErrorAt, Snapshot};
 
 /// Properties of [`QuorumPanel`].
 #[derive(Clone, PartialEq, Properties)]
 pub struct QuorumPanelProps {
     /// The frame.
     pub snapshot: Rc<Snapshot>,
+    /// Commands.
+    pub dispatch: Callback<Cmd>,
 }
 
 fn names(ids: &[u64]) -> String {
@@ -30,6 +34,23 @@ pub fn QuorumPanel(props: &QuorumPanelProps) -> Html {
     let q = &snap.view.quorum;
     let state = if q.available { "ok" } else { "lost" };
     let partitioned = snap.sides.len() > 1;
+    let add = |change: MemberChange, label: &str| match &snap.next_member {
+        Ok(id) => {
+            let (d, id) = (props.dispatch.clone(), *id);
+            let onclick = Callback::from(move |_: MouseEvent| {
+                d.emit(Cmd::Act(ErrorAt::Membership, membership(change, id)))
+            });
+            html! { <button type="button" class="small" {onclick}>{ format!("{label} {}", node(id)) }</button> }
+        }
+        Err(_) => html! {},
+    };
+    let membership_error = match &snap.error {
+        Some((ErrorAt::Membership, e)) => html! { <p class="error" role="alert">{ e }</p> },
+        _ => match &snap.next_member {
+            Err(e) => html! { <p class="note">{ e }</p> },
+            Ok(_) => html! {},
+        },
+    };
     html! {
         <section class={classes!("panel", "quorum", state)} data-quorum={state} aria-labelledby="quorum-h">
             <h2 id="quorum-h">{ "Quorum" }</h2>
@@ -77,6 +98,13 @@ pub fn QuorumPanel(props: &QuorumPanelProps) -> Html {
                     if snap.pending.len() > 8 { <li>{ format!("… and {} more", snap.pending.len() - 8) }</li> }
                 </ul>
             }
+            <div class="membership" role="group" aria-label="Change membership">
+                <span class="note">{ "Membership: " }</span>
+                { add(MemberChange::AddVoter, "add voter") }
+                { add(MemberChange::AddLearner, "add learner") }
+                <span class="note">{ " (remove or promote one by clicking it)" }</span>
+            </div>
+            { membership_error }
             if snap.waiting_requests > 0 {
                 <p class="note">{ format!("{} client request(s) waiting for an answer; each fails after the request timeout.", snap.waiting_requests) }</p>
             }
