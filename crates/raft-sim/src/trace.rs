@@ -408,6 +408,34 @@ impl Trace {
 
     /// Kept events with `seq >= from`, for incremental readers like the page.
     pub fn since(&self, from: u64) -> impl Iterator<Item = &Event> {
-        self.recent.iter().filter(move |e| e.seq >= from)
+        // The window holds consecutive sequence numbers, so the first one
+        // wanted is found by arithmetic; the page calls this every frame
+        // on a window of thousands of events.
+        let first = self.len - self.recent.len() as u64;
+        let skip = from.saturating_sub(first).min(self.recent.len() as u64) as usize;
+        self.recent.range(skip..)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_reads_only_the_kept_window_from_a_sequence_number() {
+        let mut t = Trace::new(3);
+        for i in 0..5 {
+            t.push(
+                i,
+                EventKind::Note {
+                    text: format!("{i}"),
+                },
+            );
+        }
+        let seqs = |from| t.since(from).map(|e| e.seq).collect::<Vec<_>>();
+        assert_eq!(seqs(0), vec![2, 3, 4]);
+        assert_eq!(seqs(3), vec![3, 4]);
+        assert_eq!(seqs(5), Vec::<u64>::new());
+        assert_eq!(seqs(99), Vec::<u64>::new());
     }
 }
