@@ -730,6 +730,9 @@ impl Sim {
         })
     }
 
+    /// Running members grouped by who can exchange messages with whom,
+    /// both ways, directly or through others (connected components): the
+    /// sides of a partition. A one-way cut alone does not split a side.
     fn sides(&self, view: &View) -> Vec<Side> {
         let net = self.cluster.network();
         let voters = self.cluster.voters();
@@ -738,36 +741,39 @@ impl Sim {
             .iter()
             .filter(|m| !matches!(m.role, Role::Down | Role::Removed))
             .collect();
+        let mut side_of: Vec<Option<usize>> = vec![None; up.len()];
         let mut sides: Vec<Side> = Vec::new();
-        for m in up {
-            let joined = sides.iter_mut().find(|s| {
-                s.members
-                    .iter()
-                    .all(|&o| net.link_up(o, m.id) && net.link_up(m.id, o))
-            });
-            let side = match joined {
-                Some(s) => s,
-                None => {
-                    sides.push(Side {
-                        members: Vec::new(),
-                        voters: 0,
-                        has_quorum: false,
-                        leaders: Vec::new(),
-                    });
-                    sides.last_mut().expect("just pushed")
-                }
+        for start in 0..up.len() {
+            if side_of[start].is_some() {
+                continue;
+            }
+            let id = sides.len();
+            let mut side = Side {
+                members: Vec::new(),
+                voters: 0,
+                has_quorum: false,
+                leaders: Vec::new(),
             };
-            side.members.push(m.id);
-            if voters.contains(&m.id) {
-                side.voters += 1;
+            let mut stack = vec![start];
+            side_of[start] = Some(id);
+            while let Some(i) = stack.pop() {
+                let m = up[i];
+                side.members.push(m.id);
+                side.voters += usize::from(voters.contains(&m.id));
+                if m.role == Role::Leader {
+                    side.leaders.push((m.id, m.term));
+                }
+                for (j, o) in up.iter().enumerate() {
+                    if side_of[j].is_none() && net.link_up(m.id, o.id) && net.link_up(o.id, m.id) {
+                        side_of[j] = Some(id);
+                        stack.push(j);
+                    }
+                }
             }
-            if m.role == Role::Leader {
-                side.leaders.push((m.id, m.term));
-            }
-        }
-        let q = quorum_size(voters.len());
-        for s in &mut sides {
-            s.has_quorum = s.voters >= q;
+            side.members.sort_unstable();
+            side.leaders.sort_unstable();
+            side.has_quorum = side.voters >= quorum_size(voters.len());
+            sides.push(side);
         }
         sides
     }
@@ -979,6 +985,40 @@ mod tests {
             .unwrap();
         assert!(other.has_quorum);
         assert_eq!(snap.view.quorum.quorum, 2);
+    }
+
+    #[test]
+    fn a_one_way_cut_does_not_split_a_side_but_a_partition_does() {
+        let mut s = sim(5);
+        s.act(
+            ErrorAt::Inspector,
+            Action::Cut {
+                from: 1,
+                to: 2,
+                both: false,
+            },
+        )
+        .unwrap();
+        let sides = s.snapshot().sides.clone();
+        assert_eq!(sides.len(), 1);
+        assert_eq!(sides[0].members, vec![1, 2, 3, 4, 5]);
+        s.act(
+            ErrorAt::Partition,
+            Action::Partition {
+                groups: vec![vec![1, 2], vec![3, 4, 5]],
+            },
+        )
+        .unwrap();
+        s.act(ErrorAt::Inspector, Action::Crash { node: 5 })
+            .unwrap();
+        let snap = s.snapshot();
+        let got: Vec<(Vec<NodeId>, usize, bool)> = snap
+            .sides
+            .iter()
+            .map(|x| (x.members.clone(), x.voters, x.has_quorum))
+            .collect();
+        assert_eq!(got, vec![(vec![1, 2], 2, false), (vec![3, 4], 2, false)]);
+        assert!(!snap.view.quorum.available);
     }
 
     #[test]

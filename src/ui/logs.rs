@@ -43,12 +43,10 @@ pub fn LogsPanel(props: &LogsPanelProps) -> Html {
                             if down {
                                 <span class="down-note">{ format!("down — disk keeps #{} (commit {})", m.last_index, m.commit) }</span>
                             } else {
-                                if m.snapshot_index > 0 {
-                                    <span class="entry snap" title={format!("entries up to #{} compacted into a snapshot", m.snapshot_index)}>
-                                        { format!("snap ≤{}", m.snapshot_index) }</span>
-                                }
-                                if gap { <span class="gap" title="older entries not shown">{ "…" }</span> }
-                                { for m.log.iter().map(|e| {
+                                // Newest first in the DOM; the row is laid out
+                                // right to left so that the newest entry is in
+                                // view and older ones scroll in from the left.
+                                { for m.log.iter().rev().map(|e| {
                                     let state = if e.index <= m.applied { "applied" }
                                         else if e.index <= m.commit { "committed" } else { "uncommitted" };
                                     html! {
@@ -59,6 +57,11 @@ pub fn LogsPanel(props: &LogsPanelProps) -> Html {
                                         </span>
                                     }
                                 }) }
+                                if gap { <span class="gap" title="older entries not shown">{ "…" }</span> }
+                                if m.snapshot_index > 0 {
+                                    <span class="entry snap" title={format!("entries up to #{} compacted into a snapshot", m.snapshot_index)}>
+                                        { format!("snap ≤{}", m.snapshot_index) }</span>
+                                }
                             }
                         </div>
                     </div>

@@ -89,13 +89,13 @@ pub fn QuorumPanel(props: &QuorumPanelProps) -> Html {
             if !snap.pending.is_empty() {
                 <h3>{ "Uncommitted proposals" }</h3>
                 <ul class="pending">
-                    { for snap.pending.iter().take(8).map(|p| html! {
+                    { for snap.pending.iter().take(5).map(|p| html! {
                         <li>
                             { format!("#{} (term {}) on leader {}: {} — acknowledged by {}; ", p.index, p.term, node(p.leader), p.what, names(&p.acked)) }
                             <strong>{ format!("waiting for {} (needs {} of {})", names(&p.missing), p.needed, p.acked.len() + p.missing.len()) }</strong>
                         </li>
                     }) }
-                    if snap.pending.len() > 8 { <li>{ format!("… and {} more", snap.pending.len() - 8) }</li> }
+                    if snap.pending.len() > 5 { <li>{ format!("… and {} more", snap.pending.len() - 5) }</li> }
                 </ul>
             }
             <div class="membership" role="group" aria-label="Change membership">

@@ -18,6 +18,12 @@ const base = `http://127.0.0.1:${server.address().port}/`;
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 let failed = false;
 const step = (s) => console.log(`e2e: ${s}`);
+// Full-page screenshots from the top, so that the sticky header sits where
+// a user sees it.
+const shoot = async (page, name) => {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${out}/${name}.png`, fullPage: true });
+};
 
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -52,7 +58,7 @@ try {
   if ((await page.getAttribute(`[data-node-id="${first}"]`, 'data-role')) !== 'leader') {
     throw new Error('the member named as leader is not drawn as leader');
   }
-  await page.screenshot({ path: `${out}/1-leader.png`, fullPage: true });
+  await shoot(page, '1-leader');
 
   // 2. Crash the leader: a new leader with a higher term.
   await page.click(`[data-node-id="${first}"]`);
@@ -62,7 +68,7 @@ try {
   const secondTerm = await term(second);
   step(`after crashing n${first}: leader n${second} in term ${secondTerm}`);
   if (!(secondTerm > firstTerm)) throw new Error(`term did not grow: ${firstTerm} -> ${secondTerm}`);
-  await page.screenshot({ path: `${out}/2-new-leader.png`, fullPage: true });
+  await shoot(page, '2-new-leader');
 
   // Bring the crashed member back so that five members take part again.
   await page.click(`[data-node-id="${first}"]`);
@@ -87,7 +93,7 @@ try {
   await page.fill('.request .grow input >> nth=0', '/registry/pods/default/stuck');
   await page.getByRole('button', { name: 'Send', exact: true }).click();
   await page.waitForSelector('.results tr.pending', { timeout: 5000 });
-  await page.screenshot({ path: `${out}/3-partitioned.png`, fullPage: true });
+  await shoot(page, '3-partitioned');
 
   // 4. Heal: every log converges (same commit and last index everywhere).
   await page.getByRole('button', { name: 'Heal all', exact: true }).click();
@@ -105,7 +111,7 @@ try {
   );
   const commit = await page.getAttribute('[data-log-node]', 'data-commit');
   step(`healed: all five logs at commit ${commit}`);
-  await page.screenshot({ path: `${out}/4-healed.png`, fullPage: true });
+  await shoot(page, '4-healed');
 
   if (errors.length) throw new Error('page errors:\n' + errors.join('\n'));
   if (await page.$('#crash')) throw new Error('the crash overlay is showing');
@@ -116,7 +122,7 @@ try {
   await phone.goto(`${base}?seed=11&members=5&speed=4`);
   await phone.waitForSelector('[data-node-id]');
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  await phone.screenshot({ path: `${out}/phone-dark.png`, fullPage: true });
+  await shoot(phone, 'phone-dark');
   if (overflow > 1) throw new Error(`page is ${overflow}px wider than a 360px phone`);
   step('phone layout fits 360 px');
 } catch (e) {
