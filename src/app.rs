@@ -222,21 +222,13 @@ pub fn App(props: &AppProps) -> Html {
                     <QuorumPanel snapshot={slow.clone()} dispatch={dispatch.clone()} />
                     <PartitionPanel snapshot={slow.clone()} dispatch={dispatch.clone()} />
                 </div>
-                <ClientPanel snapshot={slow.clone()} dispatch={dispatch.clone()}
-                    kv={Rc::new(kv_by_member(&sim.borrow()))} />
+                <ClientPanel snapshot={slow.clone()} dispatch={dispatch.clone()} />
                 <LogsPanel snapshot={slow.clone()} />
                 <EventLog snapshot={slow.clone()} />
                 <SettingsPanel snapshot={slow.clone()} dispatch={dispatch.clone()} />
             </main>
         </div>
     }
-}
-
-fn kv_by_member(sim: &Sim) -> Vec<(NodeId, Option<Vec<raft_sim::kv::KeyValue>>)> {
-    sim.members()
-        .into_iter()
-        .map(|id| (id, sim.kv(id)))
-        .collect()
 }
 
 fn prefers_reduced_motion() -> bool {

@@ -133,39 +133,105 @@ impl PageSettings {
                 continue;
             }
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let bad = |what: &str| format!("URL setting {key}={value}: {what}");
-            let int = || value.parse::<u64>().map_err(|_| bad("not a whole number"));
-            let num = || {
-                value
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|v| v.is_finite())
-                    .ok_or_else(|| bad("not a number"))
-            };
-            let flag = || match value {
-                "1" | "true" | "on" => Ok(true),
-                "0" | "false" | "off" => Ok(false),
-                _ => Err(bad("use on or off")),
-            };
+            let bad = |what: String| format!("URL setting {key}={value}: {what}");
             match key {
-                "seed" => s.seed = int()?,
-                "members" => s.members = int()?,
-                "latency" => s.latency_ms = int()?,
-                "jitter" => s.jitter_ms = int()?,
-                "loss" => s.loss_pct = num()?,
-                "dup" => s.dup_pct = num()?,
-                "prevote" => s.pre_vote = flag()?,
-                "checkquorum" => s.check_quorum = flag()?,
-                "election" => s.election_tick = int()?,
-                "heartbeat" => s.heartbeat_tick = int()?,
-                "speed" => extras.speed = Some(num()?.clamp(MIN_SPEED, MAX_SPEED)),
-                "paused" => extras.paused = flag()?,
-                "traffic" => extras.traffic = Some(int()?.min(MAX_TRAFFIC)),
+                "speed" => {
+                    let speed = value
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|v| v.is_finite())
+                        .ok_or_else(|| bad("not a number".into()))?;
+                    extras.speed = Some(speed.clamp(MIN_SPEED, MAX_SPEED));
+                }
+                "paused" => extras.paused = parse_flag(value).map_err(bad)?,
+                "traffic" => extras.traffic = Some(parse_int(value).map_err(bad)?.min(MAX_TRAFFIC)),
+                _ if SETTING_KEYS.contains(&key) => s.set(key, value).map_err(bad)?,
                 _ => {}
             }
         }
         s.config()?;
         Ok((s, extras))
+    }
+
+    /// One numeric setting as text, for the settings form's fields (the
+    /// two flags are checkboxes there).
+    pub fn get(&self, key: &str) -> String {
+        match key {
+            "seed" => self.seed.to_string(),
+            "members" => self.members.to_string(),
+            "latency" => self.latency_ms.to_string(),
+            "jitter" => self.jitter_ms.to_string(),
+            "loss" => self.loss_pct.to_string(),
+            "dup" => self.dup_pct.to_string(),
+            "election" => self.election_tick.to_string(),
+            "heartbeat" => self.heartbeat_tick.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// Sets one setting (a key of [`SETTING_KEYS`]) from text, as typed in
+    /// the form or the URL; the error says what is wrong with the value.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let v = value.trim();
+        let pct = || {
+            v.parse::<f64>()
+                .ok()
+                .filter(|p| (0.0..=100.0).contains(p))
+                .ok_or_else(|| format!("“{v}” is not a percentage from 0 to 100"))
+        };
+        match key {
+            "seed" => self.seed = parse_int(v)?,
+            "members" => {
+                let n = parse_int(v)?;
+                if !(1..=raft_sim::cluster::MAX_VOTERS).contains(&n) {
+                    return Err(format!("1 to {} members", raft_sim::cluster::MAX_VOTERS));
+                }
+                self.members = n;
+            }
+            "latency" => self.latency_ms = parse_int(v)?,
+            "jitter" => self.jitter_ms = parse_int(v)?,
+            "loss" => self.loss_pct = pct()?,
+            "dup" => self.dup_pct = pct()?,
+            "prevote" => self.pre_vote = parse_flag(v)?,
+            "checkquorum" => self.check_quorum = parse_flag(v)?,
+            "election" => self.election_tick = parse_int(v)?,
+            "heartbeat" => self.heartbeat_tick = parse_int(v)?,
+            _ => return Err(format!("unknown setting {key}")),
+        }
+        Ok(())
+    }
+}
+
+/// The keys of [`PageSettings::get`] and [`PageSettings::set`], as used in
+/// URLs and by the settings form.
+pub const SETTING_KEYS: [&str; 10] = [
+    "seed",
+    "members",
+    "latency",
+    "jitter",
+    "loss",
+    "dup",
+    "prevote",
+    "checkquorum",
+    "election",
+    "heartbeat",
+];
+
+fn parse_int(v: &str) -> Result<u64, String> {
+    v.parse::<u64>().map_err(|_| {
+        if v.is_empty() {
+            "enter a whole number".to_string()
+        } else {
+            format!("“{v}” is not a whole number")
+        }
+    })
+}
+
+fn parse_flag(v: &str) -> Result<bool, String> {
+    match v {
+        "1" | "true" | "on" => Ok(true),
+        "0" | "false" | "off" => Ok(false),
+        _ => Err(format!("“{v}”: use on or off")),
     }
 }
 
@@ -360,6 +426,15 @@ pub struct Snapshot {
     pub replacement: Option<(NodeId, NodeId)>,
     /// The id a new member would get, or why none can be added.
     pub next_member: Result<NodeId, String>,
+    /// Each member's KV contents, in id order (`None`: down).
+    pub stores: Vec<(NodeId, Option<Vec<KeyValue>>)>,
+}
+
+impl Snapshot {
+    /// Members that exist (not removed), in id order.
+    pub fn member_ids(&self) -> Vec<NodeId> {
+        self.stores.iter().map(|(id, _)| *id).collect()
+    }
 }
 
 /// The simulation as the page runs it.
@@ -459,12 +534,12 @@ impl Sim {
                 fresh.playing = self.playing;
                 fresh.speed = self.speed;
                 fresh.traffic = self.traffic;
-                let old = std::mem::take(&mut self.actions);
+                // The crash overlay's "recent actions" run across rebuilds.
+                let mut actions = std::mem::take(&mut self.actions);
+                actions.append(&mut fresh.actions);
+                fresh.actions = actions;
+                fresh.trim_actions();
                 *self = fresh;
-                let mut actions = old;
-                actions.extend(self.actions.drain(..));
-                self.actions = actions;
-                self.trim_actions();
                 Ok(())
             }
             Err(e) => {
@@ -726,6 +801,11 @@ impl Sim {
             error: self.error.clone(),
             replacement: self.cluster.replacement(),
             next_member: self.cluster.next_member_id(),
+            stores: self
+                .members()
+                .into_iter()
+                .map(|id| (id, self.kv(id)))
+                .collect(),
             view,
         })
     }
@@ -772,7 +852,7 @@ impl Sim {
             }
             side.members.sort_unstable();
             side.leaders.sort_unstable();
-            side.has_quorum = side.voters >= quorum_size(voters.len());
+            side.has_quorum = side.voters >= view.quorum.quorum;
             sides.push(side);
         }
         sides

@@ -3,8 +3,7 @@
 
 use std::rc::Rc;
 
-use raft_sim::kv::KeyValue;
-use raft_sim::{Action, ClientOp, NodeId, OpResult, ReadMode, Role};
+use raft_sim::{Action, ClientOp, NodeId, OpResult, ReadMode};
 use yew::prelude::*;
 
 use super::{checked_of, node, value_of};
@@ -18,8 +17,6 @@ pub struct ClientPanelProps {
     pub snapshot: Rc<Snapshot>,
     /// Commands.
     pub dispatch: Callback<Cmd>,
-    /// Each member's KV contents (`None`: down).
-    pub kv: Rc<Vec<(NodeId, Option<Vec<KeyValue>>)>>,
 }
 
 /// The request form as typed.
@@ -90,13 +87,7 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
     let snap = &props.snapshot;
     let d = props.dispatch.clone();
     let leader = snap.view.leader;
-    let members: Vec<NodeId> = snap
-        .view
-        .members
-        .iter()
-        .filter(|m| m.role != Role::Removed)
-        .map(|m| m.id)
-        .collect();
+    let members = snap.member_ids();
 
     let set = |f: fn(&mut Form, String)| {
         let form = form.clone();
@@ -163,7 +154,7 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
     };
     let is_write = matches!(form.op.as_str(), "put" | "delete");
     let shown_kv = kv_member.parse::<NodeId>().ok();
-    let kv_rows = props.kv.iter().find(|(id, _)| Some(*id) == shown_kv);
+    let kv_rows = snap.stores.iter().find(|(id, _)| Some(*id) == shown_kv);
 
     html! {
         <section class="panel client" aria-labelledby="client-h">

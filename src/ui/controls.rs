@@ -106,19 +106,6 @@ const FIELDS: [(&str, &str); 8] = [
     ("heartbeat", "heartbeat ticks"),
 ];
 
-fn current(s: &PageSettings, key: &str) -> String {
-    match key {
-        "members" => s.members.to_string(),
-        "seed" => s.seed.to_string(),
-        "latency" => s.latency_ms.to_string(),
-        "jitter" => s.jitter_ms.to_string(),
-        "loss" => s.loss_pct.to_string(),
-        "dup" => s.dup_pct.to_string(),
-        "election" => s.election_tick.to_string(),
-        _ => s.heartbeat_tick.to_string(),
-    }
-}
-
 /// Reads the form's text into settings; errors are per field.
 pub fn parse_settings(
     base: &PageSettings,
@@ -127,37 +114,7 @@ pub fn parse_settings(
     let mut s = base.clone();
     let mut errors = Vec::new();
     for (key, value) in text {
-        let v = value.trim();
-        let int = v.parse::<u64>().map_err(|_| {
-            if v.is_empty() {
-                "enter a whole number".to_string()
-            } else {
-                format!("“{v}” is not a whole number")
-            }
-        });
-        let pct = v
-            .parse::<f64>()
-            .ok()
-            .filter(|p| (0.0..=100.0).contains(p))
-            .ok_or_else(|| format!("“{v}” is not a percentage from 0 to 100"));
-        let result = match key.as_str() {
-            "members" => int.and_then(|n| match n {
-                1..=9 => {
-                    s.members = n;
-                    Ok(())
-                }
-                _ => Err("1 to 9 members".into()),
-            }),
-            "seed" => int.map(|n| s.seed = n),
-            "latency" => int.map(|n| s.latency_ms = n),
-            "jitter" => int.map(|n| s.jitter_ms = n),
-            "loss" => pct.map(|p| s.loss_pct = p),
-            "dup" => pct.map(|p| s.dup_pct = p),
-            "election" => int.map(|n| s.election_tick = n),
-            "heartbeat" => int.map(|n| s.heartbeat_tick = n),
-            _ => Ok(()),
-        };
-        if let Err(e) = result {
+        if let Err(e) = s.set(key, value) {
             errors.push((key.clone(), e));
         }
     }
@@ -183,7 +140,7 @@ pub fn SettingsPanel(props: &ControlsProps) -> Html {
         use_state(move || {
             FIELDS
                 .iter()
-                .map(|(k, _)| (k.to_string(), current(&base, k)))
+                .map(|(k, _)| (k.to_string(), base.get(k)))
                 .collect::<Vec<_>>()
         })
     };

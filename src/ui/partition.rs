@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use raft_sim::{Action, NodeId, Role};
+use raft_sim::{Action, NodeId};
 use web_sys::DragEvent;
 use yew::prelude::*;
 
@@ -41,14 +41,7 @@ pub fn groups(members: &[NodeId], draft: &BTreeMap<NodeId, usize>) -> Vec<Vec<No
 #[component]
 pub fn PartitionPanel(props: &PartitionPanelProps) -> Html {
     let draft = use_state(BTreeMap::<NodeId, usize>::new);
-    let members: Vec<NodeId> = props
-        .snapshot
-        .view
-        .members
-        .iter()
-        .filter(|m| m.role != Role::Removed)
-        .map(|m| m.id)
-        .collect();
+    let members = props.snapshot.member_ids();
     let d = props.dispatch.clone();
     let move_to = {
         let draft = draft.clone();
