@@ -15,7 +15,7 @@ use raft::prelude::{ConfChangeSingle, ConfChangeType, ConfState};
 use raft_proto::new_conf_change_single;
 use serde::{Deserialize, Serialize};
 
-use crate::check::{check_linearizability, LinearizabilityReport, SafetyChecker, Violation};
+use crate::linearizability::{check_linearizability, LinearizabilityReport};
 use crate::client::{ClientError, ClientOp, HistoryEntry, OpResult, ReadMode};
 use crate::disk::Disk;
 use crate::kv::{KvStore, WatchEvent};
@@ -24,6 +24,7 @@ use crate::member::{
 };
 use crate::network::{DropReason, MsgKind, NetConfig, Network, SendOutcome};
 use crate::rng::SimRng;
+use crate::safety::{SafetyChecker, Violation};
 use crate::trace::{EventKind, Role, Trace};
 use crate::NodeId;
 

@@ -39,19 +39,21 @@
 //! virtual time; [`member`] runs one RawNode's Ready loop over its [`disk`];
 //! [`network`] holds links and messages in flight; [`kv`] is the state
 //! machine; [`client`] the requests and history; [`trace`] the event stream;
-//! [`check`] the safety and linearizability checkers; [`scenario`] the
+//! [`safety`] the online safety checkers; [`linearizability`] the offline
+//! history check; [`scenario`] the
 //! script format; [`workload`] the CLI's steady client load and chaos.
 
 #![deny(missing_docs)]
 
-pub mod check;
 pub mod client;
 pub mod cluster;
 pub mod disk;
 pub mod kv;
+pub mod linearizability;
 pub mod member;
 pub mod network;
 pub mod rng;
+pub mod safety;
 pub mod scenario;
 pub mod trace;
 pub mod workload;
@@ -59,7 +61,8 @@ pub mod workload;
 /// A member id: n1 is 1.
 pub type NodeId = u64;
 
-pub use check::{check_linearizability, LinearizabilityReport, Violation};
+pub use linearizability::{check_linearizability, LinearizabilityReport};
+pub use safety::Violation;
 pub use client::{ClientError, ClientOp, HistoryEntry, OpResult, ReadMode, Reply};
 pub use cluster::{Action, Cluster, ClusterConfig, MemberChange, Stats, View};
 pub use member::RaftSettings;

@@ -9,13 +9,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::{check_with_modes, Violation};
+use crate::linearizability::check_with_modes;
 use crate::client::{ClientOp, ReadMode};
 use crate::cluster::{Action, Cluster, ClusterConfig, MemberChange};
 use crate::member::conf_members;
 use crate::network::MsgKind;
 use crate::network::NetConfig;
 use crate::rng::SimRng;
+use crate::safety::Violation;
 use crate::trace::{EventKind, Role};
 use crate::NodeId;
 
