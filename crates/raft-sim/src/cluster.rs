@@ -15,17 +15,18 @@ use raft::prelude::{ConfChangeSingle, ConfChangeType, ConfState};
 use raft_proto::new_conf_change_single;
 use serde::{Deserialize, Serialize};
 
-use crate::linearizability::{check_linearizability, LinearizabilityReport};
 use crate::client::{ClientError, ClientOp, HistoryEntry, OpResult, ReadMode};
 use crate::disk::Disk;
 use crate::kv::{KvStore, WatchEvent};
+use crate::linearizability::{check_linearizability, LinearizabilityReport};
 use crate::member::{
     conf_members, Effects, LogEntryView, Member, ProgressView, RaftSettings, Watch,
 };
 use crate::network::{DropReason, MsgKind, NetConfig, Network, SendOutcome};
 use crate::rng::SimRng;
+use crate::role::Role;
 use crate::safety::{SafetyChecker, Violation};
-use crate::trace::{EventKind, Role, Trace};
+use crate::trace::{EventKind, Trace};
 use crate::NodeId;
 
 /// Most voters a cluster may have.

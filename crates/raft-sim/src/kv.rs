@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::trace::fnv1a;
+use crate::hash::fnv1a;
 
 /// One key with its value and etcd's bookkeeping revisions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

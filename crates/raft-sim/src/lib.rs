@@ -48,11 +48,13 @@
 pub mod client;
 pub mod cluster;
 pub mod disk;
+pub mod hash;
 pub mod kv;
 pub mod linearizability;
 pub mod member;
 pub mod network;
 pub mod rng;
+pub mod role;
 pub mod safety;
 pub mod scenario;
 pub mod trace;
@@ -61,11 +63,12 @@ pub mod workload;
 /// A member id: n1 is 1.
 pub type NodeId = u64;
 
-pub use linearizability::{check_linearizability, LinearizabilityReport};
-pub use safety::Violation;
 pub use client::{ClientError, ClientOp, HistoryEntry, OpResult, ReadMode, Reply};
 pub use cluster::{Action, Cluster, ClusterConfig, MemberChange, Stats, View};
+pub use linearizability::{check_linearizability, LinearizabilityReport};
 pub use member::RaftSettings;
 pub use network::{DropReason, MsgKind, NetConfig};
 pub use rng::SimRng;
-pub use trace::{Event, EventKind, Role, Trace};
+pub use role::Role;
+pub use safety::Violation;
+pub use trace::{Event, EventKind, Trace};

@@ -20,9 +20,11 @@ use slog::o;
 
 use crate::client::{ClientError, ClientOp, OpResult, ReadMode, Reply};
 use crate::disk::Disk;
+use crate::hash::fnv1a;
 use crate::kv::{Command, KvStore, WatchEvent, WriteOp, WriteOutcome};
 use crate::rng::SimRng;
-use crate::trace::{fnv1a, EventKind, Role};
+use crate::role::Role;
+use crate::trace::EventKind;
 use crate::NodeId;
 
 /// Raft settings shared by every member.

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::NodeId;
 
-
 /// A broken property, with where to find it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Violation {

@@ -33,7 +33,7 @@ use crate::client::{ClientOp, OpResult, ReadMode, Reply};
 use crate::cluster::{Action, Cluster, ClusterConfig, MemberChange};
 use crate::member::conf_members;
 use crate::network::MsgKind;
-use crate::trace::Role;
+use crate::role::Role;
 use crate::NodeId;
 
 /// A script error, at a line and column (both from 1).

@@ -11,74 +11,11 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 
 use crate::client::{ClientOp, OpResult, ReadMode};
+use crate::hash::{fnv1a_extend, FNV_OFFSET};
 use crate::kv::WatchEvent;
 use crate::network::{DropReason, MsgKind};
+use crate::role::Role;
 use crate::NodeId;
-
-/// 64-bit FNV-1a of `bytes`.
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    fnv1a_extend(FNV_OFFSET, bytes)
-}
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
-
-fn fnv1a_extend(mut hash: u64, bytes: &[u8]) -> u64 {
-    for b in bytes {
-        hash ^= u64::from(*b);
-        hash = hash.wrapping_mul(FNV_PRIME);
-    }
-    hash
-}
-
-/// A member's role as the page shows it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    /// Follows a leader (or waits for one).
-    Follower,
-    /// Runs a PreVote round: asks whether it could win before bumping its term.
-    PreCandidate,
-    /// Asks for votes in a new term.
-    Candidate,
-    /// Leads its term.
-    Leader,
-    /// Receives the log but does not vote.
-    Learner,
-    /// Crashed; its disk is kept.
-    Down,
-    /// Removed from the cluster (or wiped and waiting to rejoin).
-    Removed,
-}
-
-impl Role {
-    /// The lower-case word used in scripts, the page and `data-role`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Follower => "follower",
-            Role::PreCandidate => "pre-candidate",
-            Role::Candidate => "candidate",
-            Role::Leader => "leader",
-            Role::Learner => "learner",
-            Role::Down => "down",
-            Role::Removed => "removed",
-        }
-    }
-
-    /// Parses [`Role::as_str`].
-    pub fn parse(s: &str) -> Option<Role> {
-        Some(match s {
-            "follower" => Role::Follower,
-            "pre-candidate" | "precandidate" => Role::PreCandidate,
-            "candidate" => Role::Candidate,
-            "leader" => Role::Leader,
-            "learner" => Role::Learner,
-            "down" => Role::Down,
-            "removed" => Role::Removed,
-            _ => return None,
-        })
-    }
-}
 
 /// What happened.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -9,15 +9,16 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::linearizability::check_with_modes;
 use crate::client::{ClientOp, ReadMode};
 use crate::cluster::{Action, Cluster, ClusterConfig, MemberChange};
+use crate::linearizability::check_with_modes;
 use crate::member::conf_members;
 use crate::network::MsgKind;
 use crate::network::NetConfig;
 use crate::rng::SimRng;
+use crate::role::Role;
 use crate::safety::Violation;
-use crate::trace::{EventKind, Role};
+use crate::trace::EventKind;
 use crate::NodeId;
 
 /// Which faults a run injects.
