@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use raft_sim::cluster::{MemberView, MessageView};
+use raft_sim::view::{MemberView, MessageView};
 use raft_sim::{NodeId, Role};
 use yew::prelude::*;
 

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use raft_sim::cluster::MessageView;
+use raft_sim::view::MessageView;
 use raft_sim::{Action, MemberChange, NodeId, Role};
 use yew::prelude::*;
 

@@ -58,13 +58,14 @@ pub mod role;
 pub mod safety;
 pub mod scenario;
 pub mod trace;
+pub mod view;
 pub mod workload;
 
 /// A member id: n1 is 1.
 pub type NodeId = u64;
 
 pub use client::{ClientError, ClientOp, HistoryEntry, OpResult, ReadMode, Reply};
-pub use cluster::{Action, Cluster, ClusterConfig, MemberChange, Stats, View};
+pub use cluster::{Action, Cluster, ClusterConfig, MemberChange, Stats};
 pub use linearizability::{check_linearizability, LinearizabilityReport};
 pub use member::RaftSettings;
 pub use network::{DropReason, MsgKind, NetConfig};
@@ -72,3 +73,4 @@ pub use rng::SimRng;
 pub use role::Role;
 pub use safety::Violation;
 pub use trace::{Event, EventKind, Trace};
+pub use view::View;
