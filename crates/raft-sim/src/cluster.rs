@@ -11,21 +11,27 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
-use raft::prelude::{ConfChangeSingle, ConfChangeType, ConfState};
-use raft_proto::new_conf_change_single;
+use raft::prelude::ConfState;
 use serde::{Deserialize, Serialize};
 
-use crate::client::{ClientError, ClientOp, HistoryEntry, OpResult, ReadMode};
+use crate::client::{ClientError, HistoryEntry, OpResult};
 use crate::disk::Disk;
 use crate::kv::{KvStore, WatchEvent};
 use crate::linearizability::{check_linearizability, LinearizabilityReport};
-use crate::member::{conf_members, Effects, Member, RaftSettings, Watch};
+use crate::member::{Effects, Member, RaftSettings};
 use crate::network::{DropReason, MsgKind, NetConfig, Network, SendOutcome};
 use crate::rng::SimRng;
 use crate::role::Role;
 use crate::safety::{SafetyChecker, Violation};
 use crate::trace::{EventKind, Trace};
 use crate::NodeId;
+
+pub use crate::action::{Action, MemberChange};
+
+mod admin;
+mod clients;
+mod faults;
+mod membership;
 
 /// Most voters a cluster may have.
 pub const MAX_VOTERS: u64 = 9;
@@ -78,171 +84,6 @@ impl ClusterConfig {
         self.raft.validate()?;
         self.net.validate()
     }
-}
-
-/// One membership change, as in etcd's `member add/promote/remove`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum MemberChange {
-    /// Add a voter (or promote a learner).
-    AddVoter,
-    /// Add a learner.
-    AddLearner,
-    /// Remove a member.
-    Remove,
-}
-
-/// Something a user, script or nemesis does to the cluster.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case")]
-pub enum Action {
-    /// Stop a member; its disk survives.
-    Crash {
-        /// The member.
-        node: NodeId,
-    },
-    /// Start a crashed member from its disk.
-    Restart {
-        /// The member.
-        node: NodeId,
-    },
-    /// Member replacement, as etcd does it: the member loses its disk for
-    /// good, is removed from the cluster, and a blank member with a new id
-    /// joins in its place and catches up by snapshot. (A wiped member must
-    /// not come back under its old id: a stale leader or candidate that
-    /// still counts the old one could be handed promises the old disk made
-    /// and the new one forgot.)
-    WipeAndRejoin {
-        /// The member.
-        node: NodeId,
-    },
-    /// Cut a member off from all others, both ways.
-    Isolate {
-        /// The member.
-        node: NodeId,
-    },
-    /// Split the members into groups that cannot talk to each other.
-    Partition {
-        /// The groups; members in none are isolated.
-        groups: Vec<Vec<NodeId>>,
-    },
-    /// Cut every link from `from` members to `to` members (one way).
-    PartitionOneway {
-        /// Senders.
-        from: Vec<NodeId>,
-        /// Receivers.
-        to: Vec<NodeId>,
-    },
-    /// Cut one link (`both`: in both directions).
-    Cut {
-        /// One end.
-        from: NodeId,
-        /// Other end.
-        to: NodeId,
-        /// Both directions.
-        both: bool,
-    },
-    /// Restore one link (`both`: in both directions).
-    Repair {
-        /// One end.
-        from: NodeId,
-        /// Other end.
-        to: NodeId,
-        /// Both directions.
-        both: bool,
-    },
-    /// Restore every link and release every held message.
-    HealAll,
-    /// Hold one message in flight.
-    Hold {
-        /// Message id.
-        msg: u64,
-    },
-    /// Release one held message.
-    Release {
-        /// Message id.
-        msg: u64,
-    },
-    /// Drop one message in flight.
-    Drop {
-        /// Message id.
-        msg: u64,
-    },
-    /// Hold every message on a link until released.
-    HoldLink {
-        /// Sender.
-        from: NodeId,
-        /// Receiver.
-        to: NodeId,
-    },
-    /// Release a held link and its messages.
-    ReleaseLink {
-        /// Sender.
-        from: NodeId,
-        /// Receiver.
-        to: NodeId,
-    },
-    /// Change latency, jitter, loss and duplication.
-    SetNetwork {
-        /// New settings.
-        net: NetConfig,
-    },
-    /// Turn PreVote on or off on every member.
-    SetPreVote {
-        /// On or off.
-        on: bool,
-    },
-    /// Turn CheckQuorum on or off on every member.
-    SetCheckQuorum {
-        /// On or off.
-        on: bool,
-    },
-    /// A client request to a member.
-    Client {
-        /// Client id (for the history).
-        client: u64,
-        /// Member to send it to.
-        node: NodeId,
-        /// The request.
-        op: ClientOp,
-        /// Read mode (ignored for writes).
-        mode: ReadMode,
-    },
-    /// Watch a key (or a prefix) on a member.
-    Watch {
-        /// Member serving the watch.
-        node: NodeId,
-        /// Key or prefix.
-        key: String,
-        /// Whether `key` is a prefix.
-        prefix: bool,
-    },
-    /// Cancel a watch.
-    CancelWatch {
-        /// Watch id.
-        watch: u64,
-    },
-    /// Membership changes proposed together (more than one enters joint
-    /// consensus, left automatically).
-    ChangeMembership {
-        /// The changes.
-        changes: Vec<(MemberChange, NodeId)>,
-    },
-    /// Ask the leader to hand leadership to a member.
-    TransferLeader {
-        /// The new leader.
-        to: NodeId,
-    },
-    /// Make a member start an election now.
-    Campaign {
-        /// The member.
-        node: NodeId,
-    },
-    /// Compact a member's log into a snapshot now.
-    Compact {
-        /// The member.
-        node: NodeId,
-    },
 }
 
 /// Counters over a run.
@@ -735,21 +576,6 @@ impl Cluster {
             .push(self.now, EventKind::ClientComplete { op_id, result });
     }
 
-    fn on_conf_change(&mut self, index: u64, cs: ConfState) {
-        if index <= self.conf_index {
-            return; // A member replaying an older change.
-        }
-        let before = conf_members(&self.conf);
-        let after = conf_members(&cs);
-        self.conf = cs;
-        self.conf_index = index;
-        for id in before.into_iter().filter(|id| !after.contains(id)) {
-            if self.members.get(&id).is_some_and(|m| !m.is_removed()) {
-                self.stop_member(id, Role::Removed);
-            }
-        }
-    }
-
     /// Stops a member as `Role::Down` (crashed, disk kept) or
     /// `Role::Removed` (out of the cluster). Its ticks stop, and the requests
     /// it was serving fail.
@@ -822,238 +648,40 @@ impl Cluster {
 
     /// Applies an action now. Returns the new op or watch id where there is
     /// one; errors say, in words, why the action is not possible.
+    ///
+    /// The one way in for changes: each action has its method, private so
+    /// that everything that happens to a cluster is an [`Action`].
     pub fn apply(&mut self, action: Action) -> Result<Option<u64>, String> {
         match action {
-            Action::Crash { node } => {
-                let m = self.existing(node)?;
-                if !m.is_up() {
-                    return Err(format!("n{node} is already down"));
-                }
-                self.fault(format!("crash n{node}"));
-                self.stop_member(node, Role::Down);
-            }
-            Action::Restart { node } => {
-                let m = self.existing(node)?;
-                if m.is_removed() {
-                    return Err(format!("n{node} is not a member; add it back instead"));
-                }
-                if m.is_up() {
-                    return Err(format!("n{node} is already running"));
-                }
-                self.fault(format!("restart n{node}"));
-                self.start_member(node);
-            }
-            Action::WipeAndRejoin { node } => {
-                let m = self.existing(node)?;
-                if m.is_removed() {
-                    return Err(format!("n{node} is not a member"));
-                }
-                let voters = self.voters();
-                if voters.contains(&node) && voters.len() < 3 {
-                    // Removing the wiped voter must be committed by the
-                    // others alone: with 2 voters that is impossible.
-                    return Err(format!(
-                        "with {} voters, the others cannot commit n{node}'s removal; \
-                         replace a member of a cluster of 3 or more",
-                        voters.len()
-                    ));
-                }
-                if let Some((old, _, _)) = self.replacing {
-                    // Losing a second disk before the first replacement is
-                    // done could lose a quorum's worth of data for good.
-                    return Err(format!(
-                        "n{old} is still being replaced; replace one member at a time"
-                    ));
-                }
-                let new = self.next_member_id()?;
-                self.fault(format!("wipe n{node}; n{new} will replace it"));
-                self.members.get_mut(&node).expect("exists").wipe_disk();
-                self.stop_member(node, Role::Removed);
-                let learner = self.conf.learners.contains(&node);
-                self.replacing = Some((node, new, learner));
-                self.drive_replacement();
-            }
-            Action::Isolate { node } => {
-                self.existing(node)?;
-                let ids = self.member_ids();
-                self.net.isolate(node, &ids);
-                self.fault(format!("isolate n{node}"));
-            }
-            Action::Partition { groups } => {
-                for g in &groups {
-                    for &n in g {
-                        self.existing(n)?;
-                    }
-                }
-                let ids = self.member_ids();
-                self.net.partition(&ids, &groups);
-                let parts: Vec<String> = groups.iter().map(|g| format!("{g:?}")).collect();
-                self.fault(format!("partition {}", parts.join(" | ")));
-            }
-            Action::PartitionOneway { from, to } => {
-                for &n in from.iter().chain(&to) {
-                    self.existing(n)?;
-                }
-                for &a in &from {
-                    for &b in &to {
-                        self.net.cut_oneway(a, b);
-                    }
-                }
-                self.fault(format!("partition one way {from:?} -> {to:?}"));
-            }
-            Action::Cut { from, to, both } => {
-                self.existing(from)?;
-                self.existing(to)?;
-                if both {
-                    self.net.cut(from, to);
-                    self.fault(format!("cut n{from} <-> n{to}"));
-                } else {
-                    self.net.cut_oneway(from, to);
-                    self.fault(format!("cut n{from} -> n{to}"));
-                }
-            }
-            Action::Repair { from, to, both } => {
-                if both {
-                    self.net.repair(from, to);
-                    self.fault(format!("repair n{from} <-> n{to}"));
-                } else {
-                    self.net.repair_oneway(from, to);
-                    self.fault(format!("repair n{from} -> n{to}"));
-                }
-            }
-            Action::HealAll => {
-                self.net.heal_all();
-                let released = self.net.release_all(self.now, &mut self.rng);
-                self.reschedule(released);
-                self.fault("heal all".into());
-            }
-            Action::Hold { msg } => {
-                if !self.net.hold(msg) {
-                    return Err(format!("message {msg} is not in flight"));
-                }
-                self.fault(format!("hold message {msg}"));
-            }
-            Action::Release { msg } => {
-                let r = self
-                    .net
-                    .release(msg, self.now, &mut self.rng)
-                    .ok_or_else(|| format!("message {msg} is not held"))?;
-                self.reschedule(vec![r]);
-                self.fault(format!("release message {msg}"));
-            }
-            Action::Drop { msg } => {
-                let m = self
-                    .net
-                    .drop_message(msg)
-                    .ok_or_else(|| format!("message {msg} is not in flight"))?;
-                self.stats.messages_dropped += 1;
-                self.trace.push(
-                    self.now,
-                    EventKind::MessageDropped {
-                        id: msg,
-                        from: m.from,
-                        to: m.to,
-                        kind: m.kind,
-                        reason: DropReason::Manual,
-                    },
-                );
-            }
-            Action::HoldLink { from, to } => {
-                self.net.hold_link(from, to);
-                self.fault(format!("hold link n{from} -> n{to}"));
-            }
-            Action::ReleaseLink { from, to } => {
-                let released = self.net.release_link(from, to, self.now, &mut self.rng);
-                self.reschedule(released);
-                self.fault(format!("release link n{from} -> n{to}"));
-            }
-            Action::SetNetwork { net } => {
-                net.validate()?;
-                self.fault(format!(
-                    "network: latency {}±{} ms, loss {}, duplicate {}",
-                    net.latency_ms, net.jitter_ms, net.loss, net.duplicate
-                ));
-                self.net.config = net.clone();
-                self.config.net = net;
-            }
-            Action::SetPreVote { on } => {
-                self.config.raft.pre_vote = on;
-                self.set_flags();
-                self.fault(format!("pre-vote {}", if on { "on" } else { "off" }));
-            }
-            Action::SetCheckQuorum { on } => {
-                self.config.raft.check_quorum = on;
-                self.set_flags();
-                self.fault(format!("check-quorum {}", if on { "on" } else { "off" }));
-            }
+            Action::Crash { node } => self.crash(node)?,
+            Action::Restart { node } => self.restart(node)?,
+            Action::WipeAndRejoin { node } => self.wipe_and_rejoin(node)?,
+            Action::Isolate { node } => self.isolate(node)?,
+            Action::Partition { groups } => self.partition(&groups)?,
+            Action::PartitionOneway { from, to } => self.partition_oneway(&from, &to)?,
+            Action::Cut { from, to, both } => self.cut(from, to, both)?,
+            Action::Repair { from, to, both } => self.repair(from, to, both),
+            Action::HealAll => self.heal_all(),
+            Action::Hold { msg } => self.hold(msg)?,
+            Action::Release { msg } => self.release(msg)?,
+            Action::Drop { msg } => self.drop_message(msg)?,
+            Action::HoldLink { from, to } => self.hold_link(from, to),
+            Action::ReleaseLink { from, to } => self.release_link(from, to),
+            Action::SetNetwork { net } => self.set_network(net)?,
+            Action::SetPreVote { on } => self.set_pre_vote(on),
+            Action::SetCheckQuorum { on } => self.set_check_quorum(on),
             Action::Client {
                 client,
                 node,
                 op,
                 mode,
             } => return Ok(Some(self.client_request(client, node, op, mode))),
-            Action::Watch { node, key, prefix } => {
-                let id = self.next_watch;
-                let m = self.existing_mut(node)?;
-                if !m.add_watch(Watch {
-                    id,
-                    key: key.clone(),
-                    prefix,
-                }) {
-                    return Err(format!("n{node} is down"));
-                }
-                self.next_watch += 1;
-                self.watches.insert(
-                    id,
-                    WatchView {
-                        id,
-                        node,
-                        key,
-                        prefix,
-                        events: Vec::new(),
-                        ended: false,
-                    },
-                );
-                return Ok(Some(id));
-            }
-            Action::CancelWatch { watch } => {
-                let w = self
-                    .watches
-                    .remove(&watch)
-                    .ok_or_else(|| format!("no watch {watch}"))?;
-                if let Some(m) = self.members.get_mut(&w.node) {
-                    m.cancel_watch(watch);
-                }
-            }
+            Action::Watch { node, key, prefix } => return self.watch(node, key, prefix).map(Some),
+            Action::CancelWatch { watch } => self.cancel_watch(watch)?,
             Action::ChangeMembership { changes } => self.change_membership(&changes)?,
-            Action::TransferLeader { to } => {
-                self.existing(to)?;
-                let leader = self.leader().ok_or("there is no leader")?;
-                if leader == to {
-                    return Err(format!("n{to} already leads"));
-                }
-                let mut fx = Effects::default();
-                let m = self.members.get_mut(&leader).expect("leader exists");
-                m.transfer_leader(to, &self.config.raft, &mut self.rng, &mut fx)?;
-                self.fault(format!("transfer leadership n{leader} -> n{to}"));
-                self.route(fx);
-            }
-            Action::Campaign { node } => {
-                let mut fx = Effects::default();
-                let m = self.members.get_mut(&node);
-                let m = m.ok_or_else(|| format!("there is no member n{node}"))?;
-                if !m.is_up() {
-                    return Err(format!("n{node} is down"));
-                }
-                m.campaign(&self.config.raft, &mut self.rng, &mut fx);
-                self.fault(format!("n{node} campaigns"));
-                self.route(fx);
-            }
-            Action::Compact { node } => {
-                let mut fx = Effects::default();
-                self.existing_mut(node)?.compact(&mut fx)?;
-                self.route(fx);
-            }
+            Action::TransferLeader { to } => self.transfer_leader(to)?,
+            Action::Campaign { node } => self.campaign(node)?,
+            Action::Compact { node } => self.compact(node)?,
         }
         Ok(None)
     }
@@ -1073,181 +701,6 @@ impl Cluster {
     fn reschedule(&mut self, deliveries: Vec<(u64, u64)>) {
         for (id, at) in deliveries {
             self.schedule(at, Scheduled::Deliver { msg: id });
-        }
-    }
-
-    fn set_flags(&mut self) {
-        let (pv, cq) = (self.config.raft.pre_vote, self.config.raft.check_quorum);
-        for m in self.members.values_mut() {
-            m.set_flags(pv, cq);
-        }
-    }
-
-    fn client_request(&mut self, client: u64, node: NodeId, op: ClientOp, mode: ReadMode) -> u64 {
-        let op_id = self.next_op;
-        self.next_op += 1;
-        let read_mode = (!op.is_write()).then_some(mode);
-        self.history_index.insert(op_id, self.history.len());
-        self.history.push(HistoryEntry {
-            op_id,
-            client,
-            node,
-            op: op.clone(),
-            mode: read_mode,
-            invoke: self.now,
-            complete: None,
-            result: None,
-        });
-        self.trace.push(
-            self.now,
-            EventKind::ClientInvoke {
-                op_id,
-                client,
-                node,
-                op: op.clone(),
-                mode: read_mode,
-            },
-        );
-        if let Err(reason) = op.validate() {
-            self.complete(
-                op_id,
-                OpResult::Err {
-                    error: ClientError::Invalid { reason },
-                },
-            );
-            return op_id;
-        }
-        let mut fx = Effects::default();
-        match self.members.get_mut(&node) {
-            Some(m) if !m.is_removed() => m.client_request(
-                op_id,
-                op,
-                mode,
-                self.now,
-                &self.config.raft,
-                &mut self.rng,
-                &mut fx,
-            ),
-            _ => fx.completions.push((
-                op_id,
-                OpResult::Err {
-                    error: ClientError::MemberDown { node },
-                },
-            )),
-        }
-        self.route(fx);
-        op_id
-    }
-
-    fn change_membership(&mut self, changes: &[(MemberChange, NodeId)]) -> Result<(), String> {
-        if changes.is_empty() {
-            return Err("no membership change given".into());
-        }
-        let current = conf_members(&self.conf);
-        let mut singles: Vec<ConfChangeSingle> = Vec::new();
-        let mut joining = Vec::new();
-        for &(change, id) in changes {
-            if id == 0 || id > MAX_NODE_ID {
-                return Err(format!("member ids run from 1 to {MAX_NODE_ID}"));
-            }
-            if change != MemberChange::Remove
-                && self.members.get(&id).is_some_and(Member::is_removed)
-            {
-                return Err(format!(
-                    "n{id} was removed, and a member id is never reused (etcd refuses \
-                     it too); add a new member instead"
-                ));
-            }
-            let is_member = current.contains(&id);
-            let ty = match change {
-                MemberChange::AddVoter => {
-                    if self.conf.voters.contains(&id) {
-                        return Err(format!("n{id} is already a voter"));
-                    }
-                    if self.conf.voters.len() as u64 >= MAX_VOTERS {
-                        return Err(format!("a cluster has at most {MAX_VOTERS} voters"));
-                    }
-                    ConfChangeType::AddNode
-                }
-                MemberChange::AddLearner => {
-                    if is_member {
-                        return Err(format!("n{id} is already a member"));
-                    }
-                    ConfChangeType::AddLearnerNode
-                }
-                MemberChange::Remove => {
-                    if !is_member {
-                        return Err(format!("n{id} is not a member"));
-                    }
-                    ConfChangeType::RemoveNode
-                }
-            };
-            if !is_member && change != MemberChange::Remove {
-                joining.push(id);
-            }
-            singles.push(new_conf_change_single(id, ty));
-        }
-        let leader = self
-            .leader()
-            .ok_or("there is no leader to propose the change")?;
-        let mut fx = Effects::default();
-        let m = self.members.get_mut(&leader).expect("leader exists");
-        m.propose_conf_change(singles, &self.config.raft, &mut self.rng, &mut fx)?;
-        let words: Vec<String> = changes
-            .iter()
-            .map(|(c, id)| format!("{c:?} n{id}").to_lowercase())
-            .collect();
-        self.fault(format!("membership: {}", words.join(", ")));
-        self.route(fx);
-        // A joining member starts blank and waits for the leader to reach it;
-        // its first message from the leader brings the snapshot.
-        for id in joining {
-            // It may exist already, blank or catching up, from an earlier
-            // proposal that was lost: then it keeps running as it is.
-            if let std::collections::btree_map::Entry::Vacant(slot) = self.members.entry(id) {
-                slot.insert(Member::new(id, Disk::empty()));
-                self.start_member(id);
-            }
-        }
-        Ok(())
-    }
-
-    /// The lowest id never used by any member.
-    pub fn next_member_id(&self) -> Result<NodeId, String> {
-        let next = self.members.keys().next_back().copied().unwrap_or(0) + 1;
-        if next > MAX_NODE_ID {
-            return Err(format!("all {MAX_NODE_ID} member ids are used up"));
-        }
-        Ok(next)
-    }
-
-    /// The replacement under way: (old member, new member).
-    pub fn replacement(&self) -> Option<(NodeId, NodeId)> {
-        self.replacing.map(|(old, new, _)| (old, new))
-    }
-
-    /// Moves a replacement along: first the old member's removal, then the
-    /// new member's addition, each once a leader can take it.
-    fn drive_replacement(&mut self) {
-        let Some((old, new, learner)) = self.replacing else {
-            return;
-        };
-        let old_in_conf = conf_members(&self.conf).contains(&old);
-        let change = if old_in_conf {
-            (MemberChange::Remove, old)
-        } else if learner {
-            (MemberChange::AddLearner, new)
-        } else {
-            (MemberChange::AddVoter, new)
-        };
-        // Fails quietly while there is no leader or a change is pending; the
-        // next tick tries again. A proposal that is lost is proposed again
-        // once the committed membership shows it did not happen.
-        let new_in_conf = conf_members(&self.conf).contains(&new);
-        if new_in_conf {
-            self.replacing = None;
-        } else {
-            let _ = self.change_membership(&[change]);
         }
     }
 

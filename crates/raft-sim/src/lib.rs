@@ -45,6 +45,7 @@
 
 #![deny(missing_docs)]
 
+pub mod action;
 pub mod client;
 pub mod cluster;
 pub mod disk;
@@ -64,8 +65,9 @@ pub mod workload;
 /// A member id: n1 is 1.
 pub type NodeId = u64;
 
+pub use action::{Action, MemberChange};
 pub use client::{ClientError, ClientOp, HistoryEntry, OpResult, ReadMode, Reply};
-pub use cluster::{Action, Cluster, ClusterConfig, MemberChange, Stats};
+pub use cluster::{Cluster, ClusterConfig, Stats};
 pub use linearizability::{check_linearizability, LinearizabilityReport};
 pub use member::RaftSettings;
 pub use network::{DropReason, MsgKind, NetConfig};

@@ -1,0 +1,110 @@
+//! Client requests and watches, as they enter the cluster.
+
+use super::{Cluster, WatchView};
+use crate::client::{ClientError, ClientOp, HistoryEntry, OpResult, ReadMode};
+use crate::member::{Effects, Watch};
+use crate::trace::EventKind;
+use crate::NodeId;
+
+impl Cluster {
+    /// Records a client request in the history and hands it to `node`;
+    /// returns its op id. An invalid request fails at once.
+    pub(super) fn client_request(
+        &mut self,
+        client: u64,
+        node: NodeId,
+        op: ClientOp,
+        mode: ReadMode,
+    ) -> u64 {
+        let op_id = self.next_op;
+        self.next_op += 1;
+        let read_mode = (!op.is_write()).then_some(mode);
+        self.history_index.insert(op_id, self.history.len());
+        self.history.push(HistoryEntry {
+            op_id,
+            client,
+            node,
+            op: op.clone(),
+            mode: read_mode,
+            invoke: self.now,
+            complete: None,
+            result: None,
+        });
+        self.trace.push(
+            self.now,
+            EventKind::ClientInvoke {
+                op_id,
+                client,
+                node,
+                op: op.clone(),
+                mode: read_mode,
+            },
+        );
+        if let Err(reason) = op.validate() {
+            self.complete(
+                op_id,
+                OpResult::Err {
+                    error: ClientError::Invalid { reason },
+                },
+            );
+            return op_id;
+        }
+        let mut fx = Effects::default();
+        match self.members.get_mut(&node) {
+            Some(m) if !m.is_removed() => m.client_request(
+                op_id,
+                op,
+                mode,
+                self.now,
+                &self.config.raft,
+                &mut self.rng,
+                &mut fx,
+            ),
+            _ => fx.completions.push((
+                op_id,
+                OpResult::Err {
+                    error: ClientError::MemberDown { node },
+                },
+            )),
+        }
+        self.route(fx);
+        op_id
+    }
+
+    /// Starts a watch on `node`; returns its id.
+    pub(super) fn watch(&mut self, node: NodeId, key: String, prefix: bool) -> Result<u64, String> {
+        let id = self.next_watch;
+        let m = self.existing_mut(node)?;
+        if !m.add_watch(Watch {
+            id,
+            key: key.clone(),
+            prefix,
+        }) {
+            return Err(format!("n{node} is down"));
+        }
+        self.next_watch += 1;
+        self.watches.insert(
+            id,
+            WatchView {
+                id,
+                node,
+                key,
+                prefix,
+                events: Vec::new(),
+                ended: false,
+            },
+        );
+        Ok(id)
+    }
+
+    pub(super) fn cancel_watch(&mut self, watch: u64) -> Result<(), String> {
+        let w = self
+            .watches
+            .remove(&watch)
+            .ok_or_else(|| format!("no watch {watch}"))?;
+        if let Some(m) = self.members.get_mut(&w.node) {
+            m.cancel_watch(watch);
+        }
+        Ok(())
+    }
+}
