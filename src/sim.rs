@@ -10,8 +10,9 @@
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use raft_sim::cluster::{quorum_size, WatchView};
+use raft_sim::cluster::WatchView;
 use raft_sim::kv::KeyValue;
+use raft_sim::reach::quorum_size;
 use raft_sim::view::MemberView;
 use raft_sim::{
     Action, ClientOp, Cluster, ClusterConfig, EventKind, HistoryEntry, MemberChange, MsgKind,

@@ -20,6 +20,7 @@ use crate::kv::{KvStore, WatchEvent};
 use crate::linearizability::{check_linearizability, LinearizabilityReport};
 use crate::member::{Effects, Member, RaftSettings};
 use crate::network::{DropReason, MsgKind, NetConfig, Network, SendOutcome};
+use crate::reach::{self, quorum_size, Side};
 use crate::rng::SimRng;
 use crate::role::Role;
 use crate::safety::{SafetyChecker, Violation};
@@ -299,32 +300,36 @@ impl Cluster {
     }
 
     /// Whether a leader could be elected (or the current one can commit):
-    /// some running voter reaches a quorum of voters, both ways.
+    /// some running voter talks to a quorum of voters (see [`crate::reach`]).
     pub fn quorum_available(&self) -> bool {
         let voters = self.voters();
         let q = quorum_size(voters.len());
         voters.iter().any(|&v| self.reach(v, &voters) >= q)
     }
 
-    /// Running voters that `from` can exchange messages with, itself
-    /// included (0 if `from` is down).
+    /// How many of `voters` the member `from` talks to directly, both ways,
+    /// itself included (0 if `from` is down).
     pub fn reach(&self, from: NodeId, voters: &[NodeId]) -> usize {
-        if !self.is_running(from) {
-            return 0;
-        }
-        voters
+        reach::reach(&self.net, &self.running(), from)
             .iter()
-            .filter(|&&v| {
-                v == from
-                    || (self.is_running(v)
-                        && self.net.link_up(from, v)
-                        && self.net.link_up(v, from))
-            })
+            .filter(|n| voters.contains(n))
             .count()
     }
 
-    fn is_running(&self, id: NodeId) -> bool {
-        self.members.get(&id).is_some_and(Member::is_up)
+    /// The sides of the network over the running members (see
+    /// [`crate::reach::sides`]), each with whether it holds a quorum of the
+    /// current voters.
+    pub fn sides(&self) -> Vec<Side> {
+        reach::sides(&self.net, &self.running(), &self.voters())
+    }
+
+    /// Ids of the running members.
+    pub fn running(&self) -> Vec<NodeId> {
+        self.members
+            .values()
+            .filter(|m| m.is_up())
+            .map(|m| m.id)
+            .collect()
     }
 
     /// Time of the next queued event, if any.
@@ -708,14 +713,4 @@ impl Cluster {
     pub fn kv(&self, node: NodeId) -> Option<&KvStore> {
         self.members.get(&node)?.live().map(|l| l.kv())
     }
-}
-
-/// Members a set of voters needs for a quorum, floor(n/2)+1.
-pub fn quorum_size(voters: usize) -> usize {
-    voters / 2 + 1
-}
-
-/// Failures a set of voters tolerates, floor((n-1)/2).
-pub fn fault_tolerance(voters: usize) -> usize {
-    voters.saturating_sub(1) / 2
 }

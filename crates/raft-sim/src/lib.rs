@@ -54,6 +54,7 @@ pub mod kv;
 pub mod linearizability;
 pub mod member;
 pub mod network;
+pub mod reach;
 pub mod rng;
 pub mod role;
 pub mod safety;

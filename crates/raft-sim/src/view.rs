@@ -3,9 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::cluster::{fault_tolerance, quorum_size, Cluster, Stats};
+use crate::cluster::{Cluster, Stats};
 use crate::member::{LogEntryView, ProgressView};
 use crate::network::MsgKind;
+use crate::reach::{fault_tolerance, quorum_size};
 use crate::role::Role;
 use crate::safety::Violation;
 use crate::NodeId;
