@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-cargo build --release -q -p raft-sim
-target/release/raft-sim bench "$@"
+# --release is the speed profile; the page uses its own size profile (web).
+cargo run --release -q -p raft-sim -- bench "$@"
