@@ -37,8 +37,8 @@ pub enum Faults {
 pub struct RunConfig {
     /// Seed.
     pub seed: u64,
-    /// Voters.
-    pub nodes: u64,
+    /// Founding voting members.
+    pub members: u64,
     /// Virtual seconds to run.
     pub secs: u64,
     /// Faults.
@@ -53,13 +53,15 @@ pub struct RunConfig {
     pub writes_only: bool,
     /// How many of the last trace events to keep for printing.
     pub keep_events: usize,
+    /// Network conditions; chaos changes them and heals back to these.
+    pub net: NetConfig,
 }
 
 impl Default for RunConfig {
     fn default() -> Self {
         RunConfig {
             seed: 1,
-            nodes: 3,
+            members: 3,
             secs: 30,
             faults: Faults::None,
             pre_vote: true,
@@ -67,6 +69,7 @@ impl Default for RunConfig {
             clients: 3,
             writes_only: false,
             keep_events: 200,
+            net: NetConfig::default(),
         }
     }
 }
@@ -76,8 +79,8 @@ impl Default for RunConfig {
 pub struct RunReport {
     /// Seed.
     pub seed: u64,
-    /// Voters at the start.
-    pub nodes: u64,
+    /// Voting members at the start.
+    pub members: u64,
     /// Virtual time simulated.
     pub virtual_ms: u64,
     /// Trace hash.
@@ -139,7 +142,8 @@ pub fn run(cfg: &RunConfig) -> Result<RunReport, String> {
     }
     let mut cc = ClusterConfig {
         seed: cfg.seed,
-        voters: cfg.nodes,
+        voters: cfg.members,
+        net: cfg.net.clone(),
         // Heartbeat traffic is left out of the printed events, so keep more.
         trace_capacity: cfg.keep_events.saturating_mul(20).max(1),
         ..Default::default()
@@ -172,15 +176,15 @@ pub fn run(cfg: &RunConfig) -> Result<RunReport, String> {
         cluster.advance_to(t);
 
         if chaos && !healed && t >= next_fault {
-            nemesis(&mut cluster, &mut chaos_rng, cfg.nodes as usize);
+            nemesis(&mut cluster, &mut chaos_rng, cfg.members as usize);
             next_fault = t + 300 + chaos_rng.below(1_200);
         }
         if chaos && !healed && t >= heal_at {
-            heal(&mut cluster, cfg.nodes as usize);
+            heal(&mut cluster, cfg.members as usize, &cfg.net);
             healed = true;
         }
         if healed && chaos && t >= next_readd {
-            restore_voters(&mut cluster, cfg.nodes as usize);
+            restore_voters(&mut cluster, cfg.members as usize);
             next_readd = t + 500;
         }
 
@@ -239,7 +243,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunReport, String> {
             });
     Ok(RunReport {
         seed: cfg.seed,
-        nodes: cfg.nodes,
+        members: cfg.members,
         virtual_ms: cluster.now(),
         trace_hash: cluster.trace().hash_hex(),
         trace_events: cluster.trace().len(),
@@ -370,11 +374,9 @@ fn nemesis(cluster: &mut Cluster, rng: &mut SimRng, voters: usize) {
     };
 }
 
-fn heal(cluster: &mut Cluster, voters: usize) {
+fn heal(cluster: &mut Cluster, voters: usize, net: &NetConfig) {
     let _ = cluster.apply(Action::HealAll);
-    let _ = cluster.apply(Action::SetNetwork {
-        net: NetConfig::default(),
-    });
+    let _ = cluster.apply(Action::SetNetwork { net: net.clone() });
     for n in cluster.member_ids() {
         if cluster.role(n) == Some(Role::Down) {
             let _ = cluster.apply(Action::Restart { node: n });

@@ -3,22 +3,28 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
+use raft_sim::network::NetConfig;
 use raft_sim::scenario::{parse, run_script};
 use raft_sim::workload::{run, Faults, RunConfig};
 
 const USAGE: &str = "\
 usage:
-  raft-sim run [--seed S] [--nodes N] [--secs T] [--faults none|chaos]
+  raft-sim run [--seed S] [--members N] [--secs T] [--faults none|chaos]
                [--pre-vote on|off] [--check-quorum on|off] [--clients C]
+               [--latency MS] [--jitter MS] [--loss P] [--duplicate P]
                [--events K] [--json]
   raft-sim script FILE [--json]
-  raft-sim sweep [--seeds K] [--from S] [--nodes N] [--secs T] [--faults none|chaos]
+  raft-sim sweep [--seeds K] [--from S] [--members N] [--secs T] [--faults none|chaos]
                  [--pre-vote on|off] [--check-quorum on|off] [--clients C]
+                 [--latency MS] [--jitter MS] [--loss P] [--duplicate P]
   raft-sim bench [--secs T] [--repeat R]
   raft-sim help
 
-run    runs a cluster of N voters (1-9, default 3) for T virtual seconds (default 30)
-       under a steady client workload of writes and reads in every read mode.
+run    runs a cluster of N voting members (1-9, default 3) for T virtual seconds
+       (default 30) under a steady client workload of writes and reads in every
+       read mode, on links of the given latency and jitter (ms) and loss and
+       duplication (percent, e.g. 5 or 5%).
+       Old spellings still accepted: --nodes, --dup.
        chaos: random crashes, restarts, partitions (also one-way), loss,
        duplication and membership changes, all healed for the last 40%.
 script runs a scenario script (see crates/raft-sim/tests/scenarios/).
@@ -73,11 +79,15 @@ impl<'a> Flags<'a> {
         };
         let mut it = args.iter();
         while let Some(a) = it.next() {
-            if switches.contains(&a.as_str()) {
-                flags.switches.push(a);
-            } else if valued.contains(&a.as_str()) {
+            let name = ALIASES
+                .iter()
+                .find(|(old, _)| *old == a.as_str())
+                .map_or(a.as_str(), |(_, new)| *new);
+            if switches.contains(&name) {
+                flags.switches.push(name);
+            } else if valued.contains(&name) {
                 let v = it.next().ok_or_else(|| format!("{a} needs a value"))?;
-                flags.pairs.push((a, v));
+                flags.pairs.push((name, v));
             } else {
                 return Err(format!("unknown argument '{a}'"));
             }
@@ -106,6 +116,23 @@ impl<'a> Flags<'a> {
         }
     }
 
+    /// A percentage (0 to 100, a trailing `%` allowed) as a fraction.
+    fn percent(&self, name: &str, default: f64) -> Result<f64, String> {
+        let Some(v) = self.get(name) else {
+            return Ok(default);
+        };
+        let p: f64 = v
+            .strip_suffix('%')
+            .unwrap_or(v)
+            .trim()
+            .parse()
+            .map_err(|_| format!("{name} takes a percentage, not '{v}'"))?;
+        if !(0.0..=100.0).contains(&p) {
+            return Err(format!("{name} takes 0 to 100 (percent), not '{v}'"));
+        }
+        Ok(p / 100.0)
+    }
+
     fn on_off(&self, name: &str, default: bool) -> Result<bool, String> {
         match self.get(name) {
             None => Ok(default),
@@ -125,9 +152,17 @@ impl<'a> Flags<'a> {
 }
 
 fn run_config(f: &Flags) -> Result<RunConfig, String> {
+    let defaults = NetConfig::default();
+    let net = NetConfig {
+        latency_ms: f.num("--latency", defaults.latency_ms)?,
+        jitter_ms: f.num("--jitter", defaults.jitter_ms)?,
+        loss: f.percent("--loss", defaults.loss)?,
+        duplicate: f.percent("--duplicate", defaults.duplicate)?,
+    };
+    net.validate()?;
     let cfg = RunConfig {
         seed: f.num("--seed", 1)?,
-        nodes: f.num("--nodes", 3)?,
+        members: f.num("--members", 3)?,
         secs: f.num("--secs", 30)?,
         faults: f.faults()?,
         pre_vote: f.on_off("--pre-vote", true)?,
@@ -135,9 +170,10 @@ fn run_config(f: &Flags) -> Result<RunConfig, String> {
         clients: f.num("--clients", 3)?,
         writes_only: false,
         keep_events: f.num("--events", 0)? as usize,
+        net,
     };
-    if !(1..=9).contains(&cfg.nodes) {
-        return Err(format!("--nodes takes 1 to 9, not {}", cfg.nodes));
+    if !(1..=9).contains(&cfg.members) {
+        return Err(format!("--members takes 1 to 9, not {}", cfg.members));
     }
     if cfg.secs == 0 || cfg.secs > 86_400 {
         return Err("--secs takes 1 to 86400".into());
@@ -147,13 +183,20 @@ fn run_config(f: &Flags) -> Result<RunConfig, String> {
 
 /// Flags `run` and `sweep` share (read by [`run_config`]).
 const CLUSTER_FLAGS: &[&str] = &[
-    "--nodes",
+    "--members",
     "--secs",
     "--faults",
     "--pre-vote",
     "--check-quorum",
     "--clients",
+    "--latency",
+    "--jitter",
+    "--loss",
+    "--duplicate",
 ];
+
+/// Old flag spellings and the names they stand for.
+const ALIASES: &[(&str, &str)] = &[("--nodes", "--members"), ("--dup", "--duplicate")];
 
 fn cmd_run(args: &[String]) -> Result<ExitCode, String> {
     let f = Flags::parse(
@@ -173,9 +216,9 @@ fn cmd_run(args: &[String]) -> Result<ExitCode, String> {
         }
     }
     println!(
-        "seed {} | {} voters | {:.1} virtual s in {} ms wall | faults {:?}",
+        "seed {} | {} members | {:.1} virtual s in {} ms wall | faults {:?}",
         report.seed,
-        report.nodes,
+        report.members,
         report.virtual_ms as f64 / 1000.0,
         wall_ms,
         cfg.faults
@@ -340,7 +383,7 @@ fn cmd_script(args: &[String]) -> Result<ExitCode, String> {
             "passed": outcome.failure.is_none(),
             "failure": outcome.failure,
             "seed": c.config().seed,
-            "nodes": c.config().voters,
+            "members": c.config().voters,
             "virtual_ms": c.now(),
             "wall_ms": wall_ms,
             "trace_hash": c.trace().hash_hex(),
@@ -371,11 +414,11 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
     let clients = f.num("--clients", 8)?;
     let mut rows = Vec::new();
     println!("steady write load: {clients} clients, {secs} virtual s, best of {repeat}");
-    println!("voters  virtual-s/wall-s  wall-ms  delivered  us/delivered  writes-ok");
-    for nodes in [3, 5, 7] {
+    println!("members  virtual-s/wall-s  wall-ms  delivered  us/delivered  writes-ok");
+    for members in [3, 5, 7] {
         let cfg = RunConfig {
             seed: 1,
-            nodes,
+            members,
             secs,
             clients,
             writes_only: true,
@@ -395,13 +438,13 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
         let speed = r.virtual_ms as f64 / 1000.0 / wall;
         let per_msg = wall * 1e6 / r.messages_delivered.max(1) as f64;
         println!(
-            "{nodes:>6}  {speed:>16.0}  {:>7.0}  {:>9}  {per_msg:>12.2}  {:>9}",
+            "{members:>7}  {speed:>16.0}  {:>7.0}  {:>9}  {per_msg:>12.2}  {:>9}",
             wall * 1000.0,
             r.messages_delivered,
             r.client_ops_ok
         );
         rows.push(serde_json::json!({
-            "voters": nodes,
+            "members": members,
             "virtual_s_per_wall_s": speed,
             "wall_ms": wall * 1000.0,
             "messages_delivered": r.messages_delivered,
@@ -413,4 +456,32 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
         println!("{}", serde_json::Value::Array(rows));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(args: &[&str]) -> Result<RunConfig, String> {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        run_config(&Flags::parse(&args, &["--json"], CLUSTER_FLAGS)?)
+    }
+
+    #[test]
+    fn members_and_its_old_spelling_nodes_mean_the_same() {
+        assert_eq!(config(&["--members", "5"]).unwrap().members, 5);
+        assert_eq!(config(&["--nodes", "5"]).unwrap().members, 5);
+        assert!(config(&["--members", "10"]).is_err());
+    }
+
+    #[test]
+    fn loss_and_duplicate_are_percentages() {
+        let cfg = config(&["--loss", "5", "--dup", "2.5%"]).unwrap();
+        assert_eq!(cfg.net.loss, 0.05);
+        assert_eq!(cfg.net.duplicate, 0.025);
+        assert_eq!(config(&["--duplicate", "10%"]).unwrap().net.duplicate, 0.1);
+        let err = config(&["--loss", "150"]).unwrap_err();
+        assert!(err.contains("0 to 100"), "{err}");
+        assert!(config(&["--loss", "a lot"]).is_err());
+    }
 }

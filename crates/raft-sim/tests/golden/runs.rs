@@ -56,7 +56,7 @@ pub fn hash_of(name: &str) -> String {
         match k {
             "seed" => cfg.seed = v,
             "secs" => cfg.secs = v,
-            "nodes" => cfg.nodes = v,
+            "nodes" | "members" => cfg.members = v,
             _ => panic!("unknown golden run option {k}"),
         }
     }
