@@ -18,12 +18,12 @@ use crate::client::{ClientError, HistoryEntry, OpResult};
 use crate::disk::Disk;
 use crate::kv::{KvStore, WatchEvent};
 use crate::linearizability::{check_linearizability, LinearizabilityReport};
-use crate::member::{Effects, Member, RaftSettings};
+use crate::member::{Ctx, Effects, Member, RaftSettings};
 use crate::network::{DropReason, MsgKind, NetConfig, Network, SendOutcome};
 use crate::reach::{self, quorum_size, Side};
 use crate::rng::SimRng;
 use crate::role::Role;
-use crate::safety::{SafetyChecker, Violation};
+use crate::safety::{Moment, SafetyChecker, Violation};
 use crate::trace::{EventKind, Trace};
 use crate::NodeId;
 
@@ -33,6 +33,8 @@ mod admin;
 mod clients;
 mod faults;
 mod membership;
+
+use membership::Replacement;
 
 /// Most voters a cluster may have.
 pub const MAX_VOTERS: u64 = 9;
@@ -144,8 +146,7 @@ pub struct Cluster {
     next_watch: u64,
     conf: ConfState,
     conf_index: u64,
-    /// A replacement under way: (old member, new member, as learner).
-    replacing: Option<(NodeId, NodeId, bool)>,
+    replacing: Option<Replacement>,
     stats: Stats,
 }
 
@@ -387,7 +388,12 @@ impl Cluster {
                 }
                 let mut fx = Effects::default();
                 if let Some(m) = self.members.get_mut(&node) {
-                    m.tick(self.now, &self.config.raft, &mut self.rng, &mut fx);
+                    let mut ctx = Ctx {
+                        settings: &self.config.raft,
+                        rng: &mut self.rng,
+                        fx: &mut fx,
+                    };
+                    m.tick(self.now, &mut ctx);
                 }
                 self.route(fx);
                 let next = self.now + self.config.raft.tick_ms;
@@ -421,7 +427,11 @@ impl Cluster {
             }
         };
         let mut fx = Effects::default();
-        let s = &self.config.raft;
+        let mut ctx = Ctx {
+            settings: &self.config.raft,
+            rng: &mut self.rng,
+            fx: &mut fx,
+        };
         if let Some(reason) = reason {
             self.stats.messages_dropped += 1;
             self.trace.push(
@@ -436,11 +446,11 @@ impl Cluster {
             );
             if let Some(sender) = self.members.get_mut(&m.from) {
                 if m.kind == MsgKind::Snapshot {
-                    sender.report_snapshot(m.to, false, s, &mut self.rng, &mut fx);
+                    sender.report_snapshot(m.to, false, &mut ctx);
                 } else if matches!(reason, DropReason::Partition | DropReason::TargetDown) {
                     // The transport notices a broken connection (not a
                     // random loss) and tells Raft, as TiKV's does.
-                    sender.report_unreachable(m.to, s, &mut self.rng, &mut fx);
+                    sender.report_unreachable(m.to, &mut ctx);
                 }
             }
         } else {
@@ -457,11 +467,11 @@ impl Cluster {
             let is_snapshot = m.kind == MsgKind::Snapshot;
             let (from, to) = (m.from, m.to);
             if let Some(target) = self.members.get_mut(&to) {
-                target.step(m.msg, s, &mut self.rng, &mut fx);
+                target.step(m.msg, &mut ctx);
             }
             if is_snapshot {
                 if let Some(sender) = self.members.get_mut(&from) {
-                    sender.report_snapshot(to, true, s, &mut self.rng, &mut fx);
+                    sender.report_snapshot(to, true, &mut ctx);
                 }
             }
         }
@@ -482,29 +492,29 @@ impl Cluster {
             }
             self.trace.push(now, ev);
         }
-        for (node, index, term, hash) in fx.appended {
-            let step = self.trace.len();
-            if let Some(v) = self.checker.on_persist(node, index, term, hash, now, step) {
+        for e in fx.appended {
+            let at = self.moment();
+            if let Some(v) = self.checker.on_persist(e, at) {
                 self.trace_violation(v);
             }
         }
-        for (node, index, term, hash) in fx.applied {
-            let step = self.trace.len();
-            if let Some(v) = self.checker.on_apply(node, index, term, hash, now, step) {
+        for e in fx.applied {
+            let at = self.moment();
+            if let Some(v) = self.checker.on_apply(e, at) {
                 self.trace_violation(v);
             }
         }
         for (node, term) in fx.new_leader {
             self.stats.leader_changes += 1;
-            let step = self.trace.len();
-            if let Some(v) = self.checker.on_leader(node, term, now, step) {
+            let at = self.moment();
+            if let Some(v) = self.checker.on_leader(node, term, at) {
                 self.trace_violation(v);
             }
             if let Some(live) = self.members.get(&node).and_then(Member::live) {
                 let first = live.raw().raft.raft_log.first_index();
-                let v =
-                    self.checker
-                        .on_leader_log(node, term, first, |i| live.term_at(i), now, step);
+                let v = self
+                    .checker
+                    .on_leader_log(node, term, first, |i| live.term_at(i), at);
                 if let Some(v) = v {
                     self.trace_violation(v);
                 }
@@ -518,6 +528,14 @@ impl Cluster {
         }
         for (op_id, result) in fx.completions {
             self.complete(op_id, result);
+        }
+    }
+
+    /// Now, for the checkers: the virtual time and the trace step.
+    fn moment(&self) -> Moment {
+        Moment {
+            time: self.now,
+            step: self.trace.len(),
         }
     }
 
@@ -621,7 +639,11 @@ impl Cluster {
         let Some(m) = self.members.get_mut(&id) else {
             return;
         };
-        m.start(&self.config.raft, &mut self.rng, &mut fx);
+        m.start(&mut Ctx {
+            settings: &self.config.raft,
+            rng: &mut self.rng,
+            fx: &mut fx,
+        });
         let generation = {
             let g = self.generation.entry(id).or_insert(0);
             *g += 1;

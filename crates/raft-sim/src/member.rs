@@ -24,6 +24,7 @@ use crate::hash::fnv1a;
 use crate::kv::{Command, KvStore, WatchEvent, WriteOp, WriteOutcome};
 use crate::rng::SimRng;
 use crate::role::Role;
+use crate::safety::EntryRecord;
 use crate::trace::EventKind;
 use crate::NodeId;
 
@@ -114,14 +115,26 @@ pub struct Effects {
     pub events: Vec<EventKind>,
     /// Client requests that finished.
     pub completions: Vec<(u64, OpResult)>,
-    /// Entries applied: `(node, index, term, hash of type and data)`.
-    pub applied: Vec<(NodeId, u64, u64, u64)>,
-    /// Entries persisted: `(node, index, term, hash)`.
-    pub appended: Vec<(NodeId, u64, u64, u64)>,
+    /// Entries applied, for the safety checkers.
+    pub applied: Vec<EntryRecord>,
+    /// Entries persisted, for the safety checkers.
+    pub appended: Vec<EntryRecord>,
     /// Membership changes applied: `(entry index, new conf)`.
     pub conf_changes: Vec<(u64, ConfState)>,
     /// `(node, term)` when a member became leader.
     pub new_leader: Vec<(NodeId, u64)>,
+}
+
+/// What every input into a member needs from the cluster: the Raft
+/// settings, the cluster's one RNG (for election timeouts), and where to put
+/// what the input produced.
+pub struct Ctx<'a> {
+    /// Raft settings shared by all members.
+    pub settings: &'a RaftSettings,
+    /// The cluster's seeded RNG.
+    pub rng: &'a mut SimRng,
+    /// Collects messages, events and the rest for the cluster to route.
+    pub fx: &'a mut Effects,
 }
 
 /// A write waiting to be committed and applied.
@@ -377,14 +390,14 @@ impl Member {
 
     /// Starts the member from its disk. Volatile state starts empty: the KV
     /// is rebuilt from the disk's snapshot and by re-applying the log.
-    pub fn start(&mut self, settings: &RaftSettings, rng: &mut SimRng, fx: &mut Effects) {
+    pub fn start(&mut self, ctx: &mut Ctx) {
         if self.live.is_some() {
             return;
         }
         let disk = self.disk.take().expect("a down member keeps its disk");
         let snap = disk.snapshot_ref().get_metadata().clone();
         let kv = KvStore::from_snapshot_data(&disk.snapshot_ref().data).unwrap_or_default();
-        let config = settings.raft_config(self.id, snap.index);
+        let config = ctx.settings.raft_config(self.id, snap.index);
         let logger = slog::Logger::root(slog::Discard, o!());
         let raw = RawNode::new(&config, disk, &logger).expect("settings were validated");
         let mut live = Live {
@@ -402,7 +415,7 @@ impl Member {
             seen_commit: snap.index,
         };
         live.seen_vote = (live.raw.raft.term, live.raw.raft.vote);
-        live.observe(self.id, settings, rng, fx);
+        live.observe(self.id, ctx.settings, ctx.rng, ctx.fx);
         self.live = Some(Box::new(live));
         self.removed = false;
     }
@@ -611,12 +624,11 @@ impl Live {
 impl Member {
     fn with_live<R>(
         &mut self,
-        s: &RaftSettings,
-        rng: &mut SimRng,
-        fx: &mut Effects,
+        ctx: &mut Ctx,
         input: impl FnOnce(&mut Live, &mut Effects) -> R,
     ) -> Option<R> {
         let id = self.id;
+        let (s, rng, fx) = (ctx.settings, &mut *ctx.rng, &mut *ctx.fx);
         let live = self.live.as_deref_mut()?;
         let r = input(live, fx);
         live.observe(id, s, rng, fx);
@@ -626,8 +638,9 @@ impl Member {
     }
 
     /// One Raft tick, then retries and timeouts of waiting requests.
-    pub fn tick(&mut self, now: u64, s: &RaftSettings, rng: &mut SimRng, fx: &mut Effects) {
-        self.with_live(s, rng, fx, |live, fx| {
+    pub fn tick(&mut self, now: u64, ctx: &mut Ctx) {
+        let s = ctx.settings;
+        self.with_live(ctx, |live, fx| {
             live.ticks += 1;
             live.raw.tick();
             live.retry_and_expire(now, s, fx);
@@ -635,8 +648,8 @@ impl Member {
     }
 
     /// Delivers a message from the network.
-    pub fn step(&mut self, msg: Message, s: &RaftSettings, rng: &mut SimRng, fx: &mut Effects) {
-        self.with_live(s, rng, fx, |live, _| {
+    pub fn step(&mut self, msg: Message, ctx: &mut Ctx) {
+        self.with_live(ctx, |live, _| {
             if msg.get_msg_type() == MessageType::MsgReadIndex {
                 // The read mode travels in the request context; the leader
                 // serves each read the way it asked.
@@ -657,15 +670,8 @@ impl Member {
     }
 
     /// Tells the leader how sending a snapshot to `to` went.
-    pub fn report_snapshot(
-        &mut self,
-        to: NodeId,
-        ok: bool,
-        s: &RaftSettings,
-        rng: &mut SimRng,
-        fx: &mut Effects,
-    ) {
-        self.with_live(s, rng, fx, |live, _| {
+    pub fn report_snapshot(&mut self, to: NodeId, ok: bool, ctx: &mut Ctx) {
+        self.with_live(ctx, |live, _| {
             let status = if ok {
                 SnapshotStatus::Finish
             } else {
@@ -676,31 +682,22 @@ impl Member {
     }
 
     /// Tells the sender that `to` could not be reached.
-    pub fn report_unreachable(
-        &mut self,
-        to: NodeId,
-        s: &RaftSettings,
-        rng: &mut SimRng,
-        fx: &mut Effects,
-    ) {
-        self.with_live(s, rng, fx, |live, _| live.raw.report_unreachable(to));
+    pub fn report_unreachable(&mut self, to: NodeId, ctx: &mut Ctx) {
+        self.with_live(ctx, |live, _| live.raw.report_unreachable(to));
     }
 
     /// Accepts a client request; the answer comes later in
     /// [`Effects::completions`] (at once for serializable reads).
-    #[allow(clippy::too_many_arguments)]
     pub fn client_request(
         &mut self,
         op_id: u64,
         op: ClientOp,
         mode: ReadMode,
         now: u64,
-        s: &RaftSettings,
-        rng: &mut SimRng,
-        fx: &mut Effects,
+        ctx: &mut Ctx,
     ) {
-        let deadline = now + s.request_timeout_ms;
-        let done = self.with_live(s, rng, fx, |live, fx| match op {
+        let deadline = now + ctx.settings.request_timeout_ms;
+        let done = self.with_live(ctx, |live, fx| match op {
             ClientOp::Put { key, value } => {
                 live.writes.insert(
                     op_id,
@@ -751,7 +748,7 @@ impl Member {
             },
         });
         if done.is_none() {
-            fx.completions.push((
+            ctx.fx.completions.push((
                 op_id,
                 OpResult::Err {
                     error: ClientError::MemberDown { node: self.id },
@@ -779,21 +776,15 @@ impl Member {
     }
 
     /// Starts an election now (as if the election timer fired).
-    pub fn campaign(&mut self, s: &RaftSettings, rng: &mut SimRng, fx: &mut Effects) -> bool {
-        self.with_live(s, rng, fx, |live, _| live.raw.campaign().is_ok())
+    pub fn campaign(&mut self, ctx: &mut Ctx) -> bool {
+        self.with_live(ctx, |live, _| live.raw.campaign().is_ok())
             .unwrap_or(false)
     }
 
     /// Asks this member, which must lead, to hand leadership to `to`.
-    pub fn transfer_leader(
-        &mut self,
-        to: NodeId,
-        s: &RaftSettings,
-        rng: &mut SimRng,
-        fx: &mut Effects,
-    ) -> Result<(), String> {
+    pub fn transfer_leader(&mut self, to: NodeId, ctx: &mut Ctx) -> Result<(), String> {
         let id = self.id;
-        self.with_live(s, rng, fx, |live, _| {
+        self.with_live(ctx, |live, _| {
             if live.raw.raft.state != StateRole::Leader {
                 return Err(format!("n{id} is not the leader"));
             }
@@ -807,12 +798,10 @@ impl Member {
     pub fn propose_conf_change(
         &mut self,
         changes: Vec<ConfChangeSingle>,
-        s: &RaftSettings,
-        rng: &mut SimRng,
-        fx: &mut Effects,
+        ctx: &mut Ctx,
     ) -> Result<(), String> {
         let id = self.id;
-        self.with_live(s, rng, fx, |live, _| {
+        self.with_live(ctx, |live, _| {
             if live.raw.raft.state != StateRole::Leader {
                 return Err(format!("n{id} is not the leader"));
             }
@@ -979,7 +968,12 @@ impl Live {
             // 4. Persist new entries and the hard state.
             if !rd.entries().is_empty() {
                 for e in rd.entries() {
-                    fx.appended.push((id, e.index, e.term, entry_hash(e)));
+                    fx.appended.push(EntryRecord {
+                        node: id,
+                        index: e.index,
+                        term: e.term,
+                        hash: entry_hash(e),
+                    });
                 }
                 self.raw.mut_store().append(rd.entries());
             }
@@ -1029,7 +1023,12 @@ impl Live {
             if e.index <= self.applied {
                 continue;
             }
-            fx.applied.push((id, e.index, e.term, entry_hash(&e)));
+            fx.applied.push(EntryRecord {
+                node: id,
+                index: e.index,
+                term: e.term,
+                hash: entry_hash(&e),
+            });
             fx.events.push(EventKind::Applied {
                 node: id,
                 index: e.index,

@@ -25,6 +25,28 @@ pub struct Violation {
     pub step: u64,
 }
 
+/// An entry a member persisted or applied, as the checkers compare it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EntryRecord {
+    /// The member that persisted or applied it.
+    pub node: NodeId,
+    /// Log index.
+    pub index: u64,
+    /// The term it was proposed in.
+    pub term: u64,
+    /// FNV-1a of its type and data: equal hashes, same entry.
+    pub hash: u64,
+}
+
+/// When a check ran: virtual time and trace step, for the violation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Moment {
+    /// Virtual time in ms.
+    pub time: u64,
+    /// Trace position (events so far).
+    pub step: u64,
+}
+
 /// Watches Raft's safety properties as the run goes.
 #[derive(Clone, Debug, Default)]
 pub struct SafetyChecker {
@@ -47,31 +69,24 @@ impl SafetyChecker {
         &self.violations
     }
 
-    fn flag(&mut self, property: &str, detail: String, time: u64, step: u64) -> Violation {
+    fn flag(&mut self, property: &str, detail: String, at: Moment) -> Violation {
         let v = Violation {
             property: property.into(),
             detail,
-            time,
-            step,
+            time: at.time,
+            step: at.step,
         };
         self.violations.push(v.clone());
         v
     }
 
     /// Election safety: at most one leader per term.
-    pub fn on_leader(
-        &mut self,
-        node: NodeId,
-        term: u64,
-        time: u64,
-        step: u64,
-    ) -> Option<Violation> {
+    pub fn on_leader(&mut self, node: NodeId, term: u64, at: Moment) -> Option<Violation> {
         match self.leaders.get(&term) {
             Some(&other) if other != node => Some(self.flag(
                 "election-safety",
                 format!("n{node} and n{other} both became leader in term {term}"),
-                time,
-                step,
+                at,
             )),
             Some(_) => None,
             None => {
@@ -85,21 +100,18 @@ impl SafetyChecker {
     /// entry. (Checked for every entry ever persisted, this gives the whole
     /// property by induction, since raft-rs only appends after checking the
     /// previous index and term.)
-    pub fn on_persist(
-        &mut self,
-        node: NodeId,
-        index: u64,
-        term: u64,
-        hash: u64,
-        time: u64,
-        step: u64,
-    ) -> Option<Violation> {
+    pub fn on_persist(&mut self, e: EntryRecord, at: Moment) -> Option<Violation> {
+        let EntryRecord {
+            node,
+            index,
+            term,
+            hash,
+        } = e;
         match self.persisted.get(&(index, term)) {
             Some(&h) if h != hash => Some(self.flag(
                 "log-matching",
                 format!("n{node} persisted a different entry at index {index}, term {term}"),
-                time,
-                step,
+                at,
             )),
             Some(_) => None,
             None => {
@@ -111,15 +123,13 @@ impl SafetyChecker {
 
     /// State machine safety: no two members apply different entries at the
     /// same index.
-    pub fn on_apply(
-        &mut self,
-        node: NodeId,
-        index: u64,
-        term: u64,
-        hash: u64,
-        time: u64,
-        step: u64,
-    ) -> Option<Violation> {
+    pub fn on_apply(&mut self, e: EntryRecord, at: Moment) -> Option<Violation> {
+        let EntryRecord {
+            node,
+            index,
+            term,
+            hash,
+        } = e;
         match self.applied.get(&index) {
             Some(&(t, h)) if (t, h) != (term, hash) => Some(self.flag(
                 "state-machine-safety",
@@ -127,8 +137,7 @@ impl SafetyChecker {
                     "n{node} applied an entry of term {term} at index {index}, \
                      another member applied one of term {t}"
                 ),
-                time,
-                step,
+                at,
             )),
             Some(_) => None,
             None => {
@@ -147,8 +156,7 @@ impl SafetyChecker {
         term: u64,
         first: u64,
         term_at: impl Fn(u64) -> Option<u64>,
-        time: u64,
-        step: u64,
+        at: Moment,
     ) -> Option<Violation> {
         let missing = self
             .applied
@@ -161,8 +169,7 @@ impl SafetyChecker {
                 format!(
                     "n{node} became leader in term {term} without committed entry #{i} (term {t})"
                 ),
-                time,
-                step,
+                at,
             )
         })
     }
@@ -180,17 +187,25 @@ mod tests {
     #[test]
     fn election_safety_flags_two_leaders_in_a_term() {
         let mut c = SafetyChecker::new();
-        assert!(c.on_leader(1, 5, 0, 0).is_none());
-        assert!(c.on_leader(1, 5, 0, 0).is_none());
-        assert!(c.on_leader(2, 5, 0, 0).is_some());
+        let at = Moment { time: 0, step: 0 };
+        assert!(c.on_leader(1, 5, at).is_none());
+        assert!(c.on_leader(1, 5, at).is_none());
+        assert!(c.on_leader(2, 5, at).is_some());
         assert_eq!(c.violations()[0].property, "election-safety");
     }
 
     #[test]
     fn state_machine_safety_flags_divergent_applies() {
         let mut c = SafetyChecker::new();
-        assert!(c.on_apply(1, 7, 2, 99, 0, 0).is_none());
-        assert!(c.on_apply(2, 7, 2, 99, 0, 0).is_none());
-        assert!(c.on_apply(3, 7, 3, 12, 0, 0).is_some());
+        let at = Moment { time: 0, step: 0 };
+        let e = |node, term, hash| EntryRecord {
+            node,
+            index: 7,
+            term,
+            hash,
+        };
+        assert!(c.on_apply(e(1, 2, 99), at).is_none());
+        assert!(c.on_apply(e(2, 2, 99), at).is_none());
+        assert!(c.on_apply(e(3, 3, 12), at).is_some());
     }
 }

@@ -2,7 +2,7 @@
 //! transfer, a campaign, a log compaction.
 
 use super::Cluster;
-use crate::member::Effects;
+use crate::member::{Ctx, Effects};
 use crate::NodeId;
 
 impl Cluster {
@@ -36,7 +36,14 @@ impl Cluster {
         }
         let mut fx = Effects::default();
         let m = self.members.get_mut(&leader).expect("leader exists");
-        m.transfer_leader(to, &self.config.raft, &mut self.rng, &mut fx)?;
+        m.transfer_leader(
+            to,
+            &mut Ctx {
+                settings: &self.config.raft,
+                rng: &mut self.rng,
+                fx: &mut fx,
+            },
+        )?;
         self.fault(format!("transfer leadership n{leader} -> n{to}"));
         self.route(fx);
         Ok(())
@@ -50,7 +57,11 @@ impl Cluster {
         if !m.is_up() {
             return Err(format!("n{node} is down"));
         }
-        m.campaign(&self.config.raft, &mut self.rng, &mut fx);
+        m.campaign(&mut Ctx {
+            settings: &self.config.raft,
+            rng: &mut self.rng,
+            fx: &mut fx,
+        });
         self.fault(format!("n{node} campaigns"));
         self.route(fx);
         Ok(())

@@ -2,7 +2,7 @@
 
 use super::{Cluster, WatchView};
 use crate::client::{ClientError, ClientOp, HistoryEntry, OpResult, ReadMode};
-use crate::member::{Effects, Watch};
+use crate::member::{Ctx, Effects, Watch};
 use crate::trace::EventKind;
 use crate::NodeId;
 
@@ -56,9 +56,11 @@ impl Cluster {
                 op,
                 mode,
                 self.now,
-                &self.config.raft,
-                &mut self.rng,
-                &mut fx,
+                &mut Ctx {
+                    settings: &self.config.raft,
+                    rng: &mut self.rng,
+                    fx: &mut fx,
+                },
             ),
             _ => fx.completions.push((
                 op_id,

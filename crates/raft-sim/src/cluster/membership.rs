@@ -7,9 +7,20 @@ use raft_proto::new_conf_change_single;
 use super::{Cluster, MAX_NODE_ID, MAX_VOTERS};
 use crate::action::MemberChange;
 use crate::disk::Disk;
-use crate::member::{conf_members, Effects, Member};
+use crate::member::{conf_members, Ctx, Effects, Member};
 use crate::role::Role;
 use crate::NodeId;
+
+/// A member replacement under way.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Replacement {
+    /// The wiped member, removed first.
+    old: NodeId,
+    /// Its successor, added once `old` is out.
+    new: NodeId,
+    /// Whether `old` was a learner (so `new` joins as one).
+    learner: bool,
+}
 
 impl Cluster {
     /// Proposes membership changes together (more than one enters joint
@@ -70,7 +81,14 @@ impl Cluster {
             .ok_or("there is no leader to propose the change")?;
         let mut fx = Effects::default();
         let m = self.members.get_mut(&leader).expect("leader exists");
-        m.propose_conf_change(singles, &self.config.raft, &mut self.rng, &mut fx)?;
+        m.propose_conf_change(
+            singles,
+            &mut Ctx {
+                settings: &self.config.raft,
+                rng: &mut self.rng,
+                fx: &mut fx,
+            },
+        )?;
         let words: Vec<String> = changes
             .iter()
             .map(|(c, id)| format!("{c:?} n{id}").to_lowercase())
@@ -101,13 +119,13 @@ impl Cluster {
 
     /// The replacement under way: (old member, new member).
     pub fn replacement(&self) -> Option<(NodeId, NodeId)> {
-        self.replacing.map(|(old, new, _)| (old, new))
+        self.replacing.map(|r| (r.old, r.new))
     }
 
     /// Moves a replacement along: first the old member's removal, then the
     /// new member's addition, each once a leader can take it.
     pub(super) fn drive_replacement(&mut self) {
-        let Some((old, new, learner)) = self.replacing else {
+        let Some(Replacement { old, new, learner }) = self.replacing else {
             return;
         };
         let old_in_conf = conf_members(&self.conf).contains(&old);
@@ -161,7 +179,7 @@ impl Cluster {
                 voters.len()
             ));
         }
-        if let Some((old, _, _)) = self.replacing {
+        if let Some(Replacement { old, .. }) = self.replacing {
             // Losing a second disk before the first replacement is
             // done could lose a quorum's worth of data for good.
             return Err(format!(
@@ -173,7 +191,11 @@ impl Cluster {
         self.members.get_mut(&node).expect("exists").wipe_disk();
         self.stop_member(node, Role::Removed);
         let learner = self.conf.learners.contains(&node);
-        self.replacing = Some((node, new, learner));
+        self.replacing = Some(Replacement {
+            old: node,
+            new,
+            learner,
+        });
         self.drive_replacement();
         Ok(())
     }
