@@ -130,31 +130,37 @@ impl fmt::Display for ClientOp {
     }
 }
 
-/// Why a request failed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Why a request failed. Callers match on it (a definite failure or an
+/// unknown outcome); its message is what the page and the CLI show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "error", rename_all = "snake_case")]
 pub enum ClientError {
     /// The request itself is bad; it was never sent.
+    #[error("invalid request: {reason}")]
     Invalid {
         /// What is wrong.
         reason: String,
     },
     /// The chosen member is down or no longer a member; nothing was sent.
+    #[error("n{node} is down")]
     MemberDown {
         /// The member.
         node: NodeId,
     },
     /// The member crashed while the request was pending; a write may or may
     /// not have been committed.
+    #[error("n{node} crashed before answering (outcome unknown)")]
     MemberCrashed {
         /// The member.
         node: NodeId,
     },
     /// Lease reads need CheckQuorum (the leader must step down when it loses
     /// its quorum, or its lease means nothing).
+    #[error("lease reads need CheckQuorum turned on")]
     LeaseNeedsCheckQuorum,
     /// No answer within the client timeout; a write may or may not have
     /// been committed.
+    #[error("request timed out waiting for {waiting_for}")]
     Timeout {
         /// What the member was still waiting for.
         waiting_for: String,
@@ -172,24 +178,6 @@ impl ClientError {
                 | ClientError::MemberDown { .. }
                 | ClientError::LeaseNeedsCheckQuorum
         )
-    }
-}
-
-impl fmt::Display for ClientError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ClientError::Invalid { reason } => write!(f, "invalid request: {reason}"),
-            ClientError::MemberDown { node } => write!(f, "n{node} is down"),
-            ClientError::MemberCrashed { node } => {
-                write!(f, "n{node} crashed before answering (outcome unknown)")
-            }
-            ClientError::LeaseNeedsCheckQuorum => {
-                write!(f, "lease reads need CheckQuorum turned on")
-            }
-            ClientError::Timeout { waiting_for } => {
-                write!(f, "request timed out waiting for {waiting_for}")
-            }
-        }
     }
 }
 
