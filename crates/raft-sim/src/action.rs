@@ -22,115 +22,64 @@ pub enum MemberChange {
 /// Something a user, script or nemesis does to the cluster.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
+#[allow(missing_docs)] // Fields without a comment are what their names say.
 pub enum Action {
     /// Stop a member; its disk survives.
-    Crash {
-        /// The member.
-        node: NodeId,
-    },
+    Crash { node: NodeId },
     /// Start a crashed member from its disk.
-    Restart {
-        /// The member.
-        node: NodeId,
-    },
+    Restart { node: NodeId },
     /// Member replacement, as etcd does it: the member loses its disk for
     /// good, is removed from the cluster, and a blank member with a new id
     /// joins in its place and catches up by snapshot. (A wiped member must
     /// not come back under its old id: a stale leader or candidate that
     /// still counts the old one could be handed promises the old disk made
     /// and the new one forgot.)
-    WipeAndRejoin {
-        /// The member.
-        node: NodeId,
-    },
+    WipeAndRejoin { node: NodeId },
     /// Cut a member off from all others, both ways.
-    Isolate {
-        /// The member.
-        node: NodeId,
-    },
+    Isolate { node: NodeId },
     /// Split the members into groups that cannot talk to each other.
     Partition {
         /// The groups; members in none are isolated.
         groups: Vec<Vec<NodeId>>,
     },
     /// Cut every link from `from` members to `to` members (one way).
-    PartitionOneway {
-        /// Senders.
-        from: Vec<NodeId>,
-        /// Receivers.
-        to: Vec<NodeId>,
-    },
+    PartitionOneway { from: Vec<NodeId>, to: Vec<NodeId> },
     /// Cut one link (`both`: in both directions).
     Cut {
-        /// One end.
         from: NodeId,
-        /// Other end.
         to: NodeId,
-        /// Both directions.
         both: bool,
     },
     /// Restore one link (`both`: in both directions).
     Repair {
-        /// One end.
         from: NodeId,
-        /// Other end.
         to: NodeId,
-        /// Both directions.
         both: bool,
     },
     /// Restore every link and release every held message.
     HealAll,
     /// Hold one message in flight.
-    Hold {
-        /// Message id.
-        msg: u64,
-    },
+    Hold { msg: u64 },
     /// Release one held message.
-    Release {
-        /// Message id.
-        msg: u64,
-    },
+    Release { msg: u64 },
     /// Drop one message in flight.
-    Drop {
-        /// Message id.
-        msg: u64,
-    },
+    Drop { msg: u64 },
     /// Hold every message on a link until released.
-    HoldLink {
-        /// Sender.
-        from: NodeId,
-        /// Receiver.
-        to: NodeId,
-    },
+    HoldLink { from: NodeId, to: NodeId },
     /// Release a held link and its messages.
-    ReleaseLink {
-        /// Sender.
-        from: NodeId,
-        /// Receiver.
-        to: NodeId,
-    },
+    ReleaseLink { from: NodeId, to: NodeId },
     /// Change latency, jitter, loss and duplication.
-    SetNetwork {
-        /// New settings.
-        net: NetConfig,
-    },
+    SetNetwork { net: NetConfig },
     /// Turn PreVote on or off on every member.
-    SetPreVote {
-        /// On or off.
-        on: bool,
-    },
+    SetPreVote { on: bool },
     /// Turn CheckQuorum on or off on every member.
-    SetCheckQuorum {
-        /// On or off.
-        on: bool,
-    },
+    SetCheckQuorum { on: bool },
     /// A client request to a member.
     Client {
         /// Client id (for the history).
         client: u64,
         /// Member to send it to.
         node: NodeId,
-        /// The request.
         op: ClientOp,
         /// Read mode (ignored for writes).
         mode: ReadMode,
@@ -145,14 +94,10 @@ pub enum Action {
         prefix: bool,
     },
     /// Cancel a watch.
-    CancelWatch {
-        /// Watch id.
-        watch: u64,
-    },
+    CancelWatch { watch: u64 },
     /// Membership changes proposed together (more than one enters joint
     /// consensus, left automatically).
     ChangeMembership {
-        /// The changes.
         changes: Vec<(MemberChange, NodeId)>,
     },
     /// Ask the leader to hand leadership to a member.
@@ -161,13 +106,7 @@ pub enum Action {
         to: NodeId,
     },
     /// Make a member start an election now.
-    Campaign {
-        /// The member.
-        node: NodeId,
-    },
+    Campaign { node: NodeId },
     /// Compact a member's log into a snapshot now.
-    Compact {
-        /// The member.
-        node: NodeId,
-    },
+    Compact { node: NodeId },
 }

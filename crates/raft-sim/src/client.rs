@@ -55,24 +55,14 @@ impl ReadMode {
 /// A client request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
+#[allow(missing_docs)] // Fields without a comment are what their names say.
 pub enum ClientOp {
     /// Write `value` at `key`.
-    Put {
-        /// Key.
-        key: String,
-        /// Value.
-        value: String,
-    },
+    Put { key: String, value: String },
     /// Read one key.
-    Get {
-        /// Key.
-        key: String,
-    },
+    Get { key: String },
     /// Delete one key.
-    Delete {
-        /// Key.
-        key: String,
-    },
+    Delete { key: String },
     /// Read every key under a prefix.
     Range {
         /// Prefix (`""` for all keys).
@@ -134,6 +124,7 @@ impl fmt::Display for ClientOp {
 /// unknown outcome); its message is what the page and the CLI show.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "error", rename_all = "snake_case")]
+#[allow(missing_docs)] // Fields without a comment are what their names say.
 pub enum ClientError {
     /// The request itself is bad; it was never sent.
     #[error("invalid request: {reason}")]
@@ -143,17 +134,11 @@ pub enum ClientError {
     },
     /// The chosen member is down or no longer a member; nothing was sent.
     #[error("n{node} is down")]
-    MemberDown {
-        /// The member.
-        node: NodeId,
-    },
+    MemberDown { node: NodeId },
     /// The member crashed while the request was pending; a write may or may
     /// not have been committed.
     #[error("n{node} crashed before answering (outcome unknown)")]
-    MemberCrashed {
-        /// The member.
-        node: NodeId,
-    },
+    MemberCrashed { node: NodeId },
     /// Lease reads need CheckQuorum (the leader must step down when it loses
     /// its quorum, or its lease means nothing).
     #[error("lease reads need CheckQuorum turned on")]
@@ -216,17 +201,12 @@ pub enum Reply {
 /// How a request ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
+#[allow(missing_docs)] // Fields without a comment are what their names say.
 pub enum OpResult {
     /// Answered.
-    Ok {
-        /// The answer.
-        reply: Reply,
-    },
+    Ok { reply: Reply },
     /// Failed.
-    Err {
-        /// Why.
-        error: ClientError,
-    },
+    Err { error: ClientError },
 }
 
 impl fmt::Display for OpResult {

@@ -20,16 +20,14 @@ use crate::NodeId;
 /// What happened.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[allow(missing_docs)] // Fields without a comment are what their names say.
 pub enum EventKind {
     /// A member put a message on the network.
     MessageSent {
         /// Network message id.
         id: u64,
-        /// Sender.
         from: NodeId,
-        /// Receiver.
         to: NodeId,
-        /// Message kind.
         kind: MsgKind,
         /// Raft term carried by the message.
         term: u64,
@@ -40,38 +38,28 @@ pub enum EventKind {
     MessageDelivered {
         /// Network message id.
         id: u64,
-        /// Sender.
         from: NodeId,
-        /// Receiver.
         to: NodeId,
-        /// Message kind.
         kind: MsgKind,
     },
     /// A message was lost.
     MessageDropped {
         /// Network message id.
         id: u64,
-        /// Sender.
         from: NodeId,
-        /// Receiver.
         to: NodeId,
-        /// Message kind.
         kind: MsgKind,
-        /// Why.
         reason: DropReason,
     },
     /// A member's role or term changed.
     RoleChanged {
-        /// The member.
         node: NodeId,
-        /// New role.
         role: Role,
         /// Its term now.
         term: u64,
     },
     /// A member persisted a vote.
     Voted {
-        /// The voter.
         node: NodeId,
         /// The member voted for.
         candidate: NodeId,
@@ -80,32 +68,22 @@ pub enum EventKind {
     },
     /// A member learned a new commit index.
     Committed {
-        /// The member.
         node: NodeId,
         /// Its commit index.
         index: u64,
     },
     /// A member applied an entry to its KV.
     Applied {
-        /// The member.
         node: NodeId,
-        /// Entry index.
         index: u64,
-        /// Entry term.
         term: u64,
         /// Short description of the entry.
         what: String,
     },
     /// A member installed a snapshot received from the leader.
-    SnapshotInstalled {
-        /// The member.
-        node: NodeId,
-        /// Snapshot index.
-        index: u64,
-    },
+    SnapshotInstalled { node: NodeId, index: u64 },
     /// A member compacted its log into a snapshot.
     Compacted {
-        /// The member.
         node: NodeId,
         /// Last index folded into the snapshot.
         index: u64,
@@ -123,31 +101,21 @@ pub enum EventKind {
     },
     /// A client sent a request.
     ClientInvoke {
-        /// Operation id.
         op_id: u64,
-        /// Client id.
         client: u64,
         /// Member the request went to.
         node: NodeId,
-        /// The request.
         op: ClientOp,
         /// Read mode, for reads.
         mode: Option<ReadMode>,
     },
     /// A client request finished.
-    ClientComplete {
-        /// Operation id.
-        op_id: u64,
-        /// Result.
-        result: OpResult,
-    },
+    ClientComplete { op_id: u64, result: OpResult },
     /// A watch saw a change.
     Watch {
-        /// Watch id.
         watch: u64,
         /// Member serving the watch.
         node: NodeId,
-        /// The change.
         event: WatchEvent,
     },
     /// A fault or repair was injected (by the user, a script or chaos).
@@ -156,17 +124,9 @@ pub enum EventKind {
         what: String,
     },
     /// A checker found a violated property.
-    Violation {
-        /// Which property.
-        property: String,
-        /// Details.
-        detail: String,
-    },
+    Violation { property: String, detail: String },
     /// A narration line from a scenario.
-    Note {
-        /// The text.
-        text: String,
-    },
+    Note { text: String },
 }
 
 /// One trace event at a virtual time.

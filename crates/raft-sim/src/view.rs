@@ -99,22 +99,17 @@ impl Cluster {
 
 /// One member as drawn.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)] // Fields without a comment are what their names say.
 pub struct MemberView {
-    /// Id.
     pub id: NodeId,
-    /// Role.
     pub role: Role,
     /// Whether it votes in the latest membership.
     pub voter: bool,
-    /// Term.
     pub term: u64,
     /// Vote in this term (0: none).
     pub vote: NodeId,
-    /// Commit index.
     pub commit: u64,
-    /// Applied index.
     pub applied: u64,
-    /// Last log index.
     pub last_index: u64,
     /// Index of its snapshot (the compacted prefix).
     pub snapshot_index: u64,
@@ -128,49 +123,41 @@ pub struct MemberView {
     pub log: Vec<LogEntryView>,
     /// Replication progress (leaders only).
     pub progress: Vec<ProgressView>,
-    /// KV revision.
     pub kv_revision: u64,
-    /// KV size.
+    /// Keys in its store.
     pub kv_keys: usize,
 }
 
 /// One message in flight as drawn.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[allow(missing_docs)] // Fields without a comment are what their names say.
 pub struct MessageView {
-    /// Id.
     pub id: u64,
-    /// Sender.
     pub from: NodeId,
-    /// Receiver.
     pub to: NodeId,
-    /// Kind.
     pub kind: MsgKind,
-    /// Term.
     pub term: u64,
     /// Log index (meaning depends on kind).
     pub index: u64,
-    /// Term of `index`.
+    /// Term of the entry at `index`.
     pub log_term: u64,
     /// Sender's commit index.
     pub commit: u64,
-    /// Entries carried.
     pub entries: u64,
     /// A rejection (for responses).
     pub reject: bool,
-    /// Send time.
     pub sent_at: u64,
     /// Arrival (or loss) time.
     pub deliver_at: u64,
-    /// Held.
     pub held: bool,
-    /// Will be lost.
+    /// Will be lost (drawn dashed).
     pub lost: bool,
 }
 
 /// The quorum panel.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[allow(missing_docs)] // Fields without a comment are what their names say.
 pub struct QuorumView {
-    /// Voters n.
     pub voters: usize,
     /// floor(n/2)+1.
     pub quorum: usize,
@@ -184,27 +171,19 @@ pub struct QuorumView {
 
 /// Everything the page needs for one frame.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)] // Fields without a comment are what their names say.
 pub struct View {
-    /// Virtual time.
     pub time: u64,
-    /// Seed.
     pub seed: u64,
-    /// Members by id.
     pub members: Vec<MemberView>,
-    /// Messages in flight.
     pub messages: Vec<MessageView>,
     /// Cut directed links.
     pub cut_links: Vec<(NodeId, NodeId)>,
     /// The leader (highest term), if any.
     pub leader: Option<NodeId>,
-    /// Quorum panel.
     pub quorum: QuorumView,
-    /// Counters.
     pub stats: Stats,
-    /// Events so far.
     pub trace_len: u64,
-    /// Trace hash.
     pub trace_hash: String,
-    /// Violations found.
     pub violations: Vec<Violation>,
 }

@@ -34,20 +34,16 @@ pub enum Faults {
 
 /// A batch run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)] // Fields without a comment are what their names say.
 pub struct RunConfig {
-    /// Seed.
     pub seed: u64,
     /// Founding voting members.
     pub members: u64,
     /// Virtual seconds to run.
     pub secs: u64,
-    /// Faults.
     pub faults: Faults,
-    /// PreVote.
     pub pre_vote: bool,
-    /// CheckQuorum.
     pub check_quorum: bool,
-    /// Concurrent clients.
     pub clients: u64,
     /// Only writes (for the benchmark's steady write load).
     pub writes_only: bool,
@@ -76,28 +72,19 @@ impl Default for RunConfig {
 
 /// What a run found; the CLI prints it as JSON.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)] // Fields without a comment are what their names say.
 pub struct RunReport {
-    /// Seed.
     pub seed: u64,
     /// Voting members at the start.
     pub members: u64,
-    /// Virtual time simulated.
     pub virtual_ms: u64,
-    /// Trace hash.
     pub trace_hash: String,
-    /// Trace events.
     pub trace_events: u64,
-    /// Messages sent.
     pub messages_sent: u64,
-    /// Messages delivered.
     pub messages_delivered: u64,
-    /// Messages dropped.
     pub messages_dropped: u64,
-    /// Leader elections won.
     pub leader_changes: u64,
-    /// Highest term reached.
     pub max_term: u64,
-    /// Highest commit index.
     pub committed_index: u64,
     /// Client requests answered successfully.
     pub client_ops_ok: u64,
