@@ -35,13 +35,15 @@
 //! assert!(c.violations().is_empty());
 //! ```
 //!
-//! Layout: [`cluster`] owns everything and is driven by [`Action`]s and
-//! virtual time; [`member`] runs one RawNode's Ready loop over its [`disk`];
-//! [`network`] holds links and messages in flight; [`kv`] is the state
-//! machine; [`client`] the requests and history; [`trace`] the event stream;
-//! [`safety`] the online safety checkers; [`linearizability`] the offline
-//! history check; [`scenario`] the
-//! script format; [`workload`] the CLI's steady client load and chaos.
+//! Layout: [`cluster`] owns everything and is driven by [`Action`]s
+//! ([`action`]) and virtual time; [`member`] runs one RawNode's Ready loop
+//! over its [`disk`]; [`network`] holds links and messages in flight, and
+//! [`reach`] says who can talk to whom; [`kv`] is the state machine;
+//! [`client`] the requests and history; [`trace`] the event stream (hashed
+//! with [`hash`]); [`safety`] the online checkers and [`linearizability`]
+//! the offline history check; [`view`] the picture the page draws;
+//! [`scenario`] the script format; [`workload`] the CLI's steady client load
+//! and chaos. No module depends on one that depends on it.
 
 #![deny(missing_docs)]
 
