@@ -707,6 +707,9 @@ impl Cluster {
                     reason,
                 };
                 self.trace.push(self.now, dropped);
+                if kind == MsgKind::Snapshot {
+                    self.snapshot_lost(from, to);
+                }
             }
             SendOutcome::InFlight(deliveries) => {
                 for (mid, at) in deliveries {
@@ -714,6 +717,18 @@ impl Cluster {
                 }
             }
         }
+    }
+
+    /// A snapshot that never left (a cut link) or was dropped by hand: the
+    /// sender's transport learns at once and tells Raft, as etcd's rafthttp
+    /// does. Otherwise the leader keeps the follower in the Snapshot state,
+    /// paused, and never sends it anything again.
+    fn snapshot_lost(&mut self, from: NodeId, to: NodeId) {
+        let mut fx = Effects::default();
+        if let Some(sender) = self.members.get_mut(&from) {
+            sender.report_snapshot(to, false, &self.config.raft, &mut self.rng, &mut fx);
+        }
+        self.route(fx);
     }
 
     fn complete(&mut self, op_id: u64, result: OpResult) {
@@ -952,6 +967,9 @@ impl Cluster {
                         reason: DropReason::Manual,
                     },
                 );
+                if m.kind == MsgKind::Snapshot {
+                    self.snapshot_lost(m.from, m.to);
+                }
             }
             Action::HoldLink { from, to } => {
                 self.net.hold_link(from, to);

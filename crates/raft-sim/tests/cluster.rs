@@ -126,6 +126,62 @@ fn chaos_sweep_finds_no_violation() {
 }
 
 #[test]
+fn a_leader_resends_a_snapshot_refused_by_a_cut_link() {
+    // Seed 5237, 9 voters: at 22,740 ms the leader n8's MsgSnapshot to n3
+    // met a cut link. Nobody told n8's Raft, so n3's progress stayed in the
+    // Snapshot state, paused, and n8 never sent n3 anything again after the
+    // heal: n3 stayed at applied 200 while the others reached 293.
+    let r = run(&RunConfig {
+        seed: 5237,
+        nodes: 9,
+        secs: 40,
+        faults: Faults::Chaos,
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(r.passed(), "{:?}", r.safety_violations);
+}
+
+#[test]
+fn a_leader_resends_a_snapshot_dropped_by_hand() {
+    let mut c = Cluster::new(ClusterConfig {
+        seed: 71,
+        voters: 3,
+        raft: raft_sim::RaftSettings {
+            snapshot_threshold: 5,
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .unwrap();
+    let leader = elect(&mut c);
+    let behind = c.member_ids().into_iter().find(|&n| n != leader).unwrap();
+    c.apply(Action::Crash { node: behind }).unwrap();
+    for i in 0..12 {
+        assert!(write_commits(&mut c, &format!("k{i}"), 3_000));
+    }
+    c.apply(Action::Restart { node: behind }).unwrap();
+    let snapshot = |c: &Cluster| {
+        c.network()
+            .in_flight()
+            .find(|m| m.kind == raft_sim::MsgKind::Snapshot && m.to == behind)
+            .map(|m| m.id)
+    };
+    let deadline = c.now() + 5_000;
+    assert!(c.run_until(deadline, |c| snapshot(c).is_some()));
+    c.apply(Action::Drop {
+        msg: snapshot(&c).unwrap(),
+    })
+    .unwrap();
+    let caught_up = |c: &Cluster| {
+        let applied = |n| c.member(n).unwrap().live().unwrap().applied();
+        applied(behind) == applied(leader)
+    };
+    let deadline = c.now() + 5_000;
+    assert!(c.run_until(deadline, caught_up), "n{behind} never caught up");
+}
+
+#[test]
 fn members_join_and_leave_while_writes_continue() {
     let mut c = cluster(3, 77);
     elect(&mut c);
