@@ -15,10 +15,13 @@ use raft::prelude::{ConfChangeSingle, ConfChangeType, ConfState};
 use raft_proto::new_conf_change_single;
 use serde::{Deserialize, Serialize};
 
-use crate::check::{check_linearizability, LinearizabilityReport, SafetyChecker, Violation};
+use crate::check::{
+    check_linearizability, check_window, LinearizabilityReport, SafetyChecker, Violation,
+};
 use crate::client::{ClientError, ClientOp, HistoryEntry, OpResult, ReadMode};
 use crate::disk::Disk;
-use crate::kv::{KvStore, WatchEvent};
+use crate::footprint::Footprint;
+use crate::kv::{KvStore, WatchEvent, OP_WINDOW};
 use crate::member::{
     conf_members, Effects, LogEntryView, Member, ProgressView, RaftSettings, Watch,
 };
@@ -48,6 +51,12 @@ pub struct ClusterConfig {
     /// How many recent trace events to keep for reading (the hash covers
     /// all of them); 0 keeps everything.
     pub trace_capacity: usize,
+    /// Keep only the latest client requests, between this many and twice
+    /// as many, for a run of hours (the page). `None` keeps the whole
+    /// history, for checking a whole run (tests, scripts, the CLI). See
+    /// [`Cluster::linearizability`] for what a window checks.
+    #[serde(default)]
+    pub history_limit: Option<usize>,
 }
 
 impl Default for ClusterConfig {
@@ -59,6 +68,7 @@ impl Default for ClusterConfig {
             raft: RaftSettings::default(),
             net: NetConfig::default(),
             trace_capacity: 20_000,
+            history_limit: None,
         }
     }
 }
@@ -295,8 +305,18 @@ pub struct Cluster {
     rng: SimRng,
     trace: Trace,
     checker: SafetyChecker,
+    /// Requests in the order sent; op ids are consecutive, so the op id of
+    /// the first one locates any other.
     history: Vec<HistoryEntry>,
-    history_index: BTreeMap<u64, usize>,
+    /// Writes dropped from the history that may have taken effect after the
+    /// first request kept (see [`ClusterConfig::history_limit`]).
+    history_carried: Vec<HistoryEntry>,
+    history_dropped: u64,
+    /// Op id of the newest write dropped from the history, answered before
+    /// the first request kept: the stores took or refused for good every
+    /// write [`OP_WINDOW`] op ids older than it.
+    history_settled_op: u64,
+    waiting: usize,
     next_op: u64,
     watches: BTreeMap<u64, WatchView>,
     next_watch: u64,
@@ -329,7 +349,10 @@ impl Cluster {
             trace: Trace::new(config.trace_capacity),
             checker: SafetyChecker::new(),
             history: Vec::new(),
-            history_index: BTreeMap::new(),
+            history_carried: Vec::new(),
+            history_dropped: 0,
+            history_settled_op: 0,
+            waiting: 0,
             next_op: 1,
             watches: BTreeMap::new(),
             next_watch: 1,
@@ -366,14 +389,53 @@ impl Cluster {
         &self.trace
     }
 
-    /// The client history.
+    /// The client history (with a history limit, the latest requests).
     pub fn history(&self) -> &[HistoryEntry] {
         &self.history
     }
 
-    /// One history entry by op id.
+    /// How many requests a history limit dropped from the front.
+    pub fn history_dropped(&self) -> u64 {
+        self.history_dropped
+    }
+
+    /// Requests still waiting for an answer.
+    pub fn waiting_requests(&self) -> usize {
+        self.waiting
+    }
+
+    /// One history entry by op id (`None` once a history limit dropped it).
     pub fn op(&self, op_id: u64) -> Option<&HistoryEntry> {
-        self.history_index.get(&op_id).map(|&i| &self.history[i])
+        let first = self.history.first()?.op_id;
+        let i = usize::try_from(op_id.checked_sub(first)?).ok()?;
+        self.history.get(i)
+    }
+
+    /// How many records the cluster holds, to see that none grows with the
+    /// length of the run.
+    pub fn footprint(&self) -> Footprint {
+        let (checker_leaders, checker_persisted, checker_applied) = self.checker.sizes();
+        let mut f = Footprint {
+            history: self.history.len(),
+            history_carried: self.history_carried.len(),
+            checker_leaders,
+            checker_persisted,
+            checker_applied,
+            trace_kept: self.trace.recent().len(),
+            in_flight: self.net.in_flight().count(),
+            watch_events: self.watches.values().map(|w| w.events.len()).sum(),
+            ..Default::default()
+        };
+        for m in self.members.values() {
+            let disk = m.disk();
+            f.log_entries += disk.entries().len();
+            f.snapshot_bytes += disk.snapshot_ref().data.len();
+            if let Some(l) = m.live() {
+                f.remembered_ops += l.kv().remembered_ops();
+                f.pending_requests += l.pending_requests();
+            }
+        }
+        f
     }
 
     /// Run counters.
@@ -391,9 +453,21 @@ impl Cluster {
         self.checker.violations()
     }
 
-    /// Checks the client history for linearizability now.
+    /// Checks the client history for linearizability now. Once a history
+    /// limit has dropped requests, this checks the kept window (see
+    /// [`check_window`]): the verdict then covers the requests kept, each
+    /// key starting from whatever value it had.
     pub fn linearizability(&self) -> LinearizabilityReport {
-        check_linearizability(&self.history)
+        match self.history.first() {
+            Some(first) if self.history_dropped > 0 => {
+                let ops: Vec<HistoryEntry> = (self.history_carried.iter())
+                    .chain(&self.history)
+                    .cloned()
+                    .collect();
+                check_window(&ops, first.invoke)
+            }
+            _ => check_linearizability(&self.history),
+        }
     }
 
     /// Member ids, in order (including down and removed ones).
@@ -620,6 +694,7 @@ impl Cluster {
     /// Sends, records and checks whatever a member step produced.
     fn route(&mut self, fx: Effects) {
         let now = self.now;
+        let compacted = (fx.events.iter()).any(|e| matches!(e, EventKind::Compacted { .. }));
         for ev in fx.events {
             if let EventKind::RoleChanged { term, .. } = &ev {
                 self.stats.max_term = self.stats.max_term.max(*term);
@@ -642,6 +717,9 @@ impl Cluster {
             if let Some(v) = self.checker.on_apply(node, index, term, hash, now, step) {
                 self.trace_violation(v);
             }
+        }
+        if compacted {
+            self.forget_settled();
         }
         for (node, term) in fx.new_leader {
             self.stats.leader_changes += 1;
@@ -668,6 +746,23 @@ impl Cluster {
         for (op_id, result) in fx.completions {
             self.complete(op_id, result);
         }
+    }
+
+    /// Lets the safety checker forget the entries no member can persist or
+    /// apply again: those at or below every running member's snapshot,
+    /// except the log of a member that is down (it applies it again when it
+    /// restarts).
+    fn forget_settled(&mut self) {
+        let kept = self.members.values().filter(|m| !m.is_removed());
+        let settled = (kept.clone().filter(|m| m.is_up()))
+            .map(|m| m.disk().snapshot_index())
+            .min()
+            .unwrap_or(0);
+        let down: Vec<(u64, u64)> = (kept.filter(|m| !m.is_up()))
+            .map(|m| (m.disk().snapshot_index(), m.disk().last()))
+            .collect();
+        let needed = |i: u64| down.iter().any(|&(snap, last)| snap < i && i <= last);
+        self.checker.forget_settled(settled, needed);
     }
 
     fn trace_violation(&mut self, v: Violation) {
@@ -732,13 +827,17 @@ impl Cluster {
     }
 
     fn complete(&mut self, op_id: u64, result: OpResult) {
-        let Some(&i) = self.history_index.get(&op_id) else {
+        let first = self.history.first().map_or(0, |h| h.op_id);
+        let Some(entry) = op_id
+            .checked_sub(first)
+            .and_then(|i| self.history.get_mut(usize::try_from(i).ok()?))
+        else {
             return;
         };
-        let entry = &mut self.history[i];
         if entry.result.is_some() {
             return;
         }
+        self.waiting -= 1;
         entry.complete = Some(self.now);
         entry.result = Some(result.clone());
         self.trace
@@ -1100,7 +1199,8 @@ impl Cluster {
         let op_id = self.next_op;
         self.next_op += 1;
         let read_mode = (!op.is_write()).then_some(mode);
-        self.history_index.insert(op_id, self.history.len());
+        self.trim_history();
+        self.waiting += 1;
         self.history.push(HistoryEntry {
             op_id,
             client,
@@ -1150,6 +1250,51 @@ impl Cluster {
         }
         self.route(fx);
         op_id
+    }
+
+    /// With a history limit, drops the oldest answered requests once twice
+    /// the limit are kept. A write that may have taken effect after the
+    /// first request kept stays, apart, for the linearizability check.
+    fn trim_history(&mut self) {
+        let Some(limit) = self.config.history_limit else {
+            return;
+        };
+        if self.history.len() < 2 * limit.max(1) {
+            return;
+        }
+        let mut cut = self.history.len() - limit.max(1);
+        if let Some(open) = self.history[..cut].iter().position(|h| h.result.is_none()) {
+            cut = open;
+        }
+        let Some(first_kept) = self.history.get(cut).map(|h| h.invoke) else {
+            return;
+        };
+        // A write answered before `first_kept` took effect before it; a
+        // write with an unknown outcome may take effect any time, until a
+        // write OP_WINDOW op ids newer was answered before `first_kept`.
+        let settled = self.history[..cut]
+            .iter()
+            .filter(|h| h.op.is_write() && h.is_ok() && h.complete < Some(first_kept))
+            .map(|h| h.op_id)
+            .max()
+            .unwrap_or(0);
+        self.history_settled_op = self.history_settled_op.max(settled);
+        let sealed = self.history_settled_op;
+        let may_land_later = |h: &HistoryEntry| {
+            h.op.is_write()
+                && match &h.result {
+                    Some(OpResult::Ok { .. }) => h.complete >= Some(first_kept),
+                    Some(OpResult::Err { error }) => {
+                        !error.is_definite() && h.op_id + OP_WINDOW >= sealed
+                    }
+                    None => true,
+                }
+        };
+        self.history_carried.retain(may_land_later);
+        let dropped: Vec<HistoryEntry> = self.history.drain(..cut).collect();
+        self.history_carried
+            .extend(dropped.into_iter().filter(may_land_later));
+        self.history_dropped += cut as u64;
     }
 
     fn change_membership(&mut self, changes: &[(MemberChange, NodeId)]) -> Result<(), String> {

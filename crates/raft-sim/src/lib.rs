@@ -48,6 +48,7 @@ pub mod check;
 pub mod client;
 pub mod cluster;
 pub mod disk;
+pub mod footprint;
 pub mod kv;
 pub mod member;
 pub mod network;
@@ -59,9 +60,10 @@ pub mod workload;
 /// A member id: n1 is 1.
 pub type NodeId = u64;
 
-pub use check::{check_linearizability, LinearizabilityReport, Violation};
+pub use check::{check_linearizability, check_window, LinearizabilityReport, Violation};
 pub use client::{ClientError, ClientOp, HistoryEntry, OpResult, ReadMode, Reply};
 pub use cluster::{Action, Cluster, ClusterConfig, MemberChange, Stats, View};
+pub use footprint::Footprint;
 pub use member::RaftSettings;
 pub use network::{DropReason, MsgKind, NetConfig};
 pub use rng::SimRng;
