@@ -47,6 +47,7 @@
 pub mod check;
 pub mod client;
 pub mod cluster;
+mod convergence;
 pub mod disk;
 pub mod footprint;
 pub mod kv;
