@@ -16,10 +16,10 @@ use super::{NodeRef, ScriptError};
 pub const USAGE: &[&str] = &[
     "leader | no-leader | leader-is N | leader-not N",
     "role N follower|pre-candidate|candidate|leader|learner|down|removed",
-    "quorum-ok | quorum-lost | commit N >= I | term N >= T",
+    "quorum-ok | quorum-lost | commit N >=|=|<= I | term N >=|=|<= T",
     "converged (every member runs and has applied the same entries to the same store)",
     "ok L | failed L | done L | result L = V | result L absent",
-    "value N KEY = V | value N KEY absent | voter N | not-member N",
+    "value N KEY = V | value N KEY absent | voter N | not-member N | joint | not-joint",
     "events L = COUNT | watch-ended L (a watch's events)",
     "msg M held|in-flight|delivered|dropped (a message picked by hold-msg)",
     "linearizable | safe",
@@ -61,6 +61,27 @@ impl MsgState {
     }
 }
 
+/// How `commit` and `term` compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Cmp {
+    /// `>=`
+    AtLeast,
+    /// `=`
+    Equal,
+    /// `<=`
+    AtMost,
+}
+
+impl Cmp {
+    fn test(self, got: u64, want: u64) -> bool {
+        match self {
+            Cmp::AtLeast => got >= want,
+            Cmp::Equal => got == want,
+            Cmp::AtMost => got <= want,
+        }
+    }
+}
+
 /// A condition for `wait` and `assert`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Cond {
@@ -78,10 +99,10 @@ pub enum Cond {
     QuorumLost,
     /// Some voter reaches a quorum.
     QuorumOk,
-    /// A member's commit index is at least this.
-    CommitAtLeast(NodeRef, u64),
-    /// A member's term is at least this.
-    TermAtLeast(NodeRef, u64),
+    /// A member's commit index compared with a number.
+    Commit(NodeRef, Cmp, u64),
+    /// A member's term compared with a number.
+    Term(NodeRef, Cmp, u64),
     /// See [`crate::Cluster::converged`].
     Converged,
     /// A labelled request finished successfully.
@@ -98,6 +119,10 @@ pub enum Cond {
     Voter(NodeRef),
     /// A member is not in the committed membership.
     NotMember(NodeRef),
+    /// The committed membership is joint (old and new voters both decide).
+    Joint,
+    /// The committed membership is not joint.
+    NotJoint,
     /// A labelled watch has seen exactly this many events.
     Events(String, u64),
     /// A labelled watch ended (its member went down).
@@ -139,15 +164,23 @@ pub fn parse_cond(l: &Line, i: usize) -> Result<(Cond, usize), ScriptError> {
         "quorum-ok" => (Cond::QuorumOk, i + 1),
         "commit" | "term" => {
             let n = l.node(i + 1)?;
-            let op = l.tok(i + 2, "'>='")?;
-            if op.text != ">=" {
-                return Err(l.err(op.col, format!("expected '>=', found '{}'", op.text)));
-            }
+            let op = l.tok(i + 2, "'>=', '=' or '<='")?;
+            let cmp = match op.text {
+                ">=" => Cmp::AtLeast,
+                "=" => Cmp::Equal,
+                "<=" => Cmp::AtMost,
+                other => {
+                    return Err(l.err(
+                        op.col,
+                        format!("expected '>=', '=' or '<=', found '{other}'"),
+                    ))
+                }
+            };
             let v = number(l, l.tok(i + 3, "a number")?, "a number")?;
             let c = if t.text == "commit" {
-                Cond::CommitAtLeast(n, v)
+                Cond::Commit(n, cmp, v)
             } else {
-                Cond::TermAtLeast(n, v)
+                Cond::Term(n, cmp, v)
             };
             (c, i + 4)
         }
@@ -167,6 +200,8 @@ pub fn parse_cond(l: &Line, i: usize) -> Result<(Cond, usize), ScriptError> {
         }
         "voter" => (Cond::Voter(l.node(i + 1)?), i + 2),
         "not-member" => (Cond::NotMember(l.node(i + 1)?), i + 2),
+        "joint" => (Cond::Joint, i + 1),
+        "not-joint" => (Cond::NotJoint, i + 1),
         "events" => {
             let eq = l.tok(i + 2, "'='")?;
             if eq.text != "=" {
@@ -230,8 +265,8 @@ impl Runner {
             Cond::Role(n, role) => cl.role(self.resolve(n)?) == Some(*role),
             Cond::QuorumLost => !cl.quorum_available(),
             Cond::QuorumOk => cl.quorum_available(),
-            Cond::CommitAtLeast(n, v) => live(n)?.is_some_and(|l| l.commit() >= *v),
-            Cond::TermAtLeast(n, v) => live(n)?.is_some_and(|l| l.term() >= *v),
+            Cond::Commit(n, cmp, v) => live(n)?.is_some_and(|l| cmp.test(l.commit(), *v)),
+            Cond::Term(n, cmp, v) => live(n)?.is_some_and(|l| cmp.test(l.term(), *v)),
             Cond::Converged => cl.converged().is_ok(),
             Cond::Ok(label) => self.op(label)?.is_ok(),
             Cond::Failed(label) => {
@@ -251,6 +286,8 @@ impl Runner {
             },
             Cond::Voter(n) => cl.membership().voters.contains(&self.resolve(n)?),
             Cond::NotMember(n) => !conf_members(cl.membership()).contains(&self.resolve(n)?),
+            Cond::Joint => !cl.membership().voters_outgoing.is_empty(),
+            Cond::NotJoint => cl.membership().voters_outgoing.is_empty(),
             Cond::Events(label, n) => self.watch(label)?.events.len() as u64 == *n,
             Cond::WatchEnded(label) => self.watch(label)?.ended,
             Cond::Msg(label, want) => self.msg_state(label)? == Some(*want),
@@ -292,6 +329,13 @@ impl Runner {
         match c {
             Cond::Result(label, _) => finished(label, "returned "),
             Cond::Ok(label) | Cond::Failed(label) | Cond::Done(label) => finished(label, ": "),
+            Cond::Commit(n, ..) | Cond::Term(n, ..) => {
+                match self.resolve(n).map(|id| (id, self.cluster.member(id).and_then(|m| m.live()))) {
+                    Ok((id, Some(l))) => format!("n{id} is in term {} with commit index {}", l.term(), l.commit()),
+                    Ok((id, None)) => format!("n{id} is not running"),
+                    Err(e) => e,
+                }
+            }
             Cond::Converged => match self.cluster.converged() {
                 Ok(()) => "converged".into(),
                 Err(e) => e,
