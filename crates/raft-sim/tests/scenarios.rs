@@ -100,12 +100,12 @@ fn diff(a: &str, b: &str) -> String {
             ops.push((' ', i + 1, a[i]));
             i += 1;
             j += 1;
-        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            ops.push(('+', j + 1, b[j]));
-            j += 1;
-        } else {
+        } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
             ops.push(('-', i + 1, a[i]));
             i += 1;
+        } else {
+            ops.push(('+', j + 1, b[j]));
+            j += 1;
         }
     }
     let near = |k: usize| {
