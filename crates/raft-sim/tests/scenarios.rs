@@ -65,7 +65,11 @@ fn every_scenario_script_passes_and_tells_its_golden_story() {
         }
         let want = std::fs::read_to_string(&out).unwrap_or_default();
         if want != got {
-            eprintln!("--- {} (- golden, + now)\n{}", out.display(), diff(&want, &got));
+            eprintln!(
+                "--- {} (- golden, + now)\n{}",
+                out.display(),
+                diff(&want, &got)
+            );
             stale.push(out.display().to_string());
         }
     }

@@ -138,9 +138,8 @@ pub enum Cond {
 /// Parses a condition starting at token `i`; returns it and the next index.
 pub fn parse_cond(l: &Line, i: usize) -> Result<(Cond, usize), ScriptError> {
     let t = l.tok(i, "a condition")?;
-    let label = |j: usize| -> Result<String, ScriptError> {
-        Ok(l.tok(j, "a label")?.text.to_string())
-    };
+    let label =
+        |j: usize| -> Result<String, ScriptError> { Ok(l.tok(j, "a label")?.text.to_string()) };
     Ok(match t.text {
         "leader" => (Cond::Leader, i + 1),
         "no-leader" => (Cond::NoLeader, i + 1),
@@ -322,16 +321,24 @@ impl Runner {
     /// What a condition found, in words: why it does not hold, or for a
     /// watch, what it saw.
     pub fn describe(&self, c: &Cond) -> String {
-        let finished = |label: &str, what: &str| match self.op(label).ok().and_then(|h| h.result.clone()) {
-            Some(r) => format!("request '{label}' {what}{r}"),
-            None => format!("request '{label}' has not finished"),
-        };
+        let finished =
+            |label: &str, what: &str| match self.op(label).ok().and_then(|h| h.result.clone()) {
+                Some(r) => format!("request '{label}' {what}{r}"),
+                None => format!("request '{label}' has not finished"),
+            };
         match c {
             Cond::Result(label, _) => finished(label, "returned "),
             Cond::Ok(label) | Cond::Failed(label) | Cond::Done(label) => finished(label, ": "),
             Cond::Commit(n, ..) | Cond::Term(n, ..) => {
-                match self.resolve(n).map(|id| (id, self.cluster.member(id).and_then(|m| m.live()))) {
-                    Ok((id, Some(l))) => format!("n{id} is in term {} with commit index {}", l.term(), l.commit()),
+                match self
+                    .resolve(n)
+                    .map(|id| (id, self.cluster.member(id).and_then(|m| m.live())))
+                {
+                    Ok((id, Some(l))) => format!(
+                        "n{id} is in term {} with commit index {}",
+                        l.term(),
+                        l.commit()
+                    ),
                     Ok((id, None)) => format!("n{id} is not running"),
                     Err(e) => e,
                 }

@@ -59,15 +59,28 @@ impl Runner {
 
     /// A partition's groups with `rest` (`None`) standing for every member
     /// named in no group.
-    pub fn partition_groups(&self, groups: &[Vec<Option<NodeRef>>]) -> Result<Vec<Vec<NodeId>>, String> {
+    pub fn partition_groups(
+        &self,
+        groups: &[Vec<Option<NodeRef>>],
+    ) -> Result<Vec<Vec<NodeId>>, String> {
         let mut resolved: Vec<Vec<NodeId>> = Vec::new();
         for g in groups {
-            resolved.push(g.iter().flatten().map(|n| self.resolve(n)).collect::<Result<_, _>>()?);
+            resolved.push(
+                g.iter()
+                    .flatten()
+                    .map(|n| self.resolve(n))
+                    .collect::<Result<_, _>>()?,
+            );
         }
         let named: Vec<NodeId> = resolved.iter().flatten().copied().collect();
         for (g, ids) in groups.iter().zip(resolved.iter_mut()) {
             if g.iter().any(Option::is_none) {
-                ids.extend(self.cluster.member_ids().into_iter().filter(|n| !named.contains(n)));
+                ids.extend(
+                    self.cluster
+                        .member_ids()
+                        .into_iter()
+                        .filter(|n| !named.contains(n)),
+                );
             }
         }
         Ok(resolved)
@@ -209,7 +222,11 @@ impl Runner {
     fn wait(&mut self, c: &Cond, within: u64) -> Result<String, String> {
         let held = self.run_until(within, |r| Ok(r.holds(c)?.then_some(())))?;
         match held {
-            Some(()) => Ok(format!("held at {} ms{}", self.cluster.now(), self.evidence(c))),
+            Some(()) => Ok(format!(
+                "held at {} ms{}",
+                self.cluster.now(),
+                self.evidence(c)
+            )),
             None => Err(format!(
                 "still not true after {within} ms: {}",
                 self.describe(c)
@@ -272,7 +289,10 @@ impl Runner {
     fn hold_next(&mut self, f: &MsgFilter, label: &str, within: u64) -> Result<String, String> {
         let next = |r: &Runner| -> Result<Option<u64>, String> {
             Ok(r.matching(f)?.into_iter().find(|&id| {
-                r.cluster.network().get(id).is_some_and(|m| !m.held && m.doomed.is_none())
+                r.cluster
+                    .network()
+                    .get(id)
+                    .is_some_and(|m| !m.held && m.doomed.is_none())
             }))
         };
         let id = self
@@ -280,7 +300,11 @@ impl Runner {
             .ok_or_else(|| format!("no matching message was sent within {within} ms"))?;
         self.cluster.apply(Action::Hold { msg: id })?;
         self.labels.insert(label.to_string(), Labelled::Msg(id));
-        let m = self.cluster.network().get(id).ok_or("a held message stays")?;
+        let m = self
+            .cluster
+            .network()
+            .get(id)
+            .ok_or("a held message stays")?;
         Ok(format!(
             "holding message {id}: n{} → n{} {}",
             m.from,
