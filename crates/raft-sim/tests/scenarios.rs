@@ -190,6 +190,47 @@ fn errors_name_line_and_column() {
         ),
         ("cluster voters=3\nsay fr: bonjour\n", 2, 5, "say en"),
         ("cluster voters=3\nwait commit n1 > 3\n", 2, 16, "'>='"),
+        ("cluster members=3\nloss 0.2.1\n", 2, 6, "percentage"),
+        ("cluster members=3 loss=120\n", 1, 19, "percentage"),
+        ("cluster members=3\nlatency soon\n", 2, 9, "milliseconds"),
+        ("cluster members=3\ncrash\n", 2, 6, "(usage: crash N)"),
+        (
+            "cluster members=3\nhold-msg kind=append\n",
+            2,
+            21,
+            "expected 'as M'",
+        ),
+        (
+            "cluster members=3\nhold-msg kind=gossip as m\n",
+            2,
+            10,
+            "unknown message kind",
+        ),
+        (
+            "cluster members=3\nwatch n1 /a prefix\n",
+            2,
+            19,
+            "(usage: watch N KEY [prefix] as L)",
+        ),
+        (
+            "cluster members=3\nexpect-error\n",
+            2,
+            13,
+            "expected a command",
+        ),
+        (
+            "cluster members=3\nexpect-error crash n0\n",
+            2,
+            20,
+            "expected a member",
+        ),
+        (
+            "cluster members=3\nwait msg m gone\n",
+            2,
+            12,
+            "unknown message state",
+        ),
+        ("cluster members=3\nfly n1\n", 2, 1, "unknown command 'fly'"),
     ];
     for (src, line, column, needle) in cases {
         let e = parse(src).expect_err(src);
@@ -243,6 +284,23 @@ fn no_input_makes_the_parser_panic() {
         "partition",
         "remember",
         "as",
+        "members=5",
+        "loss",
+        "10%",
+        "1.5",
+        "watch",
+        "prefix",
+        "events",
+        "hold-msg",
+        "release-msg",
+        "drop-msg",
+        "msg",
+        "held",
+        "expect-error",
+        "joint",
+        "term",
+        "<=",
+        "%",
     ];
     let mut rng = raft_sim::SimRng::new(42);
     for _ in 0..20_000 {
@@ -256,6 +314,41 @@ fn no_input_makes_the_parser_panic() {
         }
         let _ = parse(&src);
     }
+}
+
+#[test]
+fn every_command_has_a_usage_line_starting_with_its_name() {
+    let help = raft_sim::scenario::help();
+    let mut names = Vec::new();
+    for u in raft_sim::scenario::usage() {
+        assert!(u.usage.starts_with(u.name), "{u:?}");
+        assert!(!u.about.is_empty(), "{u:?}");
+        assert!(help.contains(u.usage), "{u:?}");
+        names.push(u.name);
+    }
+    let mut unique = names.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), names.len(), "{names:?}");
+    for name in [
+        "watch",
+        "hold-msg",
+        "release-msg",
+        "drop-msg",
+        "partition",
+        "joint",
+    ] {
+        assert!(names.contains(&name), "{name}");
+    }
+}
+
+#[test]
+fn an_expected_error_that_does_not_come_fails_the_script() {
+    let s =
+        parse("cluster members=3 seed=1\nwait leader within=5s\nexpect-error crash n1\n").unwrap();
+    let (_, outcome) = run_script(&s).unwrap();
+    let failure = outcome.failure.expect("crashing a running member works");
+    assert!(failure.contains("expected an error"), "{failure}");
 }
 
 #[test]
