@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 
 use raft_sim::scenario::{parse, run_script, transcript};
 
+#[path = "golden/transcripts.rs"]
+mod transcripts;
+
 fn scripts() -> Vec<PathBuf> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenarios");
     let mut paths: Vec<_> = std::fs::read_dir(dir)
@@ -78,6 +81,27 @@ fn every_scenario_script_passes_and_tells_its_golden_story() {
         "the story changed in {stale:?} (diff above); if the new one is right, run\n  \
          REWRITE=1 cargo test -p raft-sim --test scenarios"
     );
+}
+
+#[test]
+fn the_browser_test_knows_every_script() {
+    let on_disk: Vec<String> = scripts()
+        .iter()
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let listed: Vec<String> = transcripts::SCRIPTS
+        .iter()
+        .map(|(n, _, _)| n.to_string())
+        .collect();
+    assert_eq!(
+        listed, on_disk,
+        "list every script in tests/golden/transcripts.rs"
+    );
+    // The compiled-in copy is the same text the file test reads.
+    let (name, src, want) = transcripts::SCRIPTS[0];
+    if std::env::var_os("REWRITE").is_none() {
+        assert_eq!(transcripts::transcript_of(src), want, "{name}");
+    }
 }
 
 /// A line diff (longest common subsequence) showing changed lines with two
