@@ -119,6 +119,7 @@ impl PageSettings {
             },
             net: self.net(),
             trace_capacity: 20_000,
+            history_limit: None,
         };
         config.validate()?;
         Ok(config)

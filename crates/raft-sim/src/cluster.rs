@@ -16,8 +16,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::{ClientError, HistoryEntry, OpResult};
 use crate::disk::Disk;
+use crate::footprint::Footprint;
 use crate::kv::{KvStore, WatchEvent};
-use crate::linearizability::{check_linearizability, LinearizabilityReport};
+use crate::linearizability::{check_linearizability, check_window, LinearizabilityReport};
 use crate::member::{Ctx, Effects, Member, RaftSettings};
 use crate::network::{DropReason, MsgKind, NetConfig, Network, SendOutcome};
 use crate::reach::{self, quorum_size, Side};
@@ -57,6 +58,12 @@ pub struct ClusterConfig {
     /// How many recent trace events to keep for reading (the hash covers
     /// all of them); 0 keeps everything.
     pub trace_capacity: usize,
+    /// Keep only the latest client requests, between this many and twice
+    /// as many, for a run of hours (the page). `None` keeps the whole
+    /// history, for checking a whole run (tests, scripts, the CLI). See
+    /// [`Cluster::linearizability`] for what a window checks.
+    #[serde(default)]
+    pub history_limit: Option<usize>,
 }
 
 impl Default for ClusterConfig {
@@ -68,6 +75,7 @@ impl Default for ClusterConfig {
             raft: RaftSettings::default(),
             net: NetConfig::default(),
             trace_capacity: 20_000,
+            history_limit: None,
         }
     }
 }
@@ -139,8 +147,18 @@ pub struct Cluster {
     rng: SimRng,
     trace: Trace,
     checker: SafetyChecker,
+    /// Requests in the order sent; op ids are consecutive, so the op id of
+    /// the first one locates any other.
     history: Vec<HistoryEntry>,
-    history_index: BTreeMap<u64, usize>,
+    /// Writes dropped from the history that may have taken effect after the
+    /// first request kept (see [`ClusterConfig::history_limit`]).
+    history_carried: Vec<HistoryEntry>,
+    history_dropped: u64,
+    /// Op id of the newest write dropped from the history, answered before
+    /// the first request kept: the stores took or refused for good every
+    /// write [`OP_WINDOW`] op ids older than it.
+    history_settled_op: u64,
+    waiting: usize,
     next_op: u64,
     watches: BTreeMap<u64, WatchView>,
     next_watch: u64,
@@ -172,7 +190,10 @@ impl Cluster {
             trace: Trace::new(config.trace_capacity),
             checker: SafetyChecker::new(),
             history: Vec::new(),
-            history_index: BTreeMap::new(),
+            history_carried: Vec::new(),
+            history_dropped: 0,
+            history_settled_op: 0,
+            waiting: 0,
             next_op: 1,
             watches: BTreeMap::new(),
             next_watch: 1,
@@ -209,14 +230,53 @@ impl Cluster {
         &self.trace
     }
 
-    /// The client history.
+    /// The client history (with a history limit, the latest requests).
     pub fn history(&self) -> &[HistoryEntry] {
         &self.history
     }
 
-    /// One history entry by op id.
+    /// How many requests a history limit dropped from the front.
+    pub fn history_dropped(&self) -> u64 {
+        self.history_dropped
+    }
+
+    /// Requests still waiting for an answer.
+    pub fn waiting_requests(&self) -> usize {
+        self.waiting
+    }
+
+    /// One history entry by op id (`None` once a history limit dropped it).
     pub fn op(&self, op_id: u64) -> Option<&HistoryEntry> {
-        self.history_index.get(&op_id).map(|&i| &self.history[i])
+        let first = self.history.first()?.op_id;
+        let i = usize::try_from(op_id.checked_sub(first)?).ok()?;
+        self.history.get(i)
+    }
+
+    /// How many records the cluster holds, to see that none grows with the
+    /// length of the run.
+    pub fn footprint(&self) -> Footprint {
+        let (checker_leaders, checker_persisted, checker_applied) = self.checker.sizes();
+        let mut f = Footprint {
+            history: self.history.len(),
+            history_carried: self.history_carried.len(),
+            checker_leaders,
+            checker_persisted,
+            checker_applied,
+            trace_kept: self.trace.recent().len(),
+            in_flight: self.net.in_flight().count(),
+            watch_events: self.watches.values().map(|w| w.events.len()).sum(),
+            ..Default::default()
+        };
+        for m in self.members.values() {
+            let disk = m.disk();
+            f.log_entries += disk.entries().len();
+            f.snapshot_bytes += disk.snapshot_ref().data.len();
+            if let Some(l) = m.live() {
+                f.remembered_ops += l.kv().remembered_ops();
+                f.pending_requests += l.pending_requests();
+            }
+        }
+        f
     }
 
     /// Run counters.
@@ -234,9 +294,21 @@ impl Cluster {
         self.checker.violations()
     }
 
-    /// Checks the client history for linearizability now.
+    /// Checks the client history for linearizability now. Once a history
+    /// limit has dropped requests, this checks the kept window (see
+    /// [`check_window`]): the verdict then covers the requests kept, each
+    /// key starting from whatever value it had.
     pub fn linearizability(&self) -> LinearizabilityReport {
-        check_linearizability(&self.history)
+        match self.history.first() {
+            Some(first) if self.history_dropped > 0 => {
+                let ops: Vec<HistoryEntry> = (self.history_carried.iter())
+                    .chain(&self.history)
+                    .cloned()
+                    .collect();
+                check_window(&ops, first.invoke)
+            }
+            _ => check_linearizability(&self.history),
+        }
     }
 
     /// Member ids, in order (including down and removed ones).
@@ -481,6 +553,7 @@ impl Cluster {
     /// Sends, records and checks whatever a member step produced.
     fn route(&mut self, fx: Effects) {
         let now = self.now;
+        let compacted = (fx.events.iter()).any(|e| matches!(e, EventKind::Compacted { .. }));
         for ev in fx.events {
             if let EventKind::RoleChanged { term, .. } = &ev {
                 self.stats.max_term = self.stats.max_term.max(*term);
@@ -503,6 +576,9 @@ impl Cluster {
             if let Some(v) = self.checker.on_apply(e, at) {
                 self.trace_violation(v);
             }
+        }
+        if compacted {
+            self.forget_settled();
         }
         for (node, term) in fx.new_leader {
             self.stats.leader_changes += 1;
@@ -537,6 +613,23 @@ impl Cluster {
             time: self.now,
             step: self.trace.len(),
         }
+    }
+
+    /// Lets the safety checker forget the entries no member can persist or
+    /// apply again: those at or below every running member's snapshot,
+    /// except the log of a member that is down (it applies it again when it
+    /// restarts).
+    fn forget_settled(&mut self) {
+        let kept = self.members.values().filter(|m| !m.is_removed());
+        let settled = (kept.clone().filter(|m| m.is_up()))
+            .map(|m| m.disk().snapshot_index())
+            .min()
+            .unwrap_or(0);
+        let down: Vec<(u64, u64)> = (kept.filter(|m| !m.is_up()))
+            .map(|m| (m.disk().snapshot_index(), m.disk().last()))
+            .collect();
+        let needed = |i: u64| down.iter().any(|&(snap, last)| snap < i && i <= last);
+        self.checker.forget_settled(settled, needed);
     }
 
     fn trace_violation(&mut self, v: Violation) {
@@ -576,6 +669,9 @@ impl Cluster {
                     reason,
                 };
                 self.trace.push(self.now, dropped);
+                if kind == MsgKind::Snapshot {
+                    self.snapshot_lost(from, to);
+                }
             }
             SendOutcome::InFlight(deliveries) => {
                 for (mid, at) in deliveries {
@@ -585,14 +681,35 @@ impl Cluster {
         }
     }
 
+    /// A snapshot that never left (a cut link) or was dropped by hand: the
+    /// sender's transport learns at once and tells Raft, as etcd's rafthttp
+    /// does. Otherwise the leader keeps the follower in the Snapshot state,
+    /// paused, and never sends it anything again.
+    fn snapshot_lost(&mut self, from: NodeId, to: NodeId) {
+        let mut fx = Effects::default();
+        if let Some(sender) = self.members.get_mut(&from) {
+            let mut ctx = Ctx {
+                settings: &self.config.raft,
+                rng: &mut self.rng,
+                fx: &mut fx,
+            };
+            sender.report_snapshot(to, false, &mut ctx);
+        }
+        self.route(fx);
+    }
+
     fn complete(&mut self, op_id: u64, result: OpResult) {
-        let Some(&i) = self.history_index.get(&op_id) else {
+        let first = self.history.first().map_or(0, |h| h.op_id);
+        let Some(entry) = op_id
+            .checked_sub(first)
+            .and_then(|i| self.history.get_mut(usize::try_from(i).ok()?))
+        else {
             return;
         };
-        let entry = &mut self.history[i];
         if entry.result.is_some() {
             return;
         }
+        self.waiting -= 1;
         entry.complete = Some(self.now);
         entry.result = Some(result.clone());
         self.trace

@@ -91,9 +91,22 @@ pub enum WriteOutcome {
         /// For a delete: whether the key existed.
         existed: bool,
     },
-    /// This op id was applied before; nothing changed.
+    /// This op id was applied before, or is too old to tell (see
+    /// [`OP_WINDOW`]); nothing changed.
     Duplicate,
 }
+
+/// How many op ids below the newest applied one a store remembers. A
+/// command can be proposed more than once (a duplicated `MsgPropose`, a
+/// retry), so the store ignores an op id it has applied; to keep that memory
+/// bounded (the Raft thesis's client sessions expire too), it refuses any
+/// command more than this many op ids older than the newest it applied. Op
+/// ids grow by one per client request, so a refused command's request was
+/// followed by this many others before it committed: long after its client
+/// gave up (3 s by default), which leaves its outcome unknown, as a timeout
+/// does. The decision depends only on the commands applied before, so every
+/// member takes the same one.
+pub const OP_WINDOW: u64 = 5_000;
 
 /// Whether a watch event is a put or a delete.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,6 +135,7 @@ pub struct WatchEvent {
 pub struct KvStore {
     revision: u64,
     data: BTreeMap<String, KeyValue>,
+    /// Op ids applied, those within [`OP_WINDOW`] of the newest.
     applied_ops: BTreeSet<u64>,
 }
 
@@ -146,6 +160,11 @@ impl KvStore {
         self.data.is_empty()
     }
 
+    /// How many op ids the store remembers (to ignore repeated commands).
+    pub fn remembered_ops(&self) -> usize {
+        self.applied_ops.len()
+    }
+
     /// One key.
     pub fn get(&self, key: &str) -> Option<&KeyValue> {
         self.data.get(key)
@@ -164,8 +183,17 @@ impl KvStore {
     /// event it produced (none for a duplicate or a delete of a missing key,
     /// which, as in etcd, does not bump the revision).
     pub fn apply(&mut self, cmd: &Command) -> (WriteOutcome, Option<WatchEvent>) {
-        if !self.applied_ops.insert(cmd.op_id) {
+        let newest = self.applied_ops.last().copied().unwrap_or(0);
+        if cmd.op_id + OP_WINDOW < newest || !self.applied_ops.insert(cmd.op_id) {
             return (WriteOutcome::Duplicate, None);
+        }
+        let newest = newest.max(cmd.op_id);
+        while self
+            .applied_ops
+            .first()
+            .is_some_and(|&old| old + OP_WINDOW < newest)
+        {
+            self.applied_ops.pop_first();
         }
         match &cmd.op {
             WriteOp::Put { key, value } => {
@@ -307,6 +335,25 @@ mod tests {
         assert_eq!(out, WriteOutcome::Duplicate);
         assert!(ev.is_none());
         assert_eq!(kv.get("k").unwrap().value, "b");
+    }
+
+    #[test]
+    fn op_ids_are_remembered_within_a_window() {
+        let mut kv = KvStore::new();
+        kv.apply(&put(10, "k", "a"));
+        kv.apply(&put(OP_WINDOW + 10, "k", "b"));
+        assert_eq!(kv.remembered_ops(), 2);
+        // Op 10 is just within the window: still known as applied.
+        assert_eq!(kv.apply(&put(10, "k", "a")).0, WriteOutcome::Duplicate);
+        kv.apply(&put(OP_WINDOW + 12, "k", "c"));
+        assert_eq!(kv.remembered_ops(), 2, "op 10 is forgotten");
+        // Forgotten, yet never applied again; nor is an op as old that was
+        // never applied. A newer one still is.
+        assert_eq!(kv.apply(&put(10, "k", "a")).0, WriteOutcome::Duplicate);
+        assert_eq!(kv.apply(&put(11, "k", "x")).0, WriteOutcome::Duplicate);
+        assert_eq!(kv.get("k").unwrap().value, "c");
+        assert_ne!(kv.apply(&put(12, "k", "d")).0, WriteOutcome::Duplicate);
+        assert_eq!(kv.remembered_ops(), 3);
     }
 
     #[test]

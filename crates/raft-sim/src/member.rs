@@ -459,6 +459,11 @@ impl Live {
         &self.kv
     }
 
+    /// Client requests waiting here (writes to apply, reads to answer).
+    pub fn pending_requests(&self) -> usize {
+        self.writes.len() + self.reads.len()
+    }
+
     /// The applied index.
     pub fn applied(&self) -> u64 {
         self.applied

@@ -174,6 +174,27 @@ impl SafetyChecker {
         })
     }
 
+    /// Forgets the entries below index `settled` except those `needed`
+    /// still wants: no member can persist or apply them again (each one's
+    /// log starts above its snapshot), except a member that is down, which
+    /// applies its log again when it restarts. So the checks stay whole
+    /// while memory stays bounded over a long run.
+    pub fn forget_settled(&mut self, settled: u64, needed: impl Fn(u64) -> bool) {
+        let mut old = std::mem::take(&mut self.applied);
+        self.applied = old.split_off(&settled);
+        old.retain(|&i, _| needed(i));
+        self.applied.append(&mut old);
+        let mut old = std::mem::take(&mut self.persisted);
+        self.persisted = old.split_off(&(settled, 0));
+        old.retain(|&(i, _), _| needed(i));
+        self.persisted.append(&mut old);
+    }
+
+    /// Records kept: (leaders, persisted entries, applied entries).
+    pub fn sizes(&self) -> (usize, usize, usize) {
+        (self.leaders.len(), self.persisted.len(), self.applied.len())
+    }
+
     /// Highest index any member applied.
     pub fn max_applied(&self) -> u64 {
         self.applied.keys().next_back().copied().unwrap_or(0)

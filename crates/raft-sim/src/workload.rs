@@ -407,33 +407,10 @@ fn check_progress(cluster: &Cluster, heal_at: u64, until: u64, out: &mut Vec<Vio
 }
 
 fn check_convergence(cluster: &Cluster, out: &mut Vec<Violation>) {
-    let members = conf_members(cluster.membership());
-    let mut states = Vec::new();
-    for n in members {
-        match cluster.member(n).and_then(|m| m.live()) {
-            Some(l) => states.push((n, l.applied(), l.kv().content_hash())),
-            None => {
-                out.push(Violation {
-                    property: "convergence".into(),
-                    detail: format!("n{n} is a member but not running at the end"),
-                    time: cluster.now(),
-                    step: cluster.trace().len(),
-                });
-                return;
-            }
-        }
-    }
-    let Some(&(_, _, first)) = states.first() else {
-        return;
-    };
-    if states.iter().any(|&(_, _, h)| h != first) {
-        let detail: Vec<String> = states
-            .iter()
-            .map(|(n, a, h)| format!("n{n} applied {a} store {h:016x}"))
-            .collect();
+    if let Err(detail) = cluster.converged() {
         out.push(Violation {
             property: "convergence".into(),
-            detail: format!("stores differ after healing: {}", detail.join(", ")),
+            detail: format!("after healing: {detail}"),
             time: cluster.now(),
             step: cluster.trace().len(),
         });

@@ -1,4 +1,7 @@
-//! The properties the course teaches, checked on the real cluster.
+//! The properties the course teaches, checked on the real cluster, that
+//! need many seeds or loops. The stories (leader transfer, a one-way cut,
+//! holding and dropping one message, watches) are scripts under
+//! tests/scenarios/ with golden transcripts.
 
 use raft_sim::workload::{run, Faults, RunConfig};
 use raft_sim::{Action, ClientOp, Cluster, ClusterConfig, MemberChange, NodeId, ReadMode, Role};
@@ -126,6 +129,91 @@ fn chaos_sweep_finds_no_violation() {
 }
 
 #[test]
+fn a_leader_resends_a_snapshot_refused_by_a_cut_link() {
+    // Seed 5237, 9 voters: at 22,740 ms the leader n8's MsgSnapshot to n3
+    // met a cut link. Nobody told n8's Raft, so n3's progress stayed in the
+    // Snapshot state, paused, and n8 never sent n3 anything again after the
+    // heal: n3 stayed at applied 200 while the others reached 293.
+    let r = run(&RunConfig {
+        seed: 5237,
+        members: 9,
+        secs: 40,
+        faults: Faults::Chaos,
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(r.passed(), "{:?}", r.safety_violations);
+}
+
+#[test]
+fn a_leader_resends_a_snapshot_dropped_by_hand() {
+    let mut c = Cluster::new(ClusterConfig {
+        seed: 71,
+        voters: 3,
+        raft: raft_sim::RaftSettings {
+            snapshot_threshold: 5,
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .unwrap();
+    let leader = elect(&mut c);
+    let behind = c.member_ids().into_iter().find(|&n| n != leader).unwrap();
+    c.apply(Action::Crash { node: behind }).unwrap();
+    for i in 0..12 {
+        assert!(write_commits(&mut c, &format!("k{i}"), 3_000));
+    }
+    c.apply(Action::Restart { node: behind }).unwrap();
+    let snapshot = |c: &Cluster| {
+        c.network()
+            .in_flight()
+            .find(|m| m.kind == raft_sim::MsgKind::Snapshot && m.to == behind)
+            .map(|m| m.id)
+    };
+    let deadline = c.now() + 5_000;
+    assert!(c.run_until(deadline, |c| snapshot(c).is_some()));
+    c.apply(Action::Drop {
+        msg: snapshot(&c).unwrap(),
+    })
+    .unwrap();
+    let caught_up = |c: &Cluster| {
+        let applied = |n| c.member(n).unwrap().live().unwrap().applied();
+        applied(behind) == applied(leader)
+    };
+    let deadline = c.now() + 5_000;
+    assert!(
+        c.run_until(deadline, caught_up),
+        "n{behind} never caught up"
+    );
+}
+
+#[test]
+fn chaos_with_nine_voters_finds_no_violation() {
+    // Nine voters make more one-sided partitions and more snapshots in
+    // flight than the 3-voter sweep above (seed 5237 was found this way).
+    // A longer sweep: `raft-sim sweep --seeds 1000 --members 9 --secs 40
+    // --faults chaos`.
+    let mut failures = Vec::new();
+    for seed in 1..=5 {
+        let r = run(&RunConfig {
+            seed,
+            members: 9,
+            secs: 40,
+            faults: Faults::Chaos,
+            ..Default::default()
+        })
+        .unwrap();
+        if !r.passed() {
+            failures.push(format!(
+                "seed {seed}: {:?} {:?}",
+                r.safety_violations, r.linearizability_failures
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
 fn members_join_and_leave_while_writes_continue() {
     let mut c = cluster(3, 77);
     elect(&mut c);
@@ -231,142 +319,4 @@ fn a_wiped_member_is_replaced_by_a_new_one_that_catches_up_by_snapshot() {
         changes: vec![(MemberChange::AddVoter, 2)],
     });
     assert!(again.unwrap_err().contains("never reused"));
-}
-
-#[test]
-fn a_watch_streams_puts_and_deletes_under_its_prefix_with_revisions() {
-    let mut c = cluster(3, 31);
-    let leader = elect(&mut c);
-    let follower = c.member_ids().into_iter().find(|&n| n != leader).unwrap();
-    let watch = c
-        .apply(Action::Watch {
-            node: follower,
-            key: "/registry/pods/".into(),
-            prefix: true,
-        })
-        .unwrap()
-        .unwrap();
-    let ops = [
-        ClientOp::Put {
-            key: "/registry/pods/a".into(),
-            value: "1".into(),
-        },
-        ClientOp::Put {
-            key: "/registry/services/x".into(),
-            value: "ignored".into(),
-        },
-        ClientOp::Put {
-            key: "/registry/pods/a".into(),
-            value: "2".into(),
-        },
-        ClientOp::Delete {
-            key: "/registry/pods/a".into(),
-        },
-    ];
-    for op in ops {
-        let id = c
-            .apply(Action::Client {
-                client: 0,
-                node: leader,
-                op,
-                mode: ReadMode::Linearizable,
-            })
-            .unwrap()
-            .unwrap();
-        let deadline = c.now() + 2_000;
-        assert!(c.run_until(deadline, |c| c.op(id).unwrap().is_ok()));
-    }
-    c.advance(500);
-    let w = c.watches().find(|w| w.id == watch).unwrap();
-    let seen: Vec<(String, u64)> = w
-        .events
-        .iter()
-        .map(|e| (format!("{:?} {}={}", e.kind, e.key, e.value), e.revision))
-        .collect();
-    assert_eq!(
-        seen,
-        vec![
-            ("Put /registry/pods/a=1".to_string(), 1),
-            ("Put /registry/pods/a=2".to_string(), 3),
-            ("Delete /registry/pods/a=".to_string(), 4),
-        ]
-    );
-    // The watch ends with its member.
-    c.apply(Action::Crash { node: follower }).unwrap();
-    assert!(c.watches().find(|w| w.id == watch).unwrap().ended);
-}
-
-#[test]
-fn leadership_transfers_to_the_chosen_member() {
-    let mut c = cluster(5, 41);
-    let leader = elect(&mut c);
-    let target = c.member_ids().into_iter().find(|&n| n != leader).unwrap();
-    c.apply(Action::TransferLeader { to: target }).unwrap();
-    let deadline = c.now() + 3_000;
-    assert!(c.run_until(deadline, |c| c.leader() == Some(target)));
-    assert_eq!(c.role(leader), Some(Role::Follower));
-    assert!(c.apply(Action::TransferLeader { to: target }).is_err());
-}
-
-#[test]
-fn a_held_message_waits_and_a_dropped_one_never_arrives() {
-    let mut c = cluster(3, 51);
-    let leader = elect(&mut c);
-    c.advance(50);
-    let heartbeat = |c: &Cluster| {
-        c.network()
-            .in_flight()
-            .find(|m| m.kind == raft_sim::MsgKind::Heartbeat && m.from == leader)
-            .map(|m| m.id)
-    };
-    let deadline = c.now() + 1_000;
-    assert!(c.run_until(deadline, |c| heartbeat(c).is_some()));
-    let held = heartbeat(&c).unwrap();
-    c.apply(Action::Hold { msg: held }).unwrap();
-    c.advance(2_000);
-    assert!(
-        c.network().get(held).is_some_and(|m| m.held),
-        "held messages stay"
-    );
-    c.apply(Action::Release { msg: held }).unwrap();
-    c.advance(200);
-    assert!(c.network().get(held).is_none(), "released messages arrive");
-
-    let deadline = c.now() + 1_000;
-    assert!(c.run_until(deadline, |c| heartbeat(c).is_some()));
-    let dropped = heartbeat(&c).unwrap();
-    c.apply(Action::Drop { msg: dropped }).unwrap();
-    let delivered = |c: &Cluster| {
-        c.trace().recent().any(
-            |e| matches!(e.kind, raft_sim::EventKind::MessageDelivered { id, .. } if id == dropped),
-        )
-    };
-    c.advance(500);
-    assert!(!delivered(&c));
-    assert!(c.apply(Action::Drop { msg: dropped }).is_err());
-}
-
-#[test]
-fn a_one_way_cut_from_the_leader_forces_a_new_election_without_split_brain() {
-    // The leader can hear its followers but they cannot hear it: they stop
-    // receiving heartbeats and elect someone else; CheckQuorum then makes
-    // the old leader, which no longer gets acknowledgements, step down.
-    let mut c = cluster(3, 61);
-    let leader = elect(&mut c);
-    let others: Vec<NodeId> = c
-        .member_ids()
-        .into_iter()
-        .filter(|&n| n != leader)
-        .collect();
-    c.apply(Action::PartitionOneway {
-        from: vec![leader],
-        to: others.clone(),
-    })
-    .unwrap();
-    let deadline = c.now() + 10_000;
-    assert!(c.run_until(deadline, |c| c.leader().is_some_and(|l| l != leader)));
-    assert!(write_commits(&mut c, "after", 3_000));
-    let deadline = c.now() + 5_000;
-    assert!(c.run_until(deadline, |c| c.role(leader) != Some(Role::Leader)));
-    assert!(c.violations().is_empty());
 }

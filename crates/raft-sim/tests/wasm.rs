@@ -1,5 +1,6 @@
 //! In headless Chromium: the same seeded runs give the same trace hashes as
-//! natively (both are pinned in `golden/traces.txt`).
+//! natively (both are pinned in `golden/traces.txt`), and every script the
+//! same transcript (its `.out` file).
 //!
 //! Run with `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p raft-sim
 //! --target wasm32-unknown-unknown --test wasm` (scripts/test.sh does).
@@ -10,6 +11,9 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 #[path = "golden/runs.rs"]
 mod runs;
+
+#[path = "golden/transcripts.rs"]
+mod transcripts;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -22,6 +26,16 @@ fn browser_trace_hashes_equal_the_native_ones() {
             runs::hash_of(&name),
             expected,
             "{name} differs in the browser"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn browser_transcripts_equal_the_golden_ones() {
+    for (name, src, want) in transcripts::SCRIPTS {
+        assert!(
+            transcripts::transcript_of(src) == *want,
+            "{name}: the transcript differs in the browser"
         );
     }
 }

@@ -13,7 +13,8 @@ usage:
                [--pre-vote on|off] [--check-quorum on|off] [--clients C]
                [--latency MS] [--jitter MS] [--loss P] [--duplicate P]
                [--events K] [--json]
-  raft-sim script FILE [--json]
+  raft-sim script FILE [--json | --transcript]
+  raft-sim script --help
   raft-sim sweep [--seeds K] [--from S] [--members N] [--secs T] [--faults none|chaos]
                  [--pre-vote on|off] [--check-quorum on|off] [--clients C]
                  [--latency MS] [--jitter MS] [--loss P] [--duplicate P]
@@ -27,7 +28,8 @@ run    runs a cluster of N voting members (1-9, default 3) for T virtual seconds
        Old spellings still accepted: --nodes, --dup.
        chaos: random crashes, restarts, partitions (also one-way), loss,
        duplication and membership changes, all healed for the last 40%.
-script runs a scenario script (see crates/raft-sim/tests/scenarios/).
+script runs a scenario script (see crates/raft-sim/tests/scenarios/); --help lists
+       its commands, --transcript prints the golden output kept beside each test script.
 sweep  runs seeds S..S+K (default 1..200) and lists any that fail.
 bench  measures virtual seconds simulated per wall second for 3, 5 and 7
        voters under a steady write load (best of R runs), and the wall time
@@ -327,10 +329,14 @@ fn cmd_sweep(args: &[String]) -> Result<ExitCode, String> {
 
 fn cmd_script(args: &[String]) -> Result<ExitCode, String> {
     let (path, rest) = args.split_first().ok_or("script needs a FILE")?;
+    if path == "--help" || path == "help" {
+        print!("{}", raft_sim::scenario::help());
+        return Ok(ExitCode::SUCCESS);
+    }
     if path.starts_with("--") {
         return Err("script needs a FILE before its options".into());
     }
-    let f = Flags::parse(rest, &["--json"], &[])?;
+    let f = Flags::parse(rest, &["--json", "--transcript"], &[])?;
     let src = match std::fs::read_to_string(path) {
         Ok(src) => src,
         Err(e) => {
@@ -350,6 +356,15 @@ fn cmd_script(args: &[String]) -> Result<ExitCode, String> {
     let started = Instant::now();
     let (runner, outcome) = run_script(&scenario)?;
     let wall_ms = started.elapsed().as_millis() as u64;
+    if f.has("--transcript") {
+        // The golden form kept beside each test script (NAME.out).
+        print!("{}", raft_sim::scenario::transcript(&scenario, &outcome));
+        return Ok(if outcome.failure.is_none() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
     if !scenario.title.is_empty() {
         println!("{}", scenario.title);
     }

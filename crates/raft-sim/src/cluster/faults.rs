@@ -2,7 +2,7 @@
 //! dropped messages, network conditions.
 
 use super::Cluster;
-use crate::network::{DropReason, NetConfig};
+use crate::network::{DropReason, MsgKind, NetConfig};
 use crate::role::Role;
 use crate::trace::EventKind;
 use crate::NodeId;
@@ -143,6 +143,9 @@ impl Cluster {
                 reason: DropReason::Manual,
             },
         );
+        if m.kind == MsgKind::Snapshot {
+            self.snapshot_lost(m.from, m.to);
+        }
         Ok(())
     }
 

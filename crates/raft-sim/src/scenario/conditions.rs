@@ -1,0 +1,404 @@
+//! What `wait` and `assert` test: each condition's syntax, its parser, and
+//! how the runner checks and explains it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::client::{OpResult, Reply};
+use crate::kv::WatchEventKind;
+use crate::member::conf_members;
+use crate::role::Role;
+use crate::trace::EventKind;
+
+use super::parse::{number, Line};
+use super::runner::Runner;
+use super::{NodeRef, ScriptError};
+
+/// The conditions' syntax, one a line, for errors and `--help`.
+pub const USAGE: &[&str] = &[
+    "leader | no-leader | leader-is N | leader-not N",
+    "role N follower|pre-candidate|candidate|leader|learner|down|removed",
+    "quorum-ok | quorum-lost | commit N >=|=|<= I | term N >=|=|<= T",
+    "converged (every member runs and has applied the same entries to the same store)",
+    "ok L | failed L | done L | result L = V | result L absent",
+    "value N KEY = V | value N KEY absent | voter N | not-member N | joint | not-joint",
+    "events L = COUNT | watch-ended L (a watch's events)",
+    "msg M held|in-flight|delivered|dropped (a message picked by hold-msg)",
+    "linearizable | safe",
+];
+
+/// Where a labelled message is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MsgState {
+    /// On the network, waiting for a release.
+    Held,
+    /// On the network, on its way.
+    InFlight,
+    /// Reached its receiver.
+    Delivered,
+    /// Lost.
+    Dropped,
+}
+
+impl MsgState {
+    /// The word scripts use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MsgState::Held => "held",
+            MsgState::InFlight => "in-flight",
+            MsgState::Delivered => "delivered",
+            MsgState::Dropped => "dropped",
+        }
+    }
+
+    fn parse(s: &str) -> Option<MsgState> {
+        [
+            MsgState::Held,
+            MsgState::InFlight,
+            MsgState::Delivered,
+            MsgState::Dropped,
+        ]
+        .into_iter()
+        .find(|m| m.as_str() == s)
+    }
+}
+
+/// How `commit` and `term` compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Cmp {
+    /// `>=`
+    AtLeast,
+    /// `=`
+    Equal,
+    /// `<=`
+    AtMost,
+}
+
+impl Cmp {
+    fn test(self, got: u64, want: u64) -> bool {
+        match self {
+            Cmp::AtLeast => got >= want,
+            Cmp::Equal => got == want,
+            Cmp::AtMost => got <= want,
+        }
+    }
+}
+
+/// A condition for `wait` and `assert`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Cond {
+    /// Some member leads.
+    Leader,
+    /// No member leads.
+    NoLeader,
+    /// A leader exists and it is not this member.
+    LeaderNot(NodeRef),
+    /// This member leads.
+    LeaderIs(NodeRef),
+    /// A member has a role.
+    Role(NodeRef, Role),
+    /// No quorum of voters can talk to each other.
+    QuorumLost,
+    /// Some voter reaches a quorum.
+    QuorumOk,
+    /// A member's commit index compared with a number.
+    Commit(NodeRef, Cmp, u64),
+    /// A member's term compared with a number.
+    Term(NodeRef, Cmp, u64),
+    /// See [`crate::Cluster::converged`].
+    Converged,
+    /// A labelled request finished successfully.
+    Ok(String),
+    /// A labelled request failed.
+    Failed(String),
+    /// A labelled request finished either way.
+    Done(String),
+    /// A labelled read returned this value (`None`: key absent).
+    Result(String, Option<String>),
+    /// A member's applied store holds this value (`None`: absent).
+    Value(NodeRef, String, Option<String>),
+    /// A member is in the committed membership as voter.
+    Voter(NodeRef),
+    /// A member is not in the committed membership.
+    NotMember(NodeRef),
+    /// The committed membership is joint (old and new voters both decide).
+    Joint,
+    /// The committed membership is not joint.
+    NotJoint,
+    /// A labelled watch has seen exactly this many events.
+    Events(String, u64),
+    /// A labelled watch ended (its member went down).
+    WatchEnded(String),
+    /// A labelled message is in this state.
+    Msg(String, MsgState),
+    /// The client history is linearizable.
+    Linearizable,
+    /// No safety property was violated.
+    Safe,
+}
+
+/// Parses a condition starting at token `i`; returns it and the next index.
+pub fn parse_cond(l: &Line, i: usize) -> Result<(Cond, usize), ScriptError> {
+    let t = l.tok(i, "a condition")?;
+    let label =
+        |j: usize| -> Result<String, ScriptError> { Ok(l.tok(j, "a label")?.text.to_string()) };
+    Ok(match t.text {
+        "leader" => (Cond::Leader, i + 1),
+        "no-leader" => (Cond::NoLeader, i + 1),
+        "leader-not" => (Cond::LeaderNot(l.node(i + 1)?), i + 2),
+        "leader-is" => (Cond::LeaderIs(l.node(i + 1)?), i + 2),
+        "role" => {
+            let n = l.node(i + 1)?;
+            let rt = l.tok(i + 2, "a role")?;
+            let role = Role::parse(rt.text).ok_or_else(|| {
+                l.err(
+                    rt.col,
+                    format!(
+                        "unknown role '{}' (follower, pre-candidate, candidate, leader, learner, down, removed)",
+                        rt.text
+                    ),
+                )
+            })?;
+            (Cond::Role(n, role), i + 3)
+        }
+        "quorum-lost" => (Cond::QuorumLost, i + 1),
+        "quorum-ok" => (Cond::QuorumOk, i + 1),
+        "commit" | "term" => {
+            let n = l.node(i + 1)?;
+            let op = l.tok(i + 2, "'>=', '=' or '<='")?;
+            let cmp = match op.text {
+                ">=" => Cmp::AtLeast,
+                "=" => Cmp::Equal,
+                "<=" => Cmp::AtMost,
+                other => {
+                    return Err(l.err(
+                        op.col,
+                        format!("expected '>=', '=' or '<=', found '{other}'"),
+                    ))
+                }
+            };
+            let v = number(l, l.tok(i + 3, "a number")?, "a number")?;
+            let c = if t.text == "commit" {
+                Cond::Commit(n, cmp, v)
+            } else {
+                Cond::Term(n, cmp, v)
+            };
+            (c, i + 4)
+        }
+        "converged" => (Cond::Converged, i + 1),
+        "ok" => (Cond::Ok(label(i + 1)?), i + 2),
+        "failed" => (Cond::Failed(label(i + 1)?), i + 2),
+        "done" => (Cond::Done(label(i + 1)?), i + 2),
+        "result" => {
+            let (v, next) = expected_value(l, i + 2)?;
+            (Cond::Result(label(i + 1)?, v), next)
+        }
+        "value" => {
+            let n = l.node(i + 1)?;
+            let key = l.tok(i + 2, "a key")?.text.to_string();
+            let (v, next) = expected_value(l, i + 3)?;
+            (Cond::Value(n, key, v), next)
+        }
+        "voter" => (Cond::Voter(l.node(i + 1)?), i + 2),
+        "not-member" => (Cond::NotMember(l.node(i + 1)?), i + 2),
+        "joint" => (Cond::Joint, i + 1),
+        "not-joint" => (Cond::NotJoint, i + 1),
+        "events" => {
+            let eq = l.tok(i + 2, "'='")?;
+            if eq.text != "=" {
+                return Err(l.err(eq.col, format!("expected '=', found '{}'", eq.text)));
+            }
+            let n = number(l, l.tok(i + 3, "a count")?, "a count")?;
+            (Cond::Events(label(i + 1)?, n), i + 4)
+        }
+        "watch-ended" => (Cond::WatchEnded(label(i + 1)?), i + 2),
+        "msg" => {
+            let st = l.tok(i + 2, "held, in-flight, delivered or dropped")?;
+            let state = MsgState::parse(st.text).ok_or_else(|| {
+                l.err(
+                    st.col,
+                    format!(
+                        "unknown message state '{}' (held, in-flight, delivered, dropped)",
+                        st.text
+                    ),
+                )
+            })?;
+            (Cond::Msg(label(i + 1)?, state), i + 3)
+        }
+        "linearizable" => (Cond::Linearizable, i + 1),
+        "safe" => (Cond::Safe, i + 1),
+        other => {
+            return Err(l.err(
+                t.col,
+                format!("unknown condition '{other}' (see raft-sim script --help)"),
+            ))
+        }
+    })
+}
+
+fn expected_value(l: &Line, i: usize) -> Result<(Option<String>, usize), ScriptError> {
+    let t = l.tok(i, "'= value' or 'absent'")?;
+    match t.text {
+        "absent" => Ok((None, i + 1)),
+        "=" => Ok((Some(l.tok(i + 1, "a value")?.text.to_string()), i + 2)),
+        other => Err(l.err(
+            t.col,
+            format!("expected '= value' or 'absent', found '{other}'"),
+        )),
+    }
+}
+
+impl Runner {
+    /// Whether a condition holds now.
+    pub fn holds(&self, c: &Cond) -> Result<bool, String> {
+        let cl = &self.cluster;
+        let live = |n: &NodeRef| -> Result<_, String> {
+            Ok(cl.member(self.resolve(n)?).and_then(|m| m.live()))
+        };
+        Ok(match c {
+            Cond::Leader => cl.leader().is_some(),
+            Cond::NoLeader => cl.leader().is_none(),
+            Cond::LeaderNot(n) => {
+                let n = self.resolve(n)?;
+                cl.leader().is_some_and(|l| l != n)
+            }
+            Cond::LeaderIs(n) => cl.leader() == Some(self.resolve(n)?),
+            Cond::Role(n, role) => cl.role(self.resolve(n)?) == Some(*role),
+            Cond::QuorumLost => !cl.quorum_available(),
+            Cond::QuorumOk => cl.quorum_available(),
+            Cond::Commit(n, cmp, v) => live(n)?.is_some_and(|l| cmp.test(l.commit(), *v)),
+            Cond::Term(n, cmp, v) => live(n)?.is_some_and(|l| cmp.test(l.term(), *v)),
+            Cond::Converged => cl.converged().is_ok(),
+            Cond::Ok(label) => self.op(label)?.is_ok(),
+            Cond::Failed(label) => {
+                let h = self.op(label)?;
+                h.result.is_some() && !h.is_ok()
+            }
+            Cond::Done(label) => self.op(label)?.result.is_some(),
+            Cond::Result(label, want) => match &self.op(label)?.result {
+                Some(OpResult::Ok {
+                    reply: Reply::Get { kv, .. },
+                }) => &kv.as_ref().map(|kv| kv.value.clone()) == want,
+                _ => false,
+            },
+            Cond::Value(n, key, want) => match cl.kv(self.resolve(n)?) {
+                Some(kv) => kv.get(key).map(|kv| &kv.value) == want.as_ref(),
+                None => false,
+            },
+            Cond::Voter(n) => cl.membership().voters.contains(&self.resolve(n)?),
+            Cond::NotMember(n) => !conf_members(cl.membership()).contains(&self.resolve(n)?),
+            Cond::Joint => !cl.membership().voters_outgoing.is_empty(),
+            Cond::NotJoint => cl.membership().voters_outgoing.is_empty(),
+            Cond::Events(label, n) => self.watch(label)?.events.len() as u64 == *n,
+            Cond::WatchEnded(label) => self.watch(label)?.ended,
+            Cond::Msg(label, want) => self.msg_state(label)? == Some(*want),
+            Cond::Linearizable => cl.linearizability().linearizable,
+            Cond::Safe => cl.violations().is_empty(),
+        })
+    }
+
+    /// Where a labelled message is; `None` if it left the network and the
+    /// kept trace no longer says how.
+    pub fn msg_state(&self, label: &str) -> Result<Option<MsgState>, String> {
+        let id = self.message(label)?;
+        if let Some(m) = self.cluster.network().get(id) {
+            return Ok(Some(if m.held {
+                MsgState::Held
+            } else {
+                MsgState::InFlight
+            }));
+        }
+        Ok(self
+            .cluster
+            .trace()
+            .recent()
+            .rev()
+            .find_map(|e| match e.kind {
+                EventKind::MessageDelivered { id: i, .. } if i == id => Some(MsgState::Delivered),
+                EventKind::MessageDropped { id: i, .. } if i == id => Some(MsgState::Dropped),
+                _ => None,
+            }))
+    }
+
+    /// What a condition found, in words: why it does not hold, or for a
+    /// watch, what it saw.
+    pub fn describe(&self, c: &Cond) -> String {
+        let finished =
+            |label: &str, what: &str| match self.op(label).ok().and_then(|h| h.result.clone()) {
+                Some(r) => format!("request '{label}' {what}{r}"),
+                None => format!("request '{label}' has not finished"),
+            };
+        match c {
+            Cond::Result(label, _) => finished(label, "returned "),
+            Cond::Ok(label) | Cond::Failed(label) | Cond::Done(label) => finished(label, ": "),
+            Cond::Commit(n, ..) | Cond::Term(n, ..) => {
+                match self
+                    .resolve(n)
+                    .map(|id| (id, self.cluster.member(id).and_then(|m| m.live())))
+                {
+                    Ok((id, Some(l))) => format!(
+                        "n{id} is in term {} with commit index {}",
+                        l.term(),
+                        l.commit()
+                    ),
+                    Ok((id, None)) => format!("n{id} is not running"),
+                    Err(e) => e,
+                }
+            }
+            Cond::Converged => match self.cluster.converged() {
+                Ok(()) => "converged".into(),
+                Err(e) => e,
+            },
+            Cond::Events(label, _) | Cond::WatchEnded(label) => match self.watch(label) {
+                Ok(w) => {
+                    let seen: Vec<String> = w
+                        .events
+                        .iter()
+                        .map(|e| match e.kind {
+                            WatchEventKind::Put => {
+                                format!("put {} = {} (rev {})", e.key, e.value, e.revision)
+                            }
+                            WatchEventKind::Delete => {
+                                format!("delete {} (rev {})", e.key, e.revision)
+                            }
+                        })
+                        .collect();
+                    let ended = if w.ended { "; ended" } else { "" };
+                    format!("{} events: {}{ended}", seen.len(), seen.join(", "))
+                }
+                Err(e) => e,
+            },
+            Cond::Msg(label, _) => match self.msg_state(label) {
+                Ok(Some(s)) => format!("message '{label}' is {}", s.as_str()),
+                Ok(None) => format!("message '{label}' left the network"),
+                Err(e) => e,
+            },
+            Cond::Linearizable => self.cluster.linearizability().failures.join("; "),
+            Cond::Safe => self
+                .cluster
+                .violations()
+                .iter()
+                .map(|v| format!("{}: {}", v.property, v.detail))
+                .collect::<Vec<_>>()
+                .join("; "),
+            _ => {
+                let leader = self
+                    .cluster
+                    .leader()
+                    .map(|l| format!("n{l}"))
+                    .unwrap_or("none".into());
+                let roles: Vec<String> = self
+                    .cluster
+                    .member_ids()
+                    .into_iter()
+                    .map(|n| {
+                        format!(
+                            "n{n} {}",
+                            self.cluster.role(n).map(Role::as_str).unwrap_or("?")
+                        )
+                    })
+                    .collect();
+                format!("leader {leader}; {}", roles.join(", "))
+            }
+        }
+    }
+}
