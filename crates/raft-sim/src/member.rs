@@ -12,21 +12,26 @@ use std::collections::BTreeMap;
 use protobuf::Message as _;
 use raft::prelude::{
     ConfChange, ConfChangeSingle, ConfChangeTransition, ConfChangeV2, ConfState, Entry, EntryType,
-    HardState, Message, MessageType, Snapshot,
+    HardState, Message, MessageType,
 };
 use raft::{Config, RawNode, ReadOnlyOption, SnapshotStatus, StateRole};
 use serde::{Deserialize, Serialize};
 use slog::o;
 
-use crate::client::{ClientError, ClientOp, OpResult, ReadMode, Reply};
+use crate::client::OpResult;
 use crate::disk::Disk;
 use crate::hash::fnv1a;
-use crate::kv::{Command, KvStore, WatchEvent, WriteOp, WriteOutcome};
+use crate::kv::{Command, KvStore, WriteOp};
 use crate::rng::SimRng;
 use crate::role::Role;
 use crate::safety::EntryRecord;
 use crate::trace::EventKind;
 use crate::NodeId;
+
+mod ready;
+mod requests;
+
+use requests::{parse_read_ctx, PendingRead, PendingWrite};
 
 /// Raft settings shared by every member.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -137,26 +142,6 @@ pub struct Ctx<'a> {
     pub fx: &'a mut Effects,
 }
 
-/// A write waiting to be committed and applied.
-#[derive(Clone, Debug)]
-struct PendingWrite {
-    op: WriteOp,
-    deadline: u64,
-    /// Tick count at the last proposal; `None` if not proposed yet.
-    proposed_at: Option<u64>,
-}
-
-/// A linearizable or lease read waiting for its read index or for the
-/// member to apply up to it.
-#[derive(Clone, Debug)]
-struct PendingRead {
-    op: ClientOp,
-    mode: ReadMode,
-    deadline: u64,
-    requested_at: Option<u64>,
-    read_index: Option<u64>,
-}
-
 /// A watch on a key or a prefix.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Watch {
@@ -201,66 +186,6 @@ pub struct Member {
     live: Option<Box<Live>>,
     disk: Option<Disk>,
     removed: bool,
-}
-
-/// Encodes a read request context: op id and read mode. The leader reads the
-/// mode from it to answer each request as it asked.
-fn read_ctx(op_id: u64, mode: ReadMode) -> Vec<u8> {
-    let mut ctx = op_id.to_le_bytes().to_vec();
-    ctx.push(match mode {
-        ReadMode::Lease => 1,
-        _ => 0,
-    });
-    ctx
-}
-
-fn parse_read_ctx(ctx: &[u8]) -> Option<(u64, ReadMode)> {
-    if ctx.len() != 9 {
-        return None;
-    }
-    let op_id = u64::from_le_bytes(ctx[..8].try_into().ok()?);
-    let mode = if ctx[8] == 1 {
-        ReadMode::Lease
-    } else {
-        ReadMode::Linearizable
-    };
-    Some((op_id, mode))
-}
-
-/// Queues a batch of messages from one Ready, ordered by receiver.
-///
-/// raft-rs walks its progress tracker, an Fx-hashed `HashMap`, to broadcast;
-/// FxHash depends on the pointer width, so natively and in wasm32 the same
-/// batch comes out in a different order. Messages of one batch to different
-/// members are independent, so a stable sort by receiver (which keeps each
-/// receiver's own order) makes the batch the same on every platform.
-fn send_in_order(fx: &mut Effects, mut batch: Vec<Message>) {
-    batch.sort_by_key(|m| m.to);
-    fx.messages.extend(batch);
-}
-
-/// A membership with its id lists sorted. raft-rs builds them from hash
-/// sets, whose order differs between platforms.
-fn normalized(mut cs: ConfState) -> ConfState {
-    cs.voters.sort_unstable();
-    cs.learners.sort_unstable();
-    cs.voters_outgoing.sort_unstable();
-    cs.learners_next.sort_unstable();
-    cs
-}
-
-/// The ids of the pending requests that satisfy `pred`, in order.
-fn ids_where<T>(pending: &BTreeMap<u64, T>, pred: impl Fn(&T) -> bool) -> Vec<u64> {
-    pending
-        .iter()
-        .filter(|(_, p)| pred(p))
-        .map(|(id, _)| *id)
-        .collect()
-}
-
-fn timed_out(id: u64, waiting_for: String) -> (u64, OpResult) {
-    let error = ClientError::Timeout { waiting_for };
-    (id, OpResult::Err { error })
 }
 
 /// Hash identifying an entry's contents for the safety checkers.
@@ -691,77 +616,6 @@ impl Member {
         self.with_live(ctx, |live, _| live.raw.report_unreachable(to));
     }
 
-    /// Accepts a client request; the answer comes later in
-    /// [`Effects::completions`] (at once for serializable reads).
-    pub fn client_request(
-        &mut self,
-        op_id: u64,
-        op: ClientOp,
-        mode: ReadMode,
-        now: u64,
-        ctx: &mut Ctx,
-    ) {
-        let deadline = now + ctx.settings.request_timeout_ms;
-        let done = self.with_live(ctx, |live, fx| match op {
-            ClientOp::Put { key, value } => {
-                live.writes.insert(
-                    op_id,
-                    PendingWrite {
-                        op: WriteOp::Put { key, value },
-                        deadline,
-                        proposed_at: None,
-                    },
-                );
-                live.try_propose(op_id);
-            }
-            ClientOp::Delete { key } => {
-                live.writes.insert(
-                    op_id,
-                    PendingWrite {
-                        op: WriteOp::Delete { key },
-                        deadline,
-                        proposed_at: None,
-                    },
-                );
-                live.try_propose(op_id);
-            }
-            read => match mode {
-                ReadMode::Serializable => {
-                    fx.completions.push((op_id, live.answer_read(&read)));
-                }
-                ReadMode::Lease if !live.raw.raft.check_quorum => {
-                    fx.completions.push((
-                        op_id,
-                        OpResult::Err {
-                            error: ClientError::LeaseNeedsCheckQuorum,
-                        },
-                    ));
-                }
-                mode => {
-                    live.reads.insert(
-                        op_id,
-                        PendingRead {
-                            op: read,
-                            mode,
-                            deadline,
-                            requested_at: None,
-                            read_index: None,
-                        },
-                    );
-                    live.try_read_index(op_id);
-                }
-            },
-        });
-        if done.is_none() {
-            ctx.fx.completions.push((
-                op_id,
-                OpResult::Err {
-                    error: ClientError::MemberDown { node: self.id },
-                },
-            ));
-        }
-    }
-
     /// Starts watching a key or prefix on this member.
     pub fn add_watch(&mut self, watch: Watch) -> bool {
         match self.live.as_deref_mut() {
@@ -839,295 +693,5 @@ impl Member {
             live.raw.raft.pre_vote = pre_vote;
             live.raw.raft.set_check_quorum(check_quorum);
         }
-    }
-}
-
-impl Live {
-    fn set_read_option(&mut self, mode: Option<ReadMode>) {
-        self.raw.raft.read_only.option = match mode {
-            Some(ReadMode::Lease) => ReadOnlyOption::LeaseBased,
-            _ => ReadOnlyOption::Safe,
-        };
-    }
-
-    fn try_propose(&mut self, op_id: u64) {
-        if self.raw.raft.leader_id == 0 {
-            return; // Retried on a later tick, once a leader is known.
-        }
-        let Some(w) = self.writes.get_mut(&op_id) else {
-            return;
-        };
-        let cmd = Command {
-            op_id,
-            op: w.op.clone(),
-        };
-        w.proposed_at = Some(self.ticks);
-        // A follower forwards the proposal to the leader as MsgPropose. If
-        // it is lost, the retry below proposes again; the store ignores the
-        // second copy by op id.
-        let _ = self.raw.propose(Vec::new(), cmd.encode());
-    }
-
-    fn try_read_index(&mut self, op_id: u64) {
-        if self.raw.raft.leader_id == 0 {
-            return;
-        }
-        let Some(r) = self.reads.get_mut(&op_id) else {
-            return;
-        };
-        r.requested_at = Some(self.ticks);
-        let mode = r.mode;
-        self.set_read_option(Some(mode));
-        self.raw.read_index(read_ctx(op_id, mode));
-        self.set_read_option(None);
-    }
-
-    fn retry_and_expire(&mut self, now: u64, s: &RaftSettings, fx: &mut Effects) {
-        let retry_after = s.election_tick;
-        let ticks = self.ticks;
-        let due = |at: Option<u64>| at.is_none_or(|t| ticks >= t + retry_after);
-
-        for id in ids_where(&self.writes, |w| now >= w.deadline) {
-            let w = self.writes.remove(&id).expect("listed above");
-            let waiting_for = if w.proposed_at.is_none() {
-                "a leader to propose to".to_string()
-            } else {
-                "the write to commit (no quorum?)".to_string()
-            };
-            fx.completions.push(timed_out(id, waiting_for));
-        }
-        for id in ids_where(&self.reads, |r| now >= r.deadline) {
-            let r = self.reads.remove(&id).expect("listed above");
-            let waiting_for = match (r.requested_at, r.read_index) {
-                (None, _) => "a leader to ask for a read index".to_string(),
-                (Some(_), None) => "the leader to confirm its leadership".to_string(),
-                (Some(_), Some(i)) => format!("this member to apply up to #{i}"),
-            };
-            fx.completions.push(timed_out(id, waiting_for));
-        }
-
-        for id in ids_where(&self.writes, |w| due(w.proposed_at)) {
-            self.try_propose(id);
-        }
-        for id in ids_where(&self.reads, |r| {
-            r.read_index.is_none() && due(r.requested_at)
-        }) {
-            self.try_read_index(id);
-        }
-    }
-    fn answer_read(&self, op: &ClientOp) -> OpResult {
-        let revision = self.kv.revision();
-        let reply = match op {
-            ClientOp::Get { key } => Reply::Get {
-                kv: self.kv.get(key).cloned(),
-                revision,
-            },
-            ClientOp::Range { prefix } => Reply::Range {
-                kvs: self.kv.range(prefix),
-                revision,
-            },
-            _ => unreachable!("only reads are answered here"),
-        };
-        OpResult::Ok { reply }
-    }
-
-    fn answer_ready_reads(&mut self, fx: &mut Effects) {
-        let ready: Vec<u64> = self
-            .reads
-            .iter()
-            .filter(|(_, r)| r.read_index.is_some_and(|i| i <= self.applied))
-            .map(|(id, _)| *id)
-            .collect();
-        for id in ready {
-            let r = self.reads.remove(&id).expect("listed above");
-            fx.completions.push((id, self.answer_read(&r.op)));
-        }
-    }
-
-    /// The Ready loop, in the order raft-rs 0.7 documents for synchronous
-    /// storage. The order matters: a vote or an append acknowledgement
-    /// (the "persisted messages") must not leave before the hard state and
-    /// entries they vouch for are on disk, or a crash could make a member
-    /// break a promise it made.
-    fn handle_ready(&mut self, id: NodeId, s: &RaftSettings, fx: &mut Effects) {
-        while self.raw.has_ready() {
-            let mut rd = self.raw.ready();
-            // 1. Messages that need no persistence (a leader's appends may
-            //    go out before its own write: it counts itself only once
-            //    persisted).
-            send_in_order(fx, rd.take_messages());
-            // 2. A snapshot from the leader replaces disk and store.
-            if !rd.snapshot().is_empty() {
-                self.install_snapshot(id, rd.snapshot().clone(), fx);
-            }
-            // 3. Apply what is committed; answer reads whose index is known.
-            let committed = rd.take_committed_entries();
-            self.apply_entries(id, committed, fx);
-            for rs in rd.take_read_states() {
-                if let Some((op_id, _)) = parse_read_ctx(&rs.request_ctx) {
-                    if let Some(r) = self.reads.get_mut(&op_id) {
-                        r.read_index.get_or_insert(rs.index);
-                    }
-                }
-            }
-            // 4. Persist new entries and the hard state.
-            if !rd.entries().is_empty() {
-                for e in rd.entries() {
-                    fx.appended.push(EntryRecord {
-                        node: id,
-                        index: e.index,
-                        term: e.term,
-                        hash: entry_hash(e),
-                    });
-                }
-                self.raw.mut_store().append(rd.entries());
-            }
-            if let Some(hs) = rd.hs() {
-                let hs = hs.clone();
-                self.record_vote(id, &hs, fx);
-                self.raw.mut_store().set_hard_state(hs);
-            }
-            // 5. Now the messages that promise what was just persisted.
-            send_in_order(fx, rd.take_persisted_messages());
-            // 6. Advance; the light ready carries a commit index learned
-            //    from our own persistence, more messages and entries.
-            let mut light = self.raw.advance(rd);
-            if let Some(commit) = light.commit_index() {
-                self.raw.mut_store().set_commit(commit);
-            }
-            send_in_order(fx, light.take_messages());
-            let committed = light.take_committed_entries();
-            self.apply_entries(id, committed, fx);
-            self.raw.advance_apply();
-            self.answer_ready_reads(fx);
-        }
-        self.maybe_compact(id, s, fx);
-    }
-
-    fn install_snapshot(&mut self, id: NodeId, snap: Snapshot, fx: &mut Effects) {
-        let meta = snap.get_metadata().clone();
-        match KvStore::from_snapshot_data(&snap.data) {
-            Ok(kv) => self.kv = kv,
-            Err(e) => fx.events.push(EventKind::Violation {
-                property: "snapshot".into(),
-                detail: format!("n{id} could not read snapshot data: {e}"),
-            }),
-        }
-        self.applied = meta.index;
-        self.conf_state = normalized(meta.get_conf_state().clone());
-        self.raw.mut_store().apply_snapshot(snap);
-        fx.events.push(EventKind::SnapshotInstalled {
-            node: id,
-            index: meta.index,
-        });
-        fx.conf_changes.push((meta.index, self.conf_state.clone()));
-    }
-
-    fn apply_entries(&mut self, id: NodeId, entries: Vec<Entry>, fx: &mut Effects) {
-        for e in entries {
-            if e.index <= self.applied {
-                continue;
-            }
-            fx.applied.push(EntryRecord {
-                node: id,
-                index: e.index,
-                term: e.term,
-                hash: entry_hash(&e),
-            });
-            fx.events.push(EventKind::Applied {
-                node: id,
-                index: e.index,
-                term: e.term,
-                what: short_entry(&e),
-            });
-            match e.get_entry_type() {
-                EntryType::EntryNormal => self.apply_command(id, &e, fx),
-                EntryType::EntryConfChange | EntryType::EntryConfChangeV2 => {
-                    if let Some(cc) = conf_change_of(&e) {
-                        match self.raw.apply_conf_change(&cc).map(normalized) {
-                            Ok(cs) => {
-                                self.conf_state = cs.clone();
-                                fx.events.push(EventKind::MembershipChanged {
-                                    node: id,
-                                    voters: cs.voters.clone(),
-                                    outgoing: cs.voters_outgoing.clone(),
-                                    learners: cs.learners.clone(),
-                                });
-                                fx.conf_changes.push((e.index, cs));
-                            }
-                            Err(err) => fx.events.push(EventKind::Note {
-                                text: format!("n{id} rejected conf change #{}: {err}", e.index),
-                            }),
-                        }
-                    }
-                }
-            }
-            self.applied = e.index;
-        }
-    }
-
-    fn apply_command(&mut self, id: NodeId, e: &Entry, fx: &mut Effects) {
-        if e.data.is_empty() {
-            return;
-        }
-        let Some(cmd) = Command::decode(&e.data) else {
-            return;
-        };
-        let (outcome, event) = self.kv.apply(&cmd);
-        if let Some(ev) = event {
-            self.notify_watches(id, ev, fx);
-        }
-        let WriteOutcome::Applied { revision, existed } = outcome else {
-            return;
-        };
-        if let Some(w) = self.writes.remove(&cmd.op_id) {
-            let reply = match w.op {
-                WriteOp::Put { .. } => Reply::Put { revision },
-                WriteOp::Delete { .. } => Reply::Delete {
-                    revision,
-                    deleted: existed,
-                },
-            };
-            fx.completions.push((cmd.op_id, OpResult::Ok { reply }));
-        }
-    }
-
-    fn notify_watches(&self, id: NodeId, ev: WatchEvent, fx: &mut Effects) {
-        for w in self.watches.iter().filter(|w| w.matches(&ev.key)) {
-            fx.events.push(EventKind::Watch {
-                watch: w.id,
-                node: id,
-                event: ev.clone(),
-            });
-        }
-    }
-
-    fn maybe_compact(&mut self, id: NodeId, s: &RaftSettings, fx: &mut Effects) {
-        if self.raw.store().take_snapshot_wanted()
-            && self.applied > self.raw.store().snapshot_index()
-        {
-            let _ = self.compact_applied(id, fx);
-            return;
-        }
-        if s.snapshot_threshold == 0 {
-            return;
-        }
-        if self.applied >= self.raw.store().snapshot_index() + s.snapshot_threshold {
-            let _ = self.compact_applied(id, fx);
-        }
-    }
-
-    /// Compacts exactly at the applied index: the snapshot must hold the
-    /// store as of its index, and the applied store is the only one kept.
-    fn compact_applied(&mut self, id: NodeId, fx: &mut Effects) -> Result<u64, String> {
-        let at = self.applied;
-        let data = self.kv.to_snapshot_data();
-        let cs = self.conf_state.clone();
-        self.raw.mut_store().compact(at, cs, data)?;
-        fx.events.push(EventKind::Compacted {
-            node: id,
-            index: at,
-        });
-        Ok(at)
     }
 }
