@@ -199,3 +199,25 @@ async fn a_crash_leaves_an_overlay_with_the_seed_and_recent_actions() {
     assert!(text.contains("isolate"), "{text}");
     overlay.remove();
 }
+
+#[wasm_bindgen_test]
+async fn tab_reaches_the_members_before_the_links() {
+    let root = mount(settings(9, 1), false, 1.0);
+    settle().await;
+    let all = root
+        .query_selector_all(".cluster svg [tabindex='0']")
+        .unwrap();
+    let order: Vec<String> = (0..all.length())
+        .filter_map(|i| all.item(i))
+        .map(|n| n.unchecked_into::<Element>())
+        .map(|e| match e.get_attribute("data-node-id") {
+            Some(id) => format!("n{id}"),
+            None => "link".into(),
+        })
+        .collect();
+    assert_eq!(order.len(), 9 + 36, "{order:?}");
+    assert!(
+        order[..9].iter().all(|o| o != "link"),
+        "members first: {order:?}"
+    );
+}

@@ -2,6 +2,7 @@
 //! message in flight at its place between send and delivery.
 
 use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use raft_sim::cluster::{MemberView, MessageView};
 use raft_sim::{NodeId, Role};
@@ -177,6 +178,27 @@ fn label_lines(
     ]
 }
 
+/// The area links may be drawn in: the whole drawing minus a disc around
+/// each member (an even-odd path). Links that pass a member on the ring
+/// go under it, as if drawn first, though members come first in the DOM.
+/// A clip also keeps those parts of a link from taking a member's clicks.
+pub fn links_clip(pos: &[(NodeId, f64, f64)], r: f64) -> String {
+    let mut d = format!("M0 0H{SIZE}V{SIZE}H0Z");
+    for &(_, x, y) in pos {
+        d.push_str(&format!(
+            "M{} {}a{r:.1} {r:.1} 0 1 0 {:.1} 0a{r:.1} {r:.1} 0 1 0 {:.1} 0Z",
+            f(x - r),
+            f(y),
+            2.0 * r,
+            -2.0 * r
+        ));
+    }
+    d
+}
+
+/// Gives each drawing its own clip-path id (a page may hold several).
+static NEXT_CLIP: AtomicUsize = AtomicUsize::new(0);
+
 /// The SVG cluster view.
 #[component]
 pub fn ClusterView(props: &ClusterViewProps) -> Html {
@@ -220,7 +242,10 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
             );
             // A one-way cut is marked with a cross near the receiver that
             // hears nothing.
-            let (ea, eb) = edges((a.1, a.2), (b.1, b.2), geo.timer_r());
+            // Wires run between the timer rings, so that no link lies under
+            // a member: members come first in the DOM (and in the Tab
+            // order) yet nothing of a link is drawn over one.
+            let (ea, eb) = edges((a.1, a.2), (b.1, b.2), geo.timer_r() + 2.0);
             let blocked_end = match (ab, ba) {
                 (true, false) => Some(lerp(ea, eb, 0.8)),
                 (false, true) => Some(lerp(ea, eb, 0.2)),
@@ -232,8 +257,8 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
                     data-link={format!("{}-{}", a.0, b.0)}
                     onclick={click} onkeydown={on_activate(select)}>
                     <title>{ label }</title>
-                    <line class="hit" x1={f(a.1)} y1={f(a.2)} x2={f(b.1)} y2={f(b.2)} />
-                    <line class="wire" x1={f(a.1)} y1={f(a.2)} x2={f(b.1)} y2={f(b.2)} />
+                    <line class="hit" x1={f(ea.0)} y1={f(ea.1)} x2={f(eb.0)} y2={f(eb.1)} />
+                    <line class="wire" x1={f(ea.0)} y1={f(ea.1)} x2={f(eb.0)} y2={f(eb.1)} />
                     if let Some((x, y)) = blocked_end {
                         <text class="blocked" x={f(x)} y={f(y + 5.0)} text-anchor="middle">{ "✕" }</text>
                     }
@@ -260,6 +285,9 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
         })
     });
 
+    let clip_id = use_state(|| format!("links-clip-{}", NEXT_CLIP.fetch_add(1, Ordering::Relaxed)));
+    let clip = links_clip(&pos, geo.timer_r() + 1.5);
+
     let members = drawn
         .iter()
         .zip(&pos)
@@ -269,9 +297,13 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
         <figure class="cluster">
             <svg viewBox={format!("0 0 {SIZE} {SIZE}")} role="group"
                 aria-label="Cluster members, links and messages in flight">
-                <g class="links">{ for links }</g>
-                <g class="ghosts">{ for ghosts }</g>
+                // Members first: Tab reaches them before the links.
                 <g class="members">{ for members }</g>
+                <defs><clipPath id={(*clip_id).clone()}>
+                    <path d={clip} clip-rule="evenodd" />
+                </clipPath></defs>
+                <g class="links" clip-path={format!("url(#{})", *clip_id)}>{ for links }</g>
+                <g class="ghosts">{ for ghosts }</g>
                 <g class="messages">{ for messages }</g>
             </svg>
             <figcaption class="legend">
@@ -458,6 +490,17 @@ mod tests {
         // Members get smaller only when they must.
         assert_eq!(Geometry::for_members(5).node_r, MAX_NODE_R);
         assert!(Geometry::for_members(9).node_r < MAX_NODE_R);
+    }
+
+    #[test]
+    fn the_links_clip_leaves_out_a_disc_per_member() {
+        let pos = layout(&[1, 2, 3]);
+        let d = links_clip(&pos, 50.0);
+        assert!(d.starts_with("M0 0H400V400H0Z"));
+        // One closed disc (two arcs) per member, starting at its left edge.
+        assert_eq!(d.matches('Z').count(), 4);
+        assert_eq!(d.matches('a').count(), 6);
+        assert!(d.contains(&format!("M{} {}a50.0", f(pos[0].1 - 50.0), f(pos[0].2))));
     }
 
     #[test]
