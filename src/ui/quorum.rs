@@ -3,7 +3,8 @@
 
 use std::rc::Rc;
 
-use raft_sim::MemberChange;
+use raft_sim::cluster::QuorumView;
+use raft_sim::{MemberChange, NodeId};
 use yew::prelude::*;
 
 use super::node;
@@ -24,6 +25,15 @@ fn names(ids: &[u64]) -> String {
         return "nobody".into();
     }
     ids.iter().map(|&i| node(i)).collect::<Vec<_>>().join(", ")
+}
+
+/// How many voters the leader reaches, as a count out of all voters
+/// ("5 of 5"), or a dash without a leader.
+pub fn reach_text(q: &QuorumView, leader: Option<NodeId>) -> String {
+    match leader {
+        Some(_) => format!("{} of {}", q.leader_reaches, q.voters),
+        None => "—".into(),
+    }
 }
 
 /// The quorum panel. `data-quorum` is `ok` while some voter reaches a
@@ -58,7 +68,7 @@ pub fn QuorumPanel(props: &QuorumPanelProps) -> Html {
                 <div><dt>{ "voters n" }</dt><dd data-q="voters">{ q.voters }</dd></div>
                 <div><dt>{ "quorum ⌊n/2⌋+1" }</dt><dd data-q="quorum">{ q.quorum }</dd></div>
                 <div><dt>{ "tolerates ⌊(n−1)/2⌋" }</dt><dd data-q="tolerance">{ q.tolerance }</dd></div>
-                <div><dt>{ "leader reaches" }</dt><dd data-q="reaches">{ format!("{} / {}", q.leader_reaches, q.quorum) }</dd></div>
+                <div><dt>{ "leader reaches" }</dt><dd data-q="reaches">{ reach_text(q, snap.view.leader) }</dd></div>
             </dl>
             if q.available {
                 <p class="verdict ok">{ "Quorum available: a majority of voters can talk to each other, so writes can commit." }</p>
@@ -109,5 +119,26 @@ pub fn QuorumPanel(props: &QuorumPanelProps) -> Html {
                 <p class="note">{ format!("{} client request(s) waiting for an answer; each fails after the request timeout.", snap.waiting_requests) }</p>
             }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn five(reaches: usize) -> QuorumView {
+        QuorumView {
+            voters: 5,
+            quorum: 3,
+            tolerance: 2,
+            leader_reaches: reaches,
+            available: true,
+        }
+    }
+
+    #[test]
+    fn reach_reads_as_a_count_of_voters_not_a_fraction() {
+        assert_eq!(reach_text(&five(5), Some(2)), "5 of 5");
+        assert_eq!(reach_text(&five(0), None), "—");
     }
 }
