@@ -7,7 +7,7 @@ use raft_sim::cluster::MessageView;
 use raft_sim::{Action, MemberChange, NodeId, Role};
 use yew::prelude::*;
 
-use super::{node, time};
+use super::{count, node, time};
 use crate::app::Cmd;
 use crate::sim::{membership, ErrorAt, Snapshot};
 
@@ -79,6 +79,11 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     }
 }
 
+/// A member's store in a few words: "1 key, revision 4".
+pub fn kv_text(keys: usize, revision: u64) -> String {
+    format!("{}, revision {revision}", count(keys, "key", "keys"))
+}
+
 fn member_card(id: NodeId, snap: &Snapshot, d: &Callback<Cmd>) -> Html {
     let Some(m) = snap.view.members.iter().find(|m| m.id == id) else {
         return html! { <p>{ format!("{} is gone.", node(id)) }</p> };
@@ -98,7 +103,7 @@ fn member_card(id: NodeId, snap: &Snapshot, d: &Callback<Cmd>) -> Html {
                 <dt>{ "follows" }</dt><dd>{ if m.known_leader == 0 { "—".into() } else { node(m.known_leader) } }</dd>
                 <dt>{ "log" }</dt><dd>{ format!("last #{}, commit #{}, applied #{}, snapshot #{}", m.last_index, m.commit, m.applied, m.snapshot_index) }</dd>
                 <dt>{ "voter" }</dt><dd>{ if m.voter { "yes" } else { "no (learner)" } }</dd>
-                <dt>{ "KV" }</dt><dd>{ format!("{} keys, revision {}", m.kv_keys, m.kv_revision) }</dd>
+                <dt>{ "KV" }</dt><dd>{ kv_text(m.kv_keys, m.kv_revision) }</dd>
             </dl>
             if !m.progress.is_empty() {
                 <table class="progress">
@@ -215,5 +220,17 @@ fn link_card(
                 }) }
             </ul>
         </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_key_is_singular() {
+        assert_eq!(kv_text(1, 4), "1 key, revision 4");
+        assert_eq!(kv_text(0, 1), "0 keys, revision 1");
+        assert_eq!(kv_text(2, 9), "2 keys, revision 9");
     }
 }

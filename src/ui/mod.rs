@@ -57,6 +57,11 @@ pub fn node(id: NodeId) -> String {
     format!("n{id}")
 }
 
+/// A count with its noun: "1 key", "2 keys".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Virtual time as seconds with milliseconds, "12.345 s".
 pub fn time(ms: u64) -> String {
     format!("{}.{:03} s", ms / 1000, ms % 1000)

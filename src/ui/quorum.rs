@@ -7,7 +7,7 @@ use raft_sim::cluster::QuorumView;
 use raft_sim::{MemberChange, NodeId};
 use yew::prelude::*;
 
-use super::node;
+use super::{count, node};
 use crate::app::Cmd;
 use crate::sim::{membership, ErrorAt, Snapshot};
 
@@ -141,7 +141,7 @@ pub fn QuorumPanel(props: &QuorumPanelProps) -> Html {
             </div>
             { membership_error }
             if snap.waiting_requests > 0 {
-                <p class="note">{ format!("{} client request(s) waiting for an answer; each fails after the request timeout.", snap.waiting_requests) }</p>
+                <p class="note">{ format!("{} waiting for an answer; each fails after the request timeout.", count(snap.waiting_requests, "client request", "client requests")) }</p>
             }
         </section>
     }
