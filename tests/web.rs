@@ -221,3 +221,46 @@ async fn tab_reaches_the_members_before_the_links() {
         "members first: {order:?}"
     );
 }
+
+/// The focused element, if any besides the body.
+fn focused() -> Option<Element> {
+    let document = web_sys::window().unwrap().document().unwrap();
+    document.active_element().filter(|a| {
+        Some(a)
+            != document
+                .body()
+                .map(|b| b.unchecked_into::<Element>())
+                .as_ref()
+    })
+}
+
+fn press(el: &Element, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_bubbles(true);
+    init.set_key(key);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    el.dispatch_event(&ev).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn escape_closes_the_card_and_returns_to_the_member() {
+    let root = mount(settings(3, 5), false, 1.0);
+    settle().await;
+    click(&find(&root, "[data-node-id='3']"));
+    settle().await;
+    let isolate = button(&root, "Isolate");
+    isolate.focus().unwrap();
+    press(&isolate, "Escape");
+    settle().await;
+    assert!(root.query_selector(".inspector.hint").unwrap().is_some());
+    let at = focused().expect("the focus fell to the page's body");
+    assert_eq!(at.get_attribute("data-node-id").as_deref(), Some("3"));
+
+    // Escape on the member in the drawing closes its card too.
+    click(&find(&root, "[data-node-id='3']"));
+    settle().await;
+    assert!(root.query_selector(".inspector.hint").unwrap().is_none());
+    press(&find(&root, "[data-node-id='3']"), "Escape");
+    settle().await;
+    assert!(root.query_selector(".inspector.hint").unwrap().is_some());
+}

@@ -293,10 +293,20 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
         .zip(&pos)
         .map(|(m, &(_, x, y))| member(m, (x, y), geo, view.leader == Some(m.id), props));
 
+    // Escape on the selected member, link or message closes its card.
+    let escape = {
+        let (select, open) = (props.select.clone(), props.selection != Selection::None);
+        Callback::from(move |e: KeyboardEvent| {
+            if open && e.key() == "Escape" {
+                select.emit(Selection::None)
+            }
+        })
+    };
+
     html! {
         <figure class="cluster">
             <svg viewBox={format!("0 0 {SIZE} {SIZE}")} role="group"
-                aria-label="Cluster members, links and messages in flight">
+                aria-label="Cluster members, links and messages in flight" onkeydown={escape}>
                 // Members first: Tab reaches them before the links.
                 <g class="members">{ for members }</g>
                 <defs><clipPath id={(*clip_id).clone()}>

@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use raft_sim::cluster::MessageView;
 use raft_sim::{Action, MemberChange, NodeId, Role};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::{count, node, time};
@@ -44,13 +45,55 @@ fn button(label: &str, dispatch: &Callback<Cmd>, action: Action, enabled: bool) 
     html! { <button type="button" {onclick} disabled={!enabled}>{ label }</button> }
 }
 
+/// Moves the keyboard focus to what `selection` names in the drawing (a
+/// message to its link), so that closing the card does not drop the focus
+/// to the page's body.
+fn focus_in_drawing(card: &NodeRef, selection: &Selection) {
+    let selector = match selection {
+        Selection::None => return,
+        Selection::Member(id) => format!(".cluster [data-node-id='{id}']"),
+        Selection::Link(a, b) => format!(".cluster [data-link='{a}-{b}']"),
+        Selection::Message(m) => {
+            format!(
+                ".cluster [data-link='{}-{}']",
+                m.from.min(m.to),
+                m.from.max(m.to)
+            )
+        }
+    };
+    // The drawing beside this card (a page may hold more than one).
+    let el = card
+        .cast::<web_sys::Element>()
+        .and_then(|c| c.parent_element())
+        .and_then(|stage| stage.query_selector(&selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok());
+    if let Some(el) = el {
+        let _ = el.focus();
+    }
+}
+
 /// The inspector card.
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
     let snap = &props.snapshot;
+    let card = use_node_ref();
     let close = {
-        let s = props.select.clone();
-        Callback::from(move |_: MouseEvent| s.emit(Selection::None))
+        let (s, selection, card) = (props.select.clone(), props.selection.clone(), card.clone());
+        Callback::from(move |_: MouseEvent| {
+            focus_in_drawing(&card, &selection);
+            s.emit(Selection::None)
+        })
+    };
+    // Escape closes the card, from anywhere inside it.
+    let escape = {
+        let (s, selection, card) = (props.select.clone(), props.selection.clone(), card.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.prevent_default();
+                focus_in_drawing(&card, &selection);
+                s.emit(Selection::None)
+            }
+        })
     };
     let error = match &snap.error {
         Some((ErrorAt::Inspector, e)) if !e.is_empty() => {
@@ -61,7 +104,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let body = match &props.selection {
         Selection::None => {
             return html! {
-                <div class="inspector hint">
+                <div class="inspector hint" ref={card}>
                     <p>{ "Click a member, a link or a message (or focus it and press Enter) to inspect it and break things." }</p>
                 </div>
             }
@@ -71,7 +114,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         Selection::Link(a, b) => link_card(*a, *b, snap, &props.dispatch, &props.select),
     };
     html! {
-        <div class="inspector" aria-live="polite">
+        <div class="inspector" aria-live="polite" ref={card} tabindex="-1" onkeydown={escape}>
             <button type="button" class="close" aria-label="Close" onclick={close}>{ "×" }</button>
             { body }
             { error }
