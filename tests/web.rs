@@ -243,6 +243,34 @@ fn press(el: &Element, key: &str) {
 }
 
 #[wasm_bindgen_test]
+async fn after_crash_the_focus_stays_in_the_card() {
+    let root = mount(settings(3, 5), false, 1.0);
+    settle().await;
+    click(&find(&root, "[data-node-id='2']"));
+    settle().await;
+    // As a keyboard user would: focus Crash and press it. The button is
+    // disabled once the member is down.
+    let crash = button(&root, "Crash");
+    crash.focus().unwrap();
+    crash.click();
+    settle().await;
+    // Chromium moves the focus off a disabled button at its next rendering
+    // step: wait for a few frames.
+    TimeoutFuture::new(100).await;
+    assert_eq!(attr(&root, "[data-node-id='2']", "data-role"), "down");
+    let at = focused().expect("the focus fell to the page's body");
+    assert!(
+        !at.matches(":disabled").unwrap(),
+        "focus stays on a disabled button"
+    );
+    assert!(
+        find(&root, ".inspector").contains(Some(&at)),
+        "focus is on {:?}",
+        at.outer_html()
+    );
+}
+
+#[wasm_bindgen_test]
 async fn escape_closes_the_card_and_returns_to_the_member() {
     let root = mount(settings(3, 5), false, 1.0);
     settle().await;

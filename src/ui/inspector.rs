@@ -72,11 +72,53 @@ fn focus_in_drawing(card: &NodeRef, selection: &Selection) {
     }
 }
 
+/// Whether the keyboard focus is nowhere in particular (on the body), or
+/// about to be: Chromium moves the focus off a disabled button to the body
+/// at its next rendering step.
+fn focus_lost() -> bool {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    match (doc.active_element(), doc.body()) {
+        (None, _) => true,
+        (Some(a), Some(b)) if a == *b.unchecked_ref::<web_sys::Element>() => true,
+        (Some(a), _) => a.matches(":disabled").unwrap_or(false),
+    }
+}
+
 /// The inspector card.
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
     let snap = &props.snapshot;
     let card = use_node_ref();
+    // Set by the card's buttons: an action can disable the button that was
+    // pressed (Crash on a member that is now down) or replace it, and the
+    // focus would then fall to the page's body.
+    let refocus = use_mut_ref(|| false);
+    {
+        let (refocus, card) = (refocus.clone(), card.clone());
+        use_effect(move || {
+            if std::mem::take(&mut *refocus.borrow_mut()) && focus_lost() {
+                if let Some(el) = card.cast::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
+    let dispatch = {
+        let (d, refocus) = (props.dispatch.clone(), refocus.clone());
+        Callback::from(move |cmd: Cmd| {
+            *refocus.borrow_mut() = true;
+            d.emit(cmd)
+        })
+    };
+    let select = {
+        let (s, refocus) = (props.select.clone(), refocus.clone());
+        Callback::from(move |sel: Selection| {
+            *refocus.borrow_mut() = true;
+            s.emit(sel)
+        })
+    };
     let close = {
         let (s, selection, card) = (props.select.clone(), props.selection.clone(), card.clone());
         Callback::from(move |_: MouseEvent| {
@@ -109,9 +151,9 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 </div>
             }
         }
-        Selection::Member(id) => member_card(*id, snap, &props.dispatch),
-        Selection::Message(m) => message_card(m, snap, &props.dispatch),
-        Selection::Link(a, b) => link_card(*a, *b, snap, &props.dispatch, &props.select),
+        Selection::Member(id) => member_card(*id, snap, &dispatch),
+        Selection::Message(m) => message_card(m, snap, &dispatch),
+        Selection::Link(a, b) => link_card(*a, *b, snap, &dispatch, &select),
     };
     html! {
         <div class="inspector" aria-live="polite" ref={card} tabindex="-1" onkeydown={escape}>
