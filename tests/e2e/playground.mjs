@@ -113,6 +113,17 @@ try {
   step(`healed: all five logs at commit ${commit}`);
   await shoot(page, '4-healed');
 
+  // The speed slider follows the arrow keys (each step used to snap back).
+  const speed = () => page.textContent('.time .speed output');
+  const before = await speed();
+  await page.focus('.time input[type="range"]');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction((b) => document.querySelector('.time .speed output').textContent !== b, before, { timeout: 2000 });
+  const after = await speed();
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction((b) => document.querySelector('.time .speed output').textContent === b, before, { timeout: 2000 });
+  step(`speed slider: ArrowRight ${before} -> ${after}, ArrowLeft back`);
+
   if (errors.length) throw new Error('page errors:\n' + errors.join('\n'));
   if (await page.$('#crash')) throw new Error('the crash overlay is showing');
 
