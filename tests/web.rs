@@ -292,3 +292,27 @@ async fn escape_closes_the_card_and_returns_to_the_member() {
     settle().await;
     assert!(root.query_selector(".inspector.hint").unwrap().is_some());
 }
+
+#[wasm_bindgen_test]
+async fn the_value_limit_holds_while_typing() {
+    let root = mount(settings(3, 2), false, 1.0);
+    settle().await;
+    let inputs = root.query_selector_all(".request .grow input").unwrap();
+    let value: HtmlInputElement = inputs.item(1).unwrap().unchecked_into();
+    assert_eq!(
+        value.get_attribute("maxlength").as_deref(),
+        Some(raft_sim::client::MAX_VALUE_BYTES.to_string().as_str())
+    );
+    // Under maxlength in characters, over the limit in bytes: the error
+    // shows as soon as it is typed, before Send.
+    value.set_value(&"é".repeat(600));
+    fire(&value, "input");
+    settle().await;
+    let note = find(&root, "#value-note");
+    assert!(note
+        .get_attribute("class")
+        .unwrap_or_default()
+        .contains("error"));
+    let text = note.text_content().unwrap();
+    assert!(text.contains("1200 bytes"), "{text}");
+}

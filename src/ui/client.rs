@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use raft_sim::client::{MAX_KEY_BYTES, MAX_VALUE_BYTES};
 use raft_sim::{Action, ClientOp, NodeId, OpResult, ReadMode};
 use yew::prelude::*;
 
@@ -60,6 +61,22 @@ pub fn parse_form(
     let mode = ReadMode::parse(&f.mode).ok_or_else(|| format!("unknown read mode “{}”", f.mode))?;
     op.validate()?;
     Ok((node, op, mode))
+}
+
+/// What to say under the value while it is typed: an error past the limit,
+/// a count of bytes once it is near it, nothing before. `true`: an error.
+pub fn value_note(value: &str) -> Option<(bool, String)> {
+    let bytes = value.len();
+    if bytes > MAX_VALUE_BYTES {
+        Some((
+            true,
+            format!("value is {bytes} bytes; the limit is {MAX_VALUE_BYTES}"),
+        ))
+    } else if bytes * 4 >= MAX_VALUE_BYTES * 3 {
+        Some((false, format!("{bytes} of {MAX_VALUE_BYTES} bytes")))
+    } else {
+        None
+    }
 }
 
 fn op_text(op: &ClientOp) -> String {
@@ -168,11 +185,16 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
                     </select>
                 </label>
                 <label class="grow">{ if form.op == "range" { "prefix" } else { "key" } }
-                    <input type="text" value={form.key.clone()} oninput={input(|f, v| f.key = v)} />
+                    <input type="text" value={form.key.clone()} oninput={input(|f, v| f.key = v)}
+                        maxlength={MAX_KEY_BYTES.to_string()} />
                 </label>
                 if form.op == "put" {
                     <label class="grow">{ "value" }
-                        <input type="text" value={form.value.clone()} oninput={input(|f, v| f.value = v)} />
+                        // The limit holds as the user types (maxlength
+                        // counts characters; the note counts bytes), so a
+                        // pasted megabyte never reaches the page's state.
+                        <input type="text" value={form.value.clone()} oninput={input(|f, v| f.value = v)}
+                            maxlength={MAX_VALUE_BYTES.to_string()} aria-describedby="value-note" />
                     </label>
                 }
                 if !is_write {
@@ -194,6 +216,12 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
                 </label>
                 <button type="submit" class="primary">{ "Send" }</button>
             </form>
+            if form.op == "put" {
+                <p id="value-note" aria-live="polite" class={match value_note(&form.value) {
+                    Some((true, _)) => "error value-note",
+                    _ => "note value-note",
+                }}>{ value_note(&form.value).map(|(_, t)| t).unwrap_or_default() }</p>
+            }
             { error_at(ErrorAt::Client) }
             <table class="results">
                 <caption class="sr-only">{ "Your requests, newest first" }</caption>
@@ -289,6 +317,21 @@ mod tests {
             mode: "linearizable".into(),
             target: target.into(),
         }
+    }
+
+    #[test]
+    fn the_value_is_measured_as_it_is_typed() {
+        assert_eq!(value_note("Running"), None);
+        let (error, text) = value_note(&"x".repeat(MAX_VALUE_BYTES)).unwrap();
+        assert!(!error);
+        assert_eq!(
+            text,
+            format!("{MAX_VALUE_BYTES} of {MAX_VALUE_BYTES} bytes")
+        );
+        // Bytes, not characters: 600 two-byte characters are over.
+        let (error, text) = value_note(&"é".repeat(600)).unwrap();
+        assert!(error);
+        assert!(text.contains("1200 bytes"), "{text}");
     }
 
     #[test]
