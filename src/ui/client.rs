@@ -4,10 +4,10 @@
 use std::rc::Rc;
 
 use raft_sim::client::{MAX_KEY_BYTES, MAX_VALUE_BYTES};
-use raft_sim::{Action, ClientOp, NodeId, OpResult, ReadMode};
+use raft_sim::{Action, ClientOp, NodeId, OpResult, ReadMode, Reply};
 use yew::prelude::*;
 
-use super::{checked_of, node, value_of};
+use super::{checked_of, count, node, value_of};
 use crate::app::Cmd;
 use crate::sim::{ErrorAt, Snapshot};
 
@@ -77,6 +77,43 @@ pub fn value_note(value: &str) -> Option<(bool, String)> {
     } else {
         None
     }
+}
+
+/// Most keys a range answer lists in the results table.
+const RANGE_SHOWN: usize = 8;
+/// Longest value shown in full in an answer.
+const VALUE_SHOWN: usize = 40;
+
+/// An answer as a headline and, for a range, a line per key and value.
+pub fn answer(result: &OpResult) -> (String, Vec<String>) {
+    let OpResult::Ok {
+        reply: Reply::Range { kvs, revision },
+    } = result
+    else {
+        return (result.to_string(), Vec::new());
+    };
+    let mut lines: Vec<String> = kvs
+        .iter()
+        .take(RANGE_SHOWN)
+        .map(|kv| {
+            let value = if kv.value.chars().count() > VALUE_SHOWN {
+                let cut: String = kv.value.chars().take(VALUE_SHOWN).collect();
+                format!("{cut}…")
+            } else {
+                kv.value.clone()
+            };
+            format!("{} = {value}", kv.key)
+        })
+        .collect();
+    if kvs.len() > RANGE_SHOWN {
+        lines.push(format!("… and {} more", kvs.len() - RANGE_SHOWN));
+    }
+    let colon = if kvs.is_empty() { "" } else { ":" };
+    let head = format!(
+        "{} at revision {revision}{colon}",
+        count(kvs.len(), "key", "keys")
+    );
+    (head, lines)
 }
 
 fn op_text(op: &ClientOp) -> String {
@@ -228,17 +265,21 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
                 <thead><tr><th>{ "request" }</th><th>{ "to" }</th><th>{ "result" }</th><th>{ "latency" }</th></tr></thead>
                 <tbody>
                     { for snap.requests.iter().take(10).map(|h| {
-                        let (class, result) = match &h.result {
-                            None => ("pending", "waiting…".to_string()),
-                            Some(r @ OpResult::Ok { .. }) => ("ok", r.to_string()),
-                            Some(r) => ("err", r.to_string()),
+                        let (class, (result, kvs)) = match &h.result {
+                            None => ("pending", ("waiting…".to_string(), Vec::new())),
+                            Some(r @ OpResult::Ok { .. }) => ("ok", answer(r)),
+                            Some(r) => ("err", answer(r)),
                         };
                         let mode = h.mode.filter(|_| !h.op.is_write()).map(|m| format!(" ({})", m.as_str())).unwrap_or_default();
                         html! {
                             <tr class={class} data-op-id={h.op_id.to_string()}>
                                 <td>{ op_text(&h.op) }{ mode }</td>
                                 <td>{ node(h.node) }</td>
-                                <td class="result">{ result }</td>
+                                <td class="result">{ result }
+                                    if !kvs.is_empty() {
+                                        <ul class="kvs">{ for kvs.into_iter().map(|l| html! { <li>{ l }</li> }) }</ul>
+                                    }
+                                </td>
                                 <td>{ h.latency().map(|l| format!("{l} ms")).unwrap_or_else(|| "—".into()) }</td>
                             </tr>
                         }
@@ -317,6 +358,32 @@ mod tests {
             mode: "linearizable".into(),
             target: target.into(),
         }
+    }
+
+    #[test]
+    fn a_range_answer_lists_its_keys_and_values() {
+        let kv = |key: &str, value: &str| raft_sim::kv::KeyValue {
+            key: key.into(),
+            value: value.into(),
+            create_revision: 2,
+            mod_revision: 3,
+            version: 1,
+        };
+        let range = |kvs| OpResult::Ok {
+            reply: Reply::Range { kvs, revision: 5 },
+        };
+        let (head, lines) = answer(&range(vec![kv("/a", "Running"), kv("/b", "Pending")]));
+        assert_eq!(head, "2 keys at revision 5:");
+        assert_eq!(lines, ["/a = Running", "/b = Pending"]);
+        let (head, lines) = answer(&range(vec![kv("/a", &"x".repeat(100))]));
+        assert_eq!(head, "1 key at revision 5:");
+        assert_eq!(lines, [format!("/a = {}…", "x".repeat(VALUE_SHOWN))]);
+        let many: Vec<_> = (0..10).map(|i| kv(&format!("/k{i}"), "v")).collect();
+        let (_, lines) = answer(&range(many));
+        assert_eq!(lines.len(), RANGE_SHOWN + 1);
+        assert_eq!(lines[RANGE_SHOWN], "… and 2 more");
+        let (head, lines) = answer(&range(vec![]));
+        assert_eq!((head.as_str(), lines.len()), ("0 keys at revision 5", 0));
     }
 
     #[test]
