@@ -7,7 +7,7 @@ use raft_sim::client::{MAX_KEY_BYTES, MAX_VALUE_BYTES};
 use raft_sim::{Action, ClientOp, NodeId, OpResult, ReadMode, Reply};
 use yew::prelude::*;
 
-use super::{checked_of, count, node, value_of};
+use super::{breakable, checked_of, count, node, value_of};
 use crate::app::Cmd;
 use crate::sim::{ErrorAt, Snapshot};
 
@@ -273,11 +273,11 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
                         let mode = h.mode.filter(|_| !h.op.is_write()).map(|m| format!(" ({})", m.as_str())).unwrap_or_default();
                         html! {
                             <tr class={class} data-op-id={h.op_id.to_string()}>
-                                <td>{ op_text(&h.op) }{ mode }</td>
+                                <td>{ breakable(&op_text(&h.op)) }{ mode }</td>
                                 <td>{ node(h.node) }</td>
-                                <td class="result">{ result }
+                                <td class="result">{ breakable(&result) }
                                     if !kvs.is_empty() {
-                                        <ul class="kvs">{ for kvs.into_iter().map(|l| html! { <li>{ l }</li> }) }</ul>
+                                        <ul class="kvs">{ for kvs.iter().map(|l| html! { <li>{ breakable(l) }</li> }) }</ul>
                                     }
                                 </td>
                                 <td>{ h.latency().map(|l| format!("{l} ms")).unwrap_or_else(|| "—".into()) }</td>
@@ -336,7 +336,7 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
                     <table class="kv">
                         <thead><tr><th>{ "key" }</th><th>{ "value" }</th><th>{ "mod rev" }</th><th>{ "version" }</th></tr></thead>
                         <tbody>{ for rows.iter().take(40).map(|kv| html! {
-                            <tr><td>{ &kv.key }</td><td>{ &kv.value }</td><td>{ kv.mod_revision }</td><td>{ kv.version }</td></tr>
+                            <tr><td>{ breakable(&kv.key) }</td><td>{ breakable(&kv.value) }</td><td>{ kv.mod_revision }</td><td>{ kv.version }</td></tr>
                         }) }</tbody>
                     </table>
                 },

@@ -20,6 +20,23 @@ let failed = false;
 const step = (s) => console.log(`e2e: ${s}`);
 // Full-page screenshots from the top, so that the sticky header sits where
 // a user sees it.
+// Words in table cells that the layout split over two lines ("Runnin|g").
+const brokenWords = (page) => page.evaluate(() => {
+  const bad = [];
+  for (const cell of document.querySelectorAll('td, th')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      for (const m of n.data.matchAll(/\S+/g)) {
+        const r = document.createRange();
+        r.setStart(n, m.index);
+        r.setEnd(n, m.index + m[0].length);
+        const tops = new Set([...r.getClientRects()].map((b) => Math.round(b.top)));
+        if (tops.size > 1) bad.push(m[0]);
+      }
+    }
+  }
+  return bad;
+});
 const shoot = async (page, name) => {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${out}/${name}.png`, fullPage: true });
@@ -113,6 +130,13 @@ try {
   step(`healed: all five logs at commit ${commit}`);
   await shoot(page, '4-healed');
 
+  // The leader's progress table and the results: no word split in a cell.
+  await page.click(`[data-node-id="${await leader()}"]`);
+  await page.waitForSelector('.progress td');
+  let broken = await brokenWords(page);
+  if (broken.length) throw new Error(`words split across lines: ${broken.join(', ')}`);
+  step('no table cell splits a word at 1280 px');
+
   // The speed slider follows the arrow keys (each step used to snap back).
   const speed = () => page.textContent('.time .speed output');
   const before = await speed();
@@ -132,6 +156,13 @@ try {
   const phone = await browser.newPage({ viewport: { width: 360, height: 780 }, colorScheme: 'dark', reducedMotion: 'reduce' });
   await phone.goto(`${base}?seed=11&members=5&speed=4`);
   await phone.waitForSelector('[data-node-id]');
+  await phone.waitForFunction(() => document.getElementById('leader').textContent.trim() !== '', null, { timeout: 30000 });
+  await phone.click(`[data-node-id="${(await phone.textContent('#leader')).trim()}"]`);
+  await phone.getByRole('button', { name: 'Send', exact: true }).click();
+  await phone.waitForSelector('.results tr.ok', { timeout: 10000 });
+  await phone.waitForSelector('.progress td');
+  broken = await brokenWords(phone);
+  if (broken.length) throw new Error(`words split across lines at 360 px: ${broken.join(', ')}`);
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   await shoot(phone, 'phone-dark');
   if (overflow > 1) throw new Error(`page is ${overflow}px wider than a 360px phone`);
