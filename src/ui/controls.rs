@@ -142,6 +142,22 @@ pub fn parse_settings(
     }
 }
 
+/// The running cluster's settings in one line, shown while the panel is
+/// folded.
+pub fn summary(s: &PageSettings) -> String {
+    let on = |b: bool| if b { "on" } else { "off" };
+    format!(
+        "{} members, seed {}, latency {} ± {} ms, loss {}%, PreVote {}, CheckQuorum {}",
+        s.members,
+        s.seed,
+        s.latency_ms,
+        s.jitter_ms,
+        s.loss_pct,
+        on(s.pre_vote),
+        on(s.check_quorum)
+    )
+}
+
 /// Settings and "new cluster".
 #[component]
 pub fn SettingsPanel(props: &ControlsProps) -> Html {
@@ -233,8 +249,11 @@ pub fn SettingsPanel(props: &ControlsProps) -> Html {
             _ => None,
         });
     html! {
-        <section class="panel settings" aria-labelledby="settings-h">
-            <h2 id="settings-h">{ "Settings" }</h2>
+        <details class="panel settings" aria-labelledby="settings-h">
+            <summary>
+                <h2 id="settings-h">{ "Settings" }</h2>
+                <span class="note">{ summary(&base) }</span>
+            </summary>
             <form onsubmit={submit} novalidate=true>
                 <div class="fields">
                     { for FIELDS.iter().enumerate().map(|(i, (key, label))| {
@@ -265,7 +284,7 @@ pub fn SettingsPanel(props: &ControlsProps) -> Html {
                 <span class="note">{ format!(" now {}/s", snap.traffic) }</span>
             </div>
             if let Some(e) = form_error { <p class="error" role="alert">{ e }</p> }
-        </section>
+        </details>
     }
 }
 

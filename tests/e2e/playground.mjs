@@ -37,6 +37,14 @@ const brokenWords = (page) => page.evaluate(() => {
   }
   return bad;
 });
+// The settings panel comes before the drawing, on the first screen.
+const settingsFirst = async (page, height) => {
+  const settings = await page.locator('.settings summary').boundingBox();
+  const stage = await page.locator('.stage').boundingBox();
+  if (!(settings && stage && settings.y < stage.y && settings.y + settings.height <= height)) {
+    throw new Error(`settings not at the top: ${JSON.stringify({ settings, stage })}`);
+  }
+};
 const shoot = async (page, name) => {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${out}/${name}.png`, fullPage: true });
@@ -53,6 +61,7 @@ try {
   await page.goto(`${base}?seed=11&members=5&speed=4`);
   await page.waitForSelector('[data-node-id]', { timeout: 20000 });
   step('page loaded with ' + (await page.locator('[data-node-id]').count()) + ' members');
+  await settingsFirst(page, 900);
 
   const leader = async () => (await page.textContent('#leader')).trim();
   const term = async (id) => Number(await page.getAttribute(`[data-node-id="${id}"]`, 'data-term'));
@@ -156,6 +165,7 @@ try {
   const phone = await browser.newPage({ viewport: { width: 360, height: 780 }, colorScheme: 'dark', reducedMotion: 'reduce' });
   await phone.goto(`${base}?seed=11&members=5&speed=4`);
   await phone.waitForSelector('[data-node-id]');
+  await settingsFirst(phone, 780);
   await phone.waitForFunction(() => document.getElementById('leader').textContent.trim() !== '', null, { timeout: 30000 });
   await phone.click(`[data-node-id="${(await phone.textContent('#leader')).trim()}"]`);
   await phone.getByRole('button', { name: 'Send', exact: true }).click();
