@@ -166,6 +166,9 @@ try {
   await phone.goto(`${base}?seed=11&members=5&speed=4`);
   await phone.waitForSelector('[data-node-id]');
   await settingsFirst(phone, 780);
+  // The sticky header leaves most of a phone's screen to the page.
+  const header = (await phone.locator('.top').boundingBox()).height;
+  if (header > 120) throw new Error(`the header is ${header}px tall at 360 px`);
   await phone.waitForFunction(() => document.getElementById('leader').textContent.trim() !== '', null, { timeout: 30000 });
   await phone.click(`[data-node-id="${(await phone.textContent('#leader')).trim()}"]`);
   await phone.getByRole('button', { name: 'Send', exact: true }).click();
