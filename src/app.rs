@@ -212,6 +212,8 @@ pub fn App(props: &AppProps) -> Html {
                 </p>
             }
             <main class="grid">
+                // First: every new cluster starts here (folded by default).
+                <SettingsPanel snapshot={slow.clone()} dispatch={dispatch.clone()} />
                 <section class="panel stage" aria-label="Cluster">
                     <ClusterView snapshot={snap.clone()} selection={(*selection).clone()}
                         select={select.clone()} reduced_motion={*reduced_motion} />
@@ -225,7 +227,6 @@ pub fn App(props: &AppProps) -> Html {
                 <ClientPanel snapshot={slow.clone()} dispatch={dispatch.clone()} />
                 <LogsPanel snapshot={slow.clone()} />
                 <EventLog snapshot={slow.clone()} />
-                <SettingsPanel snapshot={slow.clone()} dispatch={dispatch.clone()} />
             </main>
         </div>
     }

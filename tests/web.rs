@@ -199,3 +199,120 @@ async fn a_crash_leaves_an_overlay_with_the_seed_and_recent_actions() {
     assert!(text.contains("isolate"), "{text}");
     overlay.remove();
 }
+
+#[wasm_bindgen_test]
+async fn tab_reaches_the_members_before_the_links() {
+    let root = mount(settings(9, 1), false, 1.0);
+    settle().await;
+    let all = root
+        .query_selector_all(".cluster svg [tabindex='0']")
+        .unwrap();
+    let order: Vec<String> = (0..all.length())
+        .filter_map(|i| all.item(i))
+        .map(|n| n.unchecked_into::<Element>())
+        .map(|e| match e.get_attribute("data-node-id") {
+            Some(id) => format!("n{id}"),
+            None => "link".into(),
+        })
+        .collect();
+    assert_eq!(order.len(), 9 + 36, "{order:?}");
+    assert!(
+        order[..9].iter().all(|o| o != "link"),
+        "members first: {order:?}"
+    );
+}
+
+/// The focused element, if any besides the body.
+fn focused() -> Option<Element> {
+    let document = web_sys::window().unwrap().document().unwrap();
+    document.active_element().filter(|a| {
+        Some(a)
+            != document
+                .body()
+                .map(|b| b.unchecked_into::<Element>())
+                .as_ref()
+    })
+}
+
+fn press(el: &Element, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_bubbles(true);
+    init.set_key(key);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    el.dispatch_event(&ev).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn after_crash_the_focus_stays_in_the_card() {
+    let root = mount(settings(3, 5), false, 1.0);
+    settle().await;
+    click(&find(&root, "[data-node-id='2']"));
+    settle().await;
+    // As a keyboard user would: focus Crash and press it. The button is
+    // disabled once the member is down.
+    let crash = button(&root, "Crash");
+    crash.focus().unwrap();
+    crash.click();
+    settle().await;
+    // Chromium moves the focus off a disabled button at its next rendering
+    // step: wait for a few frames.
+    TimeoutFuture::new(100).await;
+    assert_eq!(attr(&root, "[data-node-id='2']", "data-role"), "down");
+    let at = focused().expect("the focus fell to the page's body");
+    assert!(
+        !at.matches(":disabled").unwrap(),
+        "focus stays on a disabled button"
+    );
+    assert!(
+        find(&root, ".inspector").contains(Some(&at)),
+        "focus is on {:?}",
+        at.outer_html()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn escape_closes_the_card_and_returns_to_the_member() {
+    let root = mount(settings(3, 5), false, 1.0);
+    settle().await;
+    click(&find(&root, "[data-node-id='3']"));
+    settle().await;
+    let isolate = button(&root, "Isolate");
+    isolate.focus().unwrap();
+    press(&isolate, "Escape");
+    settle().await;
+    assert!(root.query_selector(".inspector.hint").unwrap().is_some());
+    let at = focused().expect("the focus fell to the page's body");
+    assert_eq!(at.get_attribute("data-node-id").as_deref(), Some("3"));
+
+    // Escape on the member in the drawing closes its card too.
+    click(&find(&root, "[data-node-id='3']"));
+    settle().await;
+    assert!(root.query_selector(".inspector.hint").unwrap().is_none());
+    press(&find(&root, "[data-node-id='3']"), "Escape");
+    settle().await;
+    assert!(root.query_selector(".inspector.hint").unwrap().is_some());
+}
+
+#[wasm_bindgen_test]
+async fn the_value_limit_holds_while_typing() {
+    let root = mount(settings(3, 2), false, 1.0);
+    settle().await;
+    let inputs = root.query_selector_all(".request .grow input").unwrap();
+    let value: HtmlInputElement = inputs.item(1).unwrap().unchecked_into();
+    assert_eq!(
+        value.get_attribute("maxlength").as_deref(),
+        Some(raft_sim::client::MAX_VALUE_BYTES.to_string().as_str())
+    );
+    // Under maxlength in characters, over the limit in bytes: the error
+    // shows as soon as it is typed, before Send.
+    value.set_value(&"é".repeat(600));
+    fire(&value, "input");
+    settle().await;
+    let note = find(&root, "#value-note");
+    assert!(note
+        .get_attribute("class")
+        .unwrap_or_default()
+        .contains("error"));
+    let text = note.text_content().unwrap();
+    assert!(text.contains("1200 bytes"), "{text}");
+}

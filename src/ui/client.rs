@@ -3,10 +3,11 @@
 
 use std::rc::Rc;
 
-use raft_sim::{Action, ClientOp, NodeId, OpResult, ReadMode};
+use raft_sim::client::{MAX_KEY_BYTES, MAX_VALUE_BYTES};
+use raft_sim::{Action, ClientOp, NodeId, OpResult, ReadMode, Reply};
 use yew::prelude::*;
 
-use super::{checked_of, node, value_of};
+use super::{breakable, checked_of, count, node, value_of};
 use crate::app::Cmd;
 use crate::sim::{ErrorAt, Snapshot};
 
@@ -60,6 +61,59 @@ pub fn parse_form(
     let mode = ReadMode::parse(&f.mode).ok_or_else(|| format!("unknown read mode “{}”", f.mode))?;
     op.validate()?;
     Ok((node, op, mode))
+}
+
+/// What to say under the value while it is typed: an error past the limit,
+/// a count of bytes once it is near it, nothing before. `true`: an error.
+pub fn value_note(value: &str) -> Option<(bool, String)> {
+    let bytes = value.len();
+    if bytes > MAX_VALUE_BYTES {
+        Some((
+            true,
+            format!("value is {bytes} bytes; the limit is {MAX_VALUE_BYTES}"),
+        ))
+    } else if bytes * 4 >= MAX_VALUE_BYTES * 3 {
+        Some((false, format!("{bytes} of {MAX_VALUE_BYTES} bytes")))
+    } else {
+        None
+    }
+}
+
+/// Most keys a range answer lists in the results table.
+const RANGE_SHOWN: usize = 8;
+/// Longest value shown in full in an answer.
+const VALUE_SHOWN: usize = 40;
+
+/// An answer as a headline and, for a range, a line per key and value.
+pub fn answer(result: &OpResult) -> (String, Vec<String>) {
+    let OpResult::Ok {
+        reply: Reply::Range { kvs, revision },
+    } = result
+    else {
+        return (result.to_string(), Vec::new());
+    };
+    let mut lines: Vec<String> = kvs
+        .iter()
+        .take(RANGE_SHOWN)
+        .map(|kv| {
+            let value = if kv.value.chars().count() > VALUE_SHOWN {
+                let cut: String = kv.value.chars().take(VALUE_SHOWN).collect();
+                format!("{cut}…")
+            } else {
+                kv.value.clone()
+            };
+            format!("{} = {value}", kv.key)
+        })
+        .collect();
+    if kvs.len() > RANGE_SHOWN {
+        lines.push(format!("… and {} more", kvs.len() - RANGE_SHOWN));
+    }
+    let colon = if kvs.is_empty() { "" } else { ":" };
+    let head = format!(
+        "{} at revision {revision}{colon}",
+        count(kvs.len(), "key", "keys")
+    );
+    (head, lines)
 }
 
 fn op_text(op: &ClientOp) -> String {
@@ -168,11 +222,16 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
                     </select>
                 </label>
                 <label class="grow">{ if form.op == "range" { "prefix" } else { "key" } }
-                    <input type="text" value={form.key.clone()} oninput={input(|f, v| f.key = v)} />
+                    <input type="text" value={form.key.clone()} oninput={input(|f, v| f.key = v)}
+                        maxlength={MAX_KEY_BYTES.to_string()} />
                 </label>
                 if form.op == "put" {
                     <label class="grow">{ "value" }
-                        <input type="text" value={form.value.clone()} oninput={input(|f, v| f.value = v)} />
+                        // The limit holds as the user types (maxlength
+                        // counts characters; the note counts bytes), so a
+                        // pasted megabyte never reaches the page's state.
+                        <input type="text" value={form.value.clone()} oninput={input(|f, v| f.value = v)}
+                            maxlength={MAX_VALUE_BYTES.to_string()} aria-describedby="value-note" />
                     </label>
                 }
                 if !is_write {
@@ -194,23 +253,33 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
                 </label>
                 <button type="submit" class="primary">{ "Send" }</button>
             </form>
+            if form.op == "put" {
+                <p id="value-note" aria-live="polite" class={match value_note(&form.value) {
+                    Some((true, _)) => "error value-note",
+                    _ => "note value-note",
+                }}>{ value_note(&form.value).map(|(_, t)| t).unwrap_or_default() }</p>
+            }
             { error_at(ErrorAt::Client) }
             <table class="results">
                 <caption class="sr-only">{ "Your requests, newest first" }</caption>
                 <thead><tr><th>{ "request" }</th><th>{ "to" }</th><th>{ "result" }</th><th>{ "latency" }</th></tr></thead>
                 <tbody>
                     { for snap.requests.iter().take(10).map(|h| {
-                        let (class, result) = match &h.result {
-                            None => ("pending", "waiting…".to_string()),
-                            Some(r @ OpResult::Ok { .. }) => ("ok", r.to_string()),
-                            Some(r) => ("err", r.to_string()),
+                        let (class, (result, kvs)) = match &h.result {
+                            None => ("pending", ("waiting…".to_string(), Vec::new())),
+                            Some(r @ OpResult::Ok { .. }) => ("ok", answer(r)),
+                            Some(r) => ("err", answer(r)),
                         };
                         let mode = h.mode.filter(|_| !h.op.is_write()).map(|m| format!(" ({})", m.as_str())).unwrap_or_default();
                         html! {
                             <tr class={class} data-op-id={h.op_id.to_string()}>
-                                <td>{ op_text(&h.op) }{ mode }</td>
+                                <td>{ breakable(&op_text(&h.op)) }{ mode }</td>
                                 <td>{ node(h.node) }</td>
-                                <td class="result">{ result }</td>
+                                <td class="result">{ breakable(&result) }
+                                    if !kvs.is_empty() {
+                                        <ul class="kvs">{ for kvs.iter().map(|l| html! { <li>{ breakable(l) }</li> }) }</ul>
+                                    }
+                                </td>
                                 <td>{ h.latency().map(|l| format!("{l} ms")).unwrap_or_else(|| "—".into()) }</td>
                             </tr>
                         }
@@ -267,7 +336,7 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
                     <table class="kv">
                         <thead><tr><th>{ "key" }</th><th>{ "value" }</th><th>{ "mod rev" }</th><th>{ "version" }</th></tr></thead>
                         <tbody>{ for rows.iter().take(40).map(|kv| html! {
-                            <tr><td>{ &kv.key }</td><td>{ &kv.value }</td><td>{ kv.mod_revision }</td><td>{ kv.version }</td></tr>
+                            <tr><td>{ breakable(&kv.key) }</td><td>{ breakable(&kv.value) }</td><td>{ kv.mod_revision }</td><td>{ kv.version }</td></tr>
                         }) }</tbody>
                     </table>
                 },
@@ -289,6 +358,47 @@ mod tests {
             mode: "linearizable".into(),
             target: target.into(),
         }
+    }
+
+    #[test]
+    fn a_range_answer_lists_its_keys_and_values() {
+        let kv = |key: &str, value: &str| raft_sim::kv::KeyValue {
+            key: key.into(),
+            value: value.into(),
+            create_revision: 2,
+            mod_revision: 3,
+            version: 1,
+        };
+        let range = |kvs| OpResult::Ok {
+            reply: Reply::Range { kvs, revision: 5 },
+        };
+        let (head, lines) = answer(&range(vec![kv("/a", "Running"), kv("/b", "Pending")]));
+        assert_eq!(head, "2 keys at revision 5:");
+        assert_eq!(lines, ["/a = Running", "/b = Pending"]);
+        let (head, lines) = answer(&range(vec![kv("/a", &"x".repeat(100))]));
+        assert_eq!(head, "1 key at revision 5:");
+        assert_eq!(lines, [format!("/a = {}…", "x".repeat(VALUE_SHOWN))]);
+        let many: Vec<_> = (0..10).map(|i| kv(&format!("/k{i}"), "v")).collect();
+        let (_, lines) = answer(&range(many));
+        assert_eq!(lines.len(), RANGE_SHOWN + 1);
+        assert_eq!(lines[RANGE_SHOWN], "… and 2 more");
+        let (head, lines) = answer(&range(vec![]));
+        assert_eq!((head.as_str(), lines.len()), ("0 keys at revision 5", 0));
+    }
+
+    #[test]
+    fn the_value_is_measured_as_it_is_typed() {
+        assert_eq!(value_note("Running"), None);
+        let (error, text) = value_note(&"x".repeat(MAX_VALUE_BYTES)).unwrap();
+        assert!(!error);
+        assert_eq!(
+            text,
+            format!("{MAX_VALUE_BYTES} of {MAX_VALUE_BYTES} bytes")
+        );
+        // Bytes, not characters: 600 two-byte characters are over.
+        let (error, text) = value_note(&"é".repeat(600)).unwrap();
+        assert!(error);
+        assert!(text.contains("1200 bytes"), "{text}");
     }
 
     #[test]

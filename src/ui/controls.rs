@@ -18,16 +18,28 @@ pub struct ControlsProps {
     pub dispatch: Callback<Cmd>,
 }
 
-/// Slider position (0..=1000) for a speed, on a log scale.
+/// Slider stops per tenfold change of speed (×1.26 a stop). The speed of
+/// each stop, rounded to two digits, must map back to the same stop:
+/// the slider is controlled by the speed, and with 250 stops a decade
+/// an arrow key's step (×1.009) rounded back to where it came from, so
+/// the slider snapped back.
+const STOPS_PER_DECADE: f64 = 10.0;
+
+/// The slider's last stop (its first is 0).
+pub fn slider_max() -> f64 {
+    ((MAX_SPEED.log10() - MIN_SPEED.log10()) * STOPS_PER_DECADE).round()
+}
+
+/// Slider position (0..=[`slider_max`]) for a speed, on a log scale.
 pub fn speed_to_slider(speed: f64) -> f64 {
-    let (lo, hi) = (MIN_SPEED.log10(), MAX_SPEED.log10());
-    ((speed.log10() - lo) / (hi - lo) * 1000.0).round()
+    ((speed.log10() - MIN_SPEED.log10()) * STOPS_PER_DECADE)
+        .round()
+        .clamp(0.0, slider_max())
 }
 
 /// The speed for a slider position.
 pub fn slider_to_speed(pos: f64) -> f64 {
-    let (lo, hi) = (MIN_SPEED.log10(), MAX_SPEED.log10());
-    let s = 10f64.powf(lo + (hi - lo) * pos / 1000.0);
+    let s = 10f64.powf(MIN_SPEED.log10() + pos / STOPS_PER_DECADE);
     // Round to two significant digits so that 1x is reachable.
     let mag = 10f64.powf(s.log10().floor() - 1.0);
     ((s / mag).round() * mag).clamp(MIN_SPEED, MAX_SPEED)
@@ -71,7 +83,7 @@ pub fn TimeControls(props: &ControlsProps) -> Html {
             <button type="button" onclick={step} title="Run the next event (a tick or a delivery) and pause">{ "Step" }</button>
             <label class="speed">
                 { "speed " }
-                <input type="range" min="0" max="1000" step="1"
+                <input type="range" min="0" max={slider_max().to_string()} step="1"
                     value={speed_to_slider(snap.speed).to_string()} oninput={speed}
                     aria-valuetext={speed_label(snap.speed)} />
                 <output>{ speed_label(snap.speed) }</output>
@@ -128,6 +140,22 @@ pub fn parse_settings(
     } else {
         Err(errors)
     }
+}
+
+/// The running cluster's settings in one line, shown while the panel is
+/// folded.
+pub fn summary(s: &PageSettings) -> String {
+    let on = |b: bool| if b { "on" } else { "off" };
+    format!(
+        "{} members, seed {}, latency {} ± {} ms, loss {}%, PreVote {}, CheckQuorum {}",
+        s.members,
+        s.seed,
+        s.latency_ms,
+        s.jitter_ms,
+        s.loss_pct,
+        on(s.pre_vote),
+        on(s.check_quorum)
+    )
 }
 
 /// Settings and "new cluster".
@@ -221,8 +249,11 @@ pub fn SettingsPanel(props: &ControlsProps) -> Html {
             _ => None,
         });
     html! {
-        <section class="panel settings" aria-labelledby="settings-h">
-            <h2 id="settings-h">{ "Settings" }</h2>
+        <details class="panel settings" aria-labelledby="settings-h">
+            <summary>
+                <h2 id="settings-h">{ "Settings" }</h2>
+                <span class="note">{ summary(&base) }</span>
+            </summary>
             <form onsubmit={submit} novalidate=true>
                 <div class="fields">
                     { for FIELDS.iter().enumerate().map(|(i, (key, label))| {
@@ -253,7 +284,7 @@ pub fn SettingsPanel(props: &ControlsProps) -> Html {
                 <span class="note">{ format!(" now {}/s", snap.traffic) }</span>
             </div>
             if let Some(e) = form_error { <p class="error" role="alert">{ e }</p> }
-        </section>
+        </details>
     }
 }
 
@@ -264,9 +295,23 @@ mod tests {
     #[test]
     fn slider_covers_the_whole_speed_range_and_hits_one() {
         assert_eq!(slider_to_speed(0.0), MIN_SPEED);
-        assert_eq!(slider_to_speed(1000.0), MAX_SPEED);
+        assert_eq!(slider_to_speed(slider_max()), MAX_SPEED);
         assert_eq!(slider_to_speed(speed_to_slider(1.0)), 1.0);
         assert_eq!(slider_to_speed(speed_to_slider(0.5)), 0.5);
+    }
+
+    #[test]
+    fn every_slider_step_reaches_a_speed_of_its_own() {
+        // An arrow key moves the slider one step; the page sets the speed
+        // and renders the slider from it. The step must survive that.
+        let max = slider_max() as u32;
+        let mut last = 0.0;
+        for pos in 0..=max {
+            let speed = slider_to_speed(pos as f64);
+            assert_eq!(speed_to_slider(speed), pos as f64, "step {pos}: {speed}×");
+            assert!(speed > last, "step {pos}: {speed}× after {last}×");
+            last = speed;
+        }
     }
 
     #[test]

@@ -5,9 +5,10 @@ use std::rc::Rc;
 
 use raft_sim::view::MessageView;
 use raft_sim::{Action, MemberChange, NodeId, Role};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::{node, time};
+use super::{count, node, time};
 use crate::app::Cmd;
 use crate::sim::{membership, ErrorAt, Snapshot};
 
@@ -44,13 +45,97 @@ fn button(label: &str, dispatch: &Callback<Cmd>, action: Action, enabled: bool) 
     html! { <button type="button" {onclick} disabled={!enabled}>{ label }</button> }
 }
 
+/// Moves the keyboard focus to what `selection` names in the drawing (a
+/// message to its link), so that closing the card does not drop the focus
+/// to the page's body.
+fn focus_in_drawing(card: &NodeRef, selection: &Selection) {
+    let selector = match selection {
+        Selection::None => return,
+        Selection::Member(id) => format!(".cluster [data-node-id='{id}']"),
+        Selection::Link(a, b) => format!(".cluster [data-link='{a}-{b}']"),
+        Selection::Message(m) => {
+            format!(
+                ".cluster [data-link='{}-{}']",
+                m.from.min(m.to),
+                m.from.max(m.to)
+            )
+        }
+    };
+    // The drawing beside this card (a page may hold more than one).
+    let el = card
+        .cast::<web_sys::Element>()
+        .and_then(|c| c.parent_element())
+        .and_then(|stage| stage.query_selector(&selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok());
+    if let Some(el) = el {
+        let _ = el.focus();
+    }
+}
+
+/// Whether the keyboard focus is nowhere in particular (on the body), or
+/// about to be: Chromium moves the focus off a disabled button to the body
+/// at its next rendering step.
+fn focus_lost() -> bool {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    match (doc.active_element(), doc.body()) {
+        (None, _) => true,
+        (Some(a), Some(b)) if a == *b.unchecked_ref::<web_sys::Element>() => true,
+        (Some(a), _) => a.matches(":disabled").unwrap_or(false),
+    }
+}
+
 /// The inspector card.
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
     let snap = &props.snapshot;
+    let card = use_node_ref();
+    // Set by the card's buttons: an action can disable the button that was
+    // pressed (Crash on a member that is now down) or replace it, and the
+    // focus would then fall to the page's body.
+    let refocus = use_mut_ref(|| false);
+    {
+        let (refocus, card) = (refocus.clone(), card.clone());
+        use_effect(move || {
+            if std::mem::take(&mut *refocus.borrow_mut()) && focus_lost() {
+                if let Some(el) = card.cast::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
+    let dispatch = {
+        let (d, refocus) = (props.dispatch.clone(), refocus.clone());
+        Callback::from(move |cmd: Cmd| {
+            *refocus.borrow_mut() = true;
+            d.emit(cmd)
+        })
+    };
+    let select = {
+        let (s, refocus) = (props.select.clone(), refocus.clone());
+        Callback::from(move |sel: Selection| {
+            *refocus.borrow_mut() = true;
+            s.emit(sel)
+        })
+    };
     let close = {
-        let s = props.select.clone();
-        Callback::from(move |_: MouseEvent| s.emit(Selection::None))
+        let (s, selection, card) = (props.select.clone(), props.selection.clone(), card.clone());
+        Callback::from(move |_: MouseEvent| {
+            focus_in_drawing(&card, &selection);
+            s.emit(Selection::None)
+        })
+    };
+    // Escape closes the card, from anywhere inside it.
+    let escape = {
+        let (s, selection, card) = (props.select.clone(), props.selection.clone(), card.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.prevent_default();
+                focus_in_drawing(&card, &selection);
+                s.emit(Selection::None)
+            }
+        })
     };
     let error = match &snap.error {
         Some((ErrorAt::Inspector, e)) if !e.is_empty() => {
@@ -61,22 +146,27 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let body = match &props.selection {
         Selection::None => {
             return html! {
-                <div class="inspector hint">
+                <div class="inspector hint" ref={card}>
                     <p>{ "Click a member, a link or a message (or focus it and press Enter) to inspect it and break things." }</p>
                 </div>
             }
         }
-        Selection::Member(id) => member_card(*id, snap, &props.dispatch),
-        Selection::Message(m) => message_card(m, snap, &props.dispatch),
-        Selection::Link(a, b) => link_card(*a, *b, snap, &props.dispatch, &props.select),
+        Selection::Member(id) => member_card(*id, snap, &dispatch),
+        Selection::Message(m) => message_card(m, snap, &dispatch),
+        Selection::Link(a, b) => link_card(*a, *b, snap, &dispatch, &select),
     };
     html! {
-        <div class="inspector" aria-live="polite">
+        <div class="inspector" aria-live="polite" ref={card} tabindex="-1" onkeydown={escape}>
             <button type="button" class="close" aria-label="Close" onclick={close}>{ "×" }</button>
             { body }
             { error }
         </div>
     }
+}
+
+/// A member's store in a few words: "1 key, revision 4".
+pub fn kv_text(keys: usize, revision: u64) -> String {
+    format!("{}, revision {revision}", count(keys, "key", "keys"))
 }
 
 fn member_card(id: NodeId, snap: &Snapshot, d: &Callback<Cmd>) -> Html {
@@ -98,7 +188,7 @@ fn member_card(id: NodeId, snap: &Snapshot, d: &Callback<Cmd>) -> Html {
                 <dt>{ "follows" }</dt><dd>{ if m.known_leader == 0 { "—".into() } else { node(m.known_leader) } }</dd>
                 <dt>{ "log" }</dt><dd>{ format!("last #{}, commit #{}, applied #{}, snapshot #{}", m.last_index, m.commit, m.applied, m.snapshot_index) }</dd>
                 <dt>{ "voter" }</dt><dd>{ if m.voter { "yes" } else { "no (learner)" } }</dd>
-                <dt>{ "KV" }</dt><dd>{ format!("{} keys, revision {}", m.kv_keys, m.kv_revision) }</dd>
+                <dt>{ "KV" }</dt><dd>{ kv_text(m.kv_keys, m.kv_revision) }</dd>
             </dl>
             if !m.progress.is_empty() {
                 <table class="progress">
@@ -215,5 +305,17 @@ fn link_card(
                 }) }
             </ul>
         </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_key_is_singular() {
+        assert_eq!(kv_text(1, 4), "1 key, revision 4");
+        assert_eq!(kv_text(0, 1), "0 keys, revision 1");
+        assert_eq!(kv_text(2, 9), "2 keys, revision 9");
     }
 }

@@ -57,6 +57,44 @@ pub fn node(id: NodeId) -> String {
     format!("n{id}")
 }
 
+/// A count with its noun: "1 key", "2 keys".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Longest run of characters left without a place to break a line.
+const LONGEST_UNBROKEN: usize = 20;
+
+/// `text` cut where a line may break: after each `/` (keys are paths) and
+/// inside runs longer than [`LONGEST_UNBROKEN`] (a value of a thousand
+/// x's). Table cells break only there or at spaces, never inside a word.
+pub fn break_points(text: &str) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut run = 0;
+    for c in text.chars() {
+        let last = parts.last_mut().expect("parts starts non-empty");
+        last.push(c);
+        run = if c.is_whitespace() { 0 } else { run + 1 };
+        if c == '/' || run >= LONGEST_UNBROKEN {
+            parts.push(String::new());
+            run = 0;
+        }
+    }
+    parts.retain(|p| !p.is_empty());
+    parts
+}
+
+/// `text` with a `<wbr>` at each of its [`break_points`].
+pub fn breakable(text: &str) -> Html {
+    let parts = break_points(text);
+    let last = parts.len().saturating_sub(1);
+    html! {
+        { for parts.into_iter().enumerate().map(|(i, p)| html! {
+            <>{ p }if i < last { <wbr /> }</>
+        }) }
+    }
+}
+
 /// Virtual time as seconds with milliseconds, "12.345 s".
 pub fn time(ms: u64) -> String {
     format!("{}.{:03} s", ms / 1000, ms % 1000)
@@ -87,4 +125,27 @@ pub fn on_activate(cb: Callback<()>) -> Callback<KeyboardEvent> {
             cb.emit(());
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_break_after_slashes_and_inside_long_runs_only() {
+        assert_eq!(break_points("Running"), ["Running"]);
+        assert_eq!(break_points("n3"), ["n3"]);
+        assert_eq!(
+            break_points("/registry/pods/web-0"),
+            ["/", "registry/", "pods/", "web-0"]
+        );
+        let long = "x".repeat(45);
+        let parts = break_points(&long);
+        assert_eq!(parts.len(), 3);
+        assert!(parts.iter().all(|p| p.chars().count() <= LONGEST_UNBROKEN));
+        assert_eq!(parts.concat(), long);
+        // Words between spaces are never cut.
+        assert_eq!(break_points("put /a = Running"), ["put /", "a = Running"]);
+        assert!(break_points("").is_empty());
+    }
 }

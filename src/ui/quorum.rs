@@ -3,10 +3,11 @@
 
 use std::rc::Rc;
 
-use raft_sim::MemberChange;
+use raft_sim::view::QuorumView;
+use raft_sim::{MemberChange, NodeId};
 use yew::prelude::*;
 
-use super::node;
+use super::{count, node};
 use crate::app::Cmd;
 use crate::sim::{membership, ErrorAt, Snapshot};
 
@@ -24,6 +25,40 @@ fn names(ids: &[u64]) -> String {
         return "nobody".into();
     }
     ids.iter().map(|&i| node(i)).collect::<Vec<_>>().join(", ")
+}
+
+/// How many voters the leader reaches, as a count out of all voters
+/// ("5 of 5"), or a dash without a leader.
+pub fn reach_text(q: &QuorumView, leader: Option<NodeId>) -> String {
+    match leader {
+        Some(_) => format!("{} of {}", q.leader_reaches, q.voters),
+        None => "—".into(),
+    }
+}
+
+/// The verdict under the numbers, when a quorum is available: whether
+/// writes can commit now or what must happen first.
+pub fn available_text(q: &QuorumView, leader: Option<NodeId>) -> String {
+    match leader {
+        Some(l) if q.leader_reaches >= q.quorum => format!(
+            "Quorum available: the leader {} reaches {} of {} voters; quorum is {}, so writes can commit.",
+            node(l),
+            q.leader_reaches,
+            q.voters,
+            q.quorum
+        ),
+        Some(l) => format!(
+            "Quorum available, but the leader {} reaches only {} of {} voters (quorum is {}): the majority must elect a new leader before writes can commit.",
+            node(l),
+            q.leader_reaches,
+            q.voters,
+            q.quorum
+        ),
+        None => format!(
+            "Quorum available, but there is no leader: an election is needed first (quorum is {} of {} voters), then writes can commit.",
+            q.quorum, q.voters
+        ),
+    }
 }
 
 /// The quorum panel. `data-quorum` is `ok` while some voter reaches a
@@ -58,10 +93,10 @@ pub fn QuorumPanel(props: &QuorumPanelProps) -> Html {
                 <div><dt>{ "voters n" }</dt><dd data-q="voters">{ q.voters }</dd></div>
                 <div><dt>{ "quorum ⌊n/2⌋+1" }</dt><dd data-q="quorum">{ q.quorum }</dd></div>
                 <div><dt>{ "tolerates ⌊(n−1)/2⌋" }</dt><dd data-q="tolerance">{ q.tolerance }</dd></div>
-                <div><dt>{ "leader reaches" }</dt><dd data-q="reaches">{ format!("{} / {}", q.leader_reaches, q.quorum) }</dd></div>
+                <div><dt>{ "leader reaches" }</dt><dd data-q="reaches">{ reach_text(q, snap.view.leader) }</dd></div>
             </dl>
             if q.available {
-                <p class="verdict ok">{ "Quorum available: a majority of voters can talk to each other, so writes can commit." }</p>
+                <p class="verdict ok">{ available_text(q, snap.view.leader) }</p>
             } else {
                 <p class="verdict lost" role="alert"><strong>{ "Quorum lost: writes cannot commit." }</strong>
                     { format!(" No group of running, connected voters reaches {} of {}. Reads that need the leader (ReadIndex) wait too; serializable reads still answer, possibly stale.", q.quorum, q.voters) }</p>
@@ -106,8 +141,45 @@ pub fn QuorumPanel(props: &QuorumPanelProps) -> Html {
             </div>
             { membership_error }
             if snap.waiting_requests > 0 {
-                <p class="note">{ format!("{} client request(s) waiting for an answer; each fails after the request timeout.", snap.waiting_requests) }</p>
+                <p class="note">{ format!("{} waiting for an answer; each fails after the request timeout.", count(snap.waiting_requests, "client request", "client requests")) }</p>
             }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn five(reaches: usize) -> QuorumView {
+        QuorumView {
+            voters: 5,
+            quorum: 3,
+            tolerance: 2,
+            leader_reaches: reaches,
+            available: true,
+        }
+    }
+
+    #[test]
+    fn reach_reads_as_a_count_of_voters_not_a_fraction() {
+        assert_eq!(reach_text(&five(5), Some(2)), "5 of 5");
+        assert_eq!(reach_text(&five(0), None), "—");
+        let text = available_text(&five(5), Some(2));
+        assert!(
+            text.contains("the leader n2 reaches 5 of 5 voters; quorum is 3"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn no_leader_means_an_election_comes_before_writes() {
+        let text = available_text(&five(0), None);
+        assert!(text.contains("no leader"), "{text}");
+        assert!(text.contains("election is needed first"), "{text}");
+        // A leader cut off from the majority cannot commit either.
+        let text = available_text(&five(2), Some(1));
+        assert!(text.contains("reaches only 2 of 5"), "{text}");
+        assert!(!text.contains("so writes can commit"), "{text}");
     }
 }

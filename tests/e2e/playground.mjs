@@ -20,6 +20,31 @@ let failed = false;
 const step = (s) => console.log(`e2e: ${s}`);
 // Full-page screenshots from the top, so that the sticky header sits where
 // a user sees it.
+// Words in table cells that the layout split over two lines ("Runnin|g").
+const brokenWords = (page) => page.evaluate(() => {
+  const bad = [];
+  for (const cell of document.querySelectorAll('td, th')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      for (const m of n.data.matchAll(/\S+/g)) {
+        const r = document.createRange();
+        r.setStart(n, m.index);
+        r.setEnd(n, m.index + m[0].length);
+        const tops = new Set([...r.getClientRects()].map((b) => Math.round(b.top)));
+        if (tops.size > 1) bad.push(m[0]);
+      }
+    }
+  }
+  return bad;
+});
+// The settings panel comes before the drawing, on the first screen.
+const settingsFirst = async (page, height) => {
+  const settings = await page.locator('.settings summary').boundingBox();
+  const stage = await page.locator('.stage').boundingBox();
+  if (!(settings && stage && settings.y < stage.y && settings.y + settings.height <= height)) {
+    throw new Error(`settings not at the top: ${JSON.stringify({ settings, stage })}`);
+  }
+};
 const shoot = async (page, name) => {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${out}/${name}.png`, fullPage: true });
@@ -36,6 +61,7 @@ try {
   await page.goto(`${base}?seed=11&members=5&speed=4`);
   await page.waitForSelector('[data-node-id]', { timeout: 20000 });
   step('page loaded with ' + (await page.locator('[data-node-id]').count()) + ' members');
+  await settingsFirst(page, 900);
 
   const leader = async () => (await page.textContent('#leader')).trim();
   const term = async (id) => Number(await page.getAttribute(`[data-node-id="${id}"]`, 'data-term'));
@@ -113,6 +139,24 @@ try {
   step(`healed: all five logs at commit ${commit}`);
   await shoot(page, '4-healed');
 
+  // The leader's progress table and the results: no word split in a cell.
+  await page.click(`[data-node-id="${await leader()}"]`);
+  await page.waitForSelector('.progress td');
+  let broken = await brokenWords(page);
+  if (broken.length) throw new Error(`words split across lines: ${broken.join(', ')}`);
+  step('no table cell splits a word at 1280 px');
+
+  // The speed slider follows the arrow keys (each step used to snap back).
+  const speed = () => page.textContent('.time .speed output');
+  const before = await speed();
+  await page.focus('.time input[type="range"]');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction((b) => document.querySelector('.time .speed output').textContent !== b, before, { timeout: 2000 });
+  const after = await speed();
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction((b) => document.querySelector('.time .speed output').textContent === b, before, { timeout: 2000 });
+  step(`speed slider: ArrowRight ${before} -> ${after}, ArrowLeft back`);
+
   if (errors.length) throw new Error('page errors:\n' + errors.join('\n'));
   if (await page.$('#crash')) throw new Error('the crash overlay is showing');
 
@@ -121,6 +165,17 @@ try {
   const phone = await browser.newPage({ viewport: { width: 360, height: 780 }, colorScheme: 'dark', reducedMotion: 'reduce' });
   await phone.goto(`${base}?seed=11&members=5&speed=4`);
   await phone.waitForSelector('[data-node-id]');
+  await settingsFirst(phone, 780);
+  // The sticky header leaves most of a phone's screen to the page.
+  const header = (await phone.locator('.top').boundingBox()).height;
+  if (header > 120) throw new Error(`the header is ${header}px tall at 360 px`);
+  await phone.waitForFunction(() => document.getElementById('leader').textContent.trim() !== '', null, { timeout: 30000 });
+  await phone.click(`[data-node-id="${(await phone.textContent('#leader')).trim()}"]`);
+  await phone.getByRole('button', { name: 'Send', exact: true }).click();
+  await phone.waitForSelector('.results tr.ok', { timeout: 10000 });
+  await phone.waitForSelector('.progress td');
+  broken = await brokenWords(phone);
+  if (broken.length) throw new Error(`words split across lines at 360 px: ${broken.join(', ')}`);
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   await shoot(phone, 'phone-dark');
   if (overflow > 1) throw new Error(`page is ${overflow}px wider than a 360px phone`);

@@ -225,7 +225,8 @@ impl fmt::Display for OpResult {
                     write!(f, "not found (at revision {revision})")
                 }
                 Reply::Range { kvs, revision } => {
-                    write!(f, "{} keys (at revision {revision})", kvs.len())
+                    let keys = if kvs.len() == 1 { "key" } else { "keys" };
+                    write!(f, "{} {keys} (at revision {revision})", kvs.len())
                 }
             },
             OpResult::Err { error } => write!(f, "error: {error}"),
@@ -280,6 +281,26 @@ mod tests {
         };
         assert!(big.validate().unwrap_err().contains("limit"));
         assert!(ClientOp::Range { prefix: "".into() }.validate().is_ok());
+    }
+
+    #[test]
+    fn a_range_counts_its_keys_in_words() {
+        let kv = |key: &str| KeyValue {
+            key: key.into(),
+            value: "v".into(),
+            create_revision: 2,
+            mod_revision: 2,
+            version: 1,
+        };
+        let range = |kvs: Vec<KeyValue>| OpResult::Ok {
+            reply: Reply::Range { kvs, revision: 3 },
+        };
+        assert_eq!(range(vec![kv("/a")]).to_string(), "1 key (at revision 3)");
+        assert_eq!(
+            range(vec![kv("/a"), kv("/b")]).to_string(),
+            "2 keys (at revision 3)"
+        );
+        assert_eq!(range(vec![]).to_string(), "0 keys (at revision 3)");
     }
 
     #[test]
