@@ -16,23 +16,24 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::{ClientError, HistoryEntry, OpResult};
 use crate::disk::Disk;
-use crate::footprint::Footprint;
 use crate::kv::{KvStore, WatchEvent};
-use crate::linearizability::{check_linearizability, check_window, LinearizabilityReport};
 use crate::member::{Ctx, Effects, Member, RaftSettings};
 use crate::network::{DropReason, MsgKind, NetConfig, Network, SendOutcome};
 use crate::reach::{self, quorum_size, Side};
 use crate::rng::SimRng;
 use crate::role::Role;
-use crate::safety::{Moment, SafetyChecker, Violation};
+use crate::safety::{SafetyChecker, Violation};
 use crate::trace::{EventKind, Trace};
 use crate::NodeId;
 
 pub use crate::action::{Action, MemberChange};
 
 mod admin;
+mod checks;
 mod clients;
 mod faults;
+mod footprint;
+mod history;
 mod membership;
 
 use membership::Replacement;
@@ -230,55 +231,6 @@ impl Cluster {
         &self.trace
     }
 
-    /// The client history (with a history limit, the latest requests).
-    pub fn history(&self) -> &[HistoryEntry] {
-        &self.history
-    }
-
-    /// How many requests a history limit dropped from the front.
-    pub fn history_dropped(&self) -> u64 {
-        self.history_dropped
-    }
-
-    /// Requests still waiting for an answer.
-    pub fn waiting_requests(&self) -> usize {
-        self.waiting
-    }
-
-    /// One history entry by op id (`None` once a history limit dropped it).
-    pub fn op(&self, op_id: u64) -> Option<&HistoryEntry> {
-        let first = self.history.first()?.op_id;
-        let i = usize::try_from(op_id.checked_sub(first)?).ok()?;
-        self.history.get(i)
-    }
-
-    /// How many records the cluster holds, to see that none grows with the
-    /// length of the run.
-    pub fn footprint(&self) -> Footprint {
-        let (checker_leaders, checker_persisted, checker_applied) = self.checker.sizes();
-        let mut f = Footprint {
-            history: self.history.len(),
-            history_carried: self.history_carried.len(),
-            checker_leaders,
-            checker_persisted,
-            checker_applied,
-            trace_kept: self.trace.recent().len(),
-            in_flight: self.net.in_flight().count(),
-            watch_events: self.watches.values().map(|w| w.events.len()).sum(),
-            ..Default::default()
-        };
-        for m in self.members.values() {
-            let disk = m.disk();
-            f.log_entries += disk.entries().len();
-            f.snapshot_bytes += disk.snapshot_ref().data.len();
-            if let Some(l) = m.live() {
-                f.remembered_ops += l.kv().remembered_ops();
-                f.pending_requests += l.pending_requests();
-            }
-        }
-        f
-    }
-
     /// Run counters.
     pub fn stats(&self) -> &Stats {
         &self.stats
@@ -292,23 +244,6 @@ impl Cluster {
     /// Safety violations found so far.
     pub fn violations(&self) -> &[Violation] {
         self.checker.violations()
-    }
-
-    /// Checks the client history for linearizability now. Once a history
-    /// limit has dropped requests, this checks the kept window (see
-    /// [`check_window`]): the verdict then covers the requests kept, each
-    /// key starting from whatever value it had.
-    pub fn linearizability(&self) -> LinearizabilityReport {
-        match self.history.first() {
-            Some(first) if self.history_dropped > 0 => {
-                let ops: Vec<HistoryEntry> = (self.history_carried.iter())
-                    .chain(&self.history)
-                    .cloned()
-                    .collect();
-                check_window(&ops, first.invoke)
-            }
-            _ => check_linearizability(&self.history),
-        }
     }
 
     /// Member ids, in order (including down and removed ones).
@@ -607,41 +542,6 @@ impl Cluster {
         }
     }
 
-    /// Now, for the checkers: the virtual time and the trace step.
-    fn moment(&self) -> Moment {
-        Moment {
-            time: self.now,
-            step: self.trace.len(),
-        }
-    }
-
-    /// Lets the safety checker forget the entries no member can persist or
-    /// apply again: those at or below every running member's snapshot,
-    /// except the log of a member that is down (it applies it again when it
-    /// restarts).
-    fn forget_settled(&mut self) {
-        let kept = self.members.values().filter(|m| !m.is_removed());
-        let settled = (kept.clone().filter(|m| m.is_up()))
-            .map(|m| m.disk().snapshot_index())
-            .min()
-            .unwrap_or(0);
-        let down: Vec<(u64, u64)> = (kept.filter(|m| !m.is_up()))
-            .map(|m| (m.disk().snapshot_index(), m.disk().last()))
-            .collect();
-        let needed = |i: u64| down.iter().any(|&(snap, last)| snap < i && i <= last);
-        self.checker.forget_settled(settled, needed);
-    }
-
-    fn trace_violation(&mut self, v: Violation) {
-        self.trace.push(
-            self.now,
-            EventKind::Violation {
-                property: v.property,
-                detail: format!("{} (seed {}, step {})", v.detail, self.config.seed, v.step),
-            },
-        );
-    }
-
     fn send(&mut self, msg: raft::prelude::Message) {
         let (from, to, term) = (msg.from, msg.to, msg.term);
         let kind = MsgKind::of(&msg);
@@ -696,24 +596,6 @@ impl Cluster {
             sender.report_snapshot(to, false, &mut ctx);
         }
         self.route(fx);
-    }
-
-    fn complete(&mut self, op_id: u64, result: OpResult) {
-        let first = self.history.first().map_or(0, |h| h.op_id);
-        let Some(entry) = op_id
-            .checked_sub(first)
-            .and_then(|i| self.history.get_mut(usize::try_from(i).ok()?))
-        else {
-            return;
-        };
-        if entry.result.is_some() {
-            return;
-        }
-        self.waiting -= 1;
-        entry.complete = Some(self.now);
-        entry.result = Some(result.clone());
-        self.trace
-            .push(self.now, EventKind::ClientComplete { op_id, result });
     }
 
     /// Stops a member as `Role::Down` (crashed, disk kept) or

@@ -2,7 +2,6 @@
 
 use super::{Cluster, WatchView};
 use crate::client::{ClientError, ClientOp, HistoryEntry, OpResult, ReadMode};
-use crate::kv::OP_WINDOW;
 use crate::member::{Ctx, Effects, Watch};
 use crate::trace::EventKind;
 use crate::NodeId;
@@ -73,51 +72,6 @@ impl Cluster {
         }
         self.route(fx);
         op_id
-    }
-
-    /// With a history limit, drops the oldest answered requests once twice
-    /// the limit are kept. A write that may have taken effect after the
-    /// first request kept stays, apart, for the linearizability check.
-    fn trim_history(&mut self) {
-        let Some(limit) = self.config.history_limit else {
-            return;
-        };
-        if self.history.len() < 2 * limit.max(1) {
-            return;
-        }
-        let mut cut = self.history.len() - limit.max(1);
-        if let Some(open) = self.history[..cut].iter().position(|h| h.result.is_none()) {
-            cut = open;
-        }
-        let Some(first_kept) = self.history.get(cut).map(|h| h.invoke) else {
-            return;
-        };
-        // A write answered before `first_kept` took effect before it; a
-        // write with an unknown outcome may take effect any time, until a
-        // write OP_WINDOW op ids newer was answered before `first_kept`.
-        let settled = self.history[..cut]
-            .iter()
-            .filter(|h| h.op.is_write() && h.is_ok() && h.complete < Some(first_kept))
-            .map(|h| h.op_id)
-            .max()
-            .unwrap_or(0);
-        self.history_settled_op = self.history_settled_op.max(settled);
-        let sealed = self.history_settled_op;
-        let may_land_later = |h: &HistoryEntry| {
-            h.op.is_write()
-                && match &h.result {
-                    Some(OpResult::Ok { .. }) => h.complete >= Some(first_kept),
-                    Some(OpResult::Err { error }) => {
-                        !error.is_definite() && h.op_id + OP_WINDOW >= sealed
-                    }
-                    None => true,
-                }
-        };
-        self.history_carried.retain(may_land_later);
-        let dropped: Vec<HistoryEntry> = self.history.drain(..cut).collect();
-        self.history_carried
-            .extend(dropped.into_iter().filter(may_land_later));
-        self.history_dropped += cut as u64;
     }
 
     /// Starts a watch on `node`; returns its id.
