@@ -103,16 +103,16 @@ fn same_seed_same_trace_different_seed_different_trace() {
     assert_ne!(a.trace_hash, c.trace_hash);
 }
 
-#[test]
-fn chaos_sweep_finds_no_violation() {
-    // 200 seeds of crashes, partitions (one-way too), loss, duplication and
-    // membership changes. Each failure message names the seed to rerun:
-    // `raft-sim run --seed S --faults chaos --secs 20 --events 300`.
+/// Chaos runs of `members` voters for `seeds`; each failure names the seed
+/// to rerun: `raft-sim run --seed S --members M --secs T --faults chaos
+/// --events 300`.
+fn chaos_failures(members: u64, secs: u64, seeds: std::ops::RangeInclusive<u64>) -> Vec<String> {
     let mut failures = Vec::new();
-    for seed in 1..=200 {
+    for seed in seeds {
         let r = run(&RunConfig {
             seed,
-            secs: 20,
+            members,
+            secs,
             faults: Faults::Chaos,
             ..Default::default()
         })
@@ -125,6 +125,14 @@ fn chaos_sweep_finds_no_violation() {
         }
         assert!(r.client_ops_ok > 0, "seed {seed} served nothing");
     }
+    failures
+}
+
+#[test]
+fn chaos_sweep_finds_no_violation() {
+    // 200 seeds of crashes, partitions (one-way too), loss, duplication and
+    // membership changes.
+    let failures = chaos_failures(3, 20, 1..=200);
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
@@ -193,23 +201,7 @@ fn chaos_with_nine_voters_finds_no_violation() {
     // flight than the 3-voter sweep above (seed 5237 was found this way).
     // A longer sweep: `raft-sim sweep --seeds 1000 --members 9 --secs 40
     // --faults chaos`.
-    let mut failures = Vec::new();
-    for seed in 1..=5 {
-        let r = run(&RunConfig {
-            seed,
-            members: 9,
-            secs: 40,
-            faults: Faults::Chaos,
-            ..Default::default()
-        })
-        .unwrap();
-        if !r.passed() {
-            failures.push(format!(
-                "seed {seed}: {:?} {:?}",
-                r.safety_violations, r.linearizability_failures
-            ));
-        }
-    }
+    let failures = chaos_failures(9, 40, 1..=5);
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
