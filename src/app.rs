@@ -1,16 +1,15 @@
-//! The root component: owns the [`Sim`], runs the animation loop, and turns
-//! the components' commands into actions.
+//! The root component: owns the [`Sim`], runs the animation loop, and hands
+//! the components' commands to [`model::run`](crate::model::run).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use raft_sim::{Action, ClientOp, NodeId, ReadMode};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::crash;
-use crate::sim::{ErrorAt, PageSettings, Preset, Sim};
+use crate::model::{self, Cmd, FrameRef, PageSettings, Sim};
 use crate::ui::client::ClientPanel;
 use crate::ui::cluster::ClusterView;
 use crate::ui::controls::{SettingsPanel, TimeControls};
@@ -19,31 +18,6 @@ use crate::ui::inspector::{Inspector, Selection};
 use crate::ui::logs::LogsPanel;
 use crate::ui::partition::PartitionPanel;
 use crate::ui::quorum::QuorumPanel;
-
-/// What the components ask the root to do.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Cmd {
-    /// Apply an action; an error shows at the given panel.
-    Act(ErrorAt, Action),
-    /// A client request from the client panel.
-    Client(NodeId, ClientOp, ReadMode),
-    /// A form error found before anything was sent.
-    Reject(ErrorAt, String),
-    /// Forget the error shown.
-    ClearError,
-    /// Apply a partition preset.
-    Preset(Preset),
-    /// Play or pause.
-    Play(bool),
-    /// Run one event.
-    Step,
-    /// Set the speed.
-    Speed(f64),
-    /// Traffic generator rate (0: off).
-    Traffic(u64),
-    /// Build a new cluster.
-    NewCluster(PageSettings),
-}
 
 /// The root's properties: how to start.
 #[derive(Clone, Debug, PartialEq, Properties)]
@@ -99,36 +73,6 @@ fn start_sim(props: &AppProps) -> Sim {
     sim
 }
 
-fn run(sim: &mut Sim, cmd: Cmd) {
-    match cmd {
-        Cmd::Act(at, action) => {
-            let _ = sim.act(at, action);
-        }
-        Cmd::Client(node, op, mode) => {
-            let _ = sim.client(node, op, mode);
-        }
-        Cmd::Reject(at, e) => sim.reject(at, e),
-        Cmd::ClearError => sim.clear_error(),
-        Cmd::Preset(p) => match sim.preset(p) {
-            Ok(groups) => {
-                let _ = sim.act(ErrorAt::Partition, Action::Partition { groups });
-            }
-            Err(e) => sim.reject(ErrorAt::Partition, e),
-        },
-        Cmd::Play(on) => sim.set_playing(on),
-        Cmd::Step => {
-            sim.set_playing(false);
-            sim.step();
-        }
-        Cmd::Speed(s) => sim.set_speed(s),
-        Cmd::Traffic(n) => sim.set_traffic(n),
-        Cmd::NewCluster(settings) => {
-            let _ = sim.rebuild(settings);
-        }
-    }
-    crash::remember(sim);
-}
-
 /// How often the text panels follow the simulation while it runs.
 const PANEL_INTERVAL_MS: f64 = 100.0;
 
@@ -143,20 +87,23 @@ pub fn App(props: &AppProps) -> Html {
     // Two copies of the frame: the drawing, the clock and the inspector
     // follow every animation frame; the text-heavy panels refresh at most
     // every PANEL_INTERVAL_MS (and at once after any command), which keeps
-    // the browser's layout work per frame small.
-    let snapshot = use_state(|| sim.borrow().snapshot());
-    let panels = use_state(|| (*snapshot).clone());
+    // the browser's layout work per frame small. Both are `FrameRef`s,
+    // compared by pointer: a panel whose copy did not change is skipped
+    // without comparing two whole frames field by field.
+    let drawing = use_state(|| sim.borrow().frame());
+    let panels = use_state(|| (*drawing).clone());
     let selection = use_state(|| Selection::None);
     let reduced_motion = use_memo((), |_| prefers_reduced_motion());
 
     let dispatch = {
         let sim = sim.clone();
-        let (setter, panels) = (snapshot.setter(), panels.setter());
+        let (setter, panels) = (drawing.setter(), panels.setter());
         Callback::from(move |cmd: Cmd| {
-            run(&mut sim.borrow_mut(), cmd);
-            let snap = sim.borrow().snapshot();
-            panels.set(snap.clone());
-            setter.set(snap);
+            model::run(&mut sim.borrow_mut(), cmd);
+            crash::remember(&sim.borrow());
+            let frame = sim.borrow().frame();
+            panels.set(frame.clone());
+            setter.set(frame);
         })
     };
     let select = {
@@ -172,8 +119,8 @@ pub fn App(props: &AppProps) -> Html {
     // does not fire in a hidden tab, so nothing runs there either.
     {
         let sim = sim.clone();
-        let setters = (snapshot.setter(), panels.setter());
-        use_effect_with(snapshot.playing, move |&playing| {
+        let setters = (drawing.setter(), panels.setter());
+        use_effect_with(drawing.playing, move |&playing| {
             let handle = playing.then(|| animate(sim, setters));
             move || {
                 if let Some(h) = handle {
@@ -183,9 +130,9 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
-    let snap = (*snapshot).clone();
+    let frame = (*drawing).clone();
     let slow = (*panels).clone();
-    let leader = snap.view.leader.map(|l| l.to_string()).unwrap_or_default();
+    let leader = frame.view.leader.map(|l| l.to_string()).unwrap_or_default();
     html! {
         <div class="page">
             <header class="top">
@@ -198,35 +145,35 @@ pub fn App(props: &AppProps) -> Html {
                         if leader.is_empty() { <span class="none">{ "none" }</span> }
                     </strong>
                     <span class="sep">{ " · term " }</span>
-                    <strong>{ snap.view.members.iter().map(|m| m.term).max().unwrap_or(0) }</strong>
+                    <strong>{ frame.view.members.iter().map(|m| m.term).max().unwrap_or(0) }</strong>
                 </p>
-                <TimeControls snapshot={snap.clone()} dispatch={dispatch.clone()} />
+                <TimeControls frame={frame.clone()} dispatch={dispatch.clone()} />
             </header>
             if let Some(notice) = &props.notice {
                 <p class="notice" role="status">{ notice }</p>
             }
-            if !snap.view.violations.is_empty() {
+            if !frame.view.violations.is_empty() {
                 <p class="violation" role="alert">
-                    { format!("Safety violation (seed {}): {}", snap.view.seed,
-                        snap.view.violations.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join("; ")) }
+                    { format!("Safety violation (seed {}): {}", frame.view.seed,
+                        frame.view.violations.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join("; ")) }
                 </p>
             }
             <main class="grid">
                 // First: every new cluster starts here (folded by default).
-                <SettingsPanel snapshot={slow.clone()} dispatch={dispatch.clone()} />
+                <SettingsPanel frame={slow.clone()} dispatch={dispatch.clone()} />
                 <section class="panel stage" aria-label="Cluster">
-                    <ClusterView snapshot={snap.clone()} selection={(*selection).clone()}
+                    <ClusterView frame={frame.clone()} selection={(*selection).clone()}
                         select={select.clone()} reduced_motion={*reduced_motion} />
-                    <Inspector snapshot={snap.clone()} selection={(*selection).clone()}
+                    <Inspector frame={frame.clone()} selection={(*selection).clone()}
                         select={select.clone()} dispatch={dispatch.clone()} />
                 </section>
                 <div class="side">
-                    <QuorumPanel snapshot={slow.clone()} dispatch={dispatch.clone()} />
-                    <PartitionPanel snapshot={slow.clone()} dispatch={dispatch.clone()} />
+                    <QuorumPanel frame={slow.clone()} dispatch={dispatch.clone()} />
+                    <PartitionPanel frame={slow.clone()} dispatch={dispatch.clone()} />
                 </div>
-                <ClientPanel snapshot={slow.clone()} dispatch={dispatch.clone()} />
-                <LogsPanel snapshot={slow.clone()} />
-                <EventLog snapshot={slow.clone()} />
+                <ClientPanel frame={slow.clone()} dispatch={dispatch.clone()} />
+                <LogsPanel frame={slow.clone()} />
+                <EventLog frame={slow.clone()} />
             </main>
         </div>
     }
@@ -255,9 +202,9 @@ impl Loop {
 
 type FrameFn = Closure<dyn FnMut(f64)>;
 
-type SnapshotSetter = UseStateSetter<Rc<crate::sim::Snapshot>>;
+type FrameSetter = UseStateSetter<FrameRef>;
 
-fn animate(sim: Rc<RefCell<Sim>>, (setter, panels): (SnapshotSetter, SnapshotSetter)) -> Loop {
+fn animate(sim: Rc<RefCell<Sim>>, (setter, panels): (FrameSetter, FrameSetter)) -> Loop {
     let stopped = Rc::new(RefCell::new(false));
     let frame: Rc<RefCell<Option<FrameFn>>> = Rc::new(RefCell::new(None));
     let last: Rc<RefCell<Option<f64>>> = Rc::new(RefCell::new(None));
@@ -272,14 +219,14 @@ fn animate(sim: Rc<RefCell<Sim>>, (setter, panels): (SnapshotSetter, SnapshotSet
         }
         let prev = last.borrow_mut().replace(now);
         let dt = prev.map_or(0.0, |p| (now - p).clamp(0.0, MAX_FRAME_WALL_MS));
-        let moved = sim.borrow_mut().frame(dt);
+        let moved = sim.borrow_mut().advance_wall(dt);
         if moved {
-            let snap = sim.borrow().snapshot();
+            let picture = sim.borrow().frame();
             if now - panels_at >= PANEL_INTERVAL_MS {
                 panels_at = now;
-                panels.set(snap.clone());
+                panels.set(picture.clone());
             }
-            setter.set(snap);
+            setter.set(picture);
         }
         request_frame(&again);
     }));

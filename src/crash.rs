@@ -5,7 +5,7 @@
 
 use std::cell::RefCell;
 
-use crate::sim::Sim;
+use crate::model::Sim;
 
 thread_local! {
     static CONTEXT: RefCell<(u64, Vec<String>)> = const { RefCell::new((0, Vec::new())) };
@@ -78,7 +78,7 @@ pub fn show(text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::{ErrorAt, PageSettings};
+    use crate::model::{ErrorAt, PageSettings};
     use raft_sim::Action;
 
     #[test]

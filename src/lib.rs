@@ -2,17 +2,18 @@
 //! (`raft-sim`) in the browser and lets the learner watch and break a live
 //! Raft cluster.
 //!
-//! - [`sim`]: the page's driver of the simulation (frames to virtual time,
-//!   actions, the per-frame [`sim::Snapshot`]); plain Rust, tested natively.
-//! - [`ui`]: the function components that draw a snapshot and send commands.
-//! - [`app`]: the root component, the animation loop and command dispatch.
+//! - [`model`]: the page's model (settings, the [`model::Sim`] driving the
+//!   cluster, commands, the per-frame [`model::Frame`]); plain Rust, tested
+//!   natively.
+//! - [`ui`]: the function components that draw a frame and send commands.
+//! - [`app`]: the root component and the animation loop.
 //! - [`crash`]: the overlay a panic leaves instead of a dead page.
 
 #![deny(missing_docs)]
 
 pub mod app;
 pub mod crash;
-pub mod sim;
+pub mod model;
 pub mod ui;
 
 use wasm_bindgen::JsCast;

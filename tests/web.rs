@@ -5,7 +5,7 @@
 
 use gloo_timers::future::TimeoutFuture;
 use raft_playground::app::{App, AppProps};
-use raft_playground::sim::PageSettings;
+use raft_playground::model::PageSettings;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};

@@ -1,21 +1,19 @@
 //! The client panel: etcd-style requests to a chosen member, their results
 //! and latencies, watches, and each member's KV contents.
 
-use std::rc::Rc;
-
 use raft_sim::client::{MAX_KEY_BYTES, MAX_VALUE_BYTES};
 use raft_sim::{Action, ClientOp, NodeId, OpResult, ReadMode, Reply};
 use yew::prelude::*;
 
 use super::{breakable, checked_of, count, node, value_of};
-use crate::app::Cmd;
-use crate::sim::{ErrorAt, Snapshot};
+
+use crate::model::{Cmd, ErrorAt, FrameRef};
 
 /// Properties of [`ClientPanel`].
 #[derive(Clone, PartialEq, Properties)]
 pub struct ClientPanelProps {
     /// The frame.
-    pub snapshot: Rc<Snapshot>,
+    pub frame: FrameRef,
     /// Commands.
     pub dispatch: Callback<Cmd>,
 }
@@ -138,10 +136,10 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
     let watch_key = use_state(|| "/registry/pods/".to_string());
     let watch_prefix = use_state(|| true);
     let kv_member = use_state(|| "1".to_string());
-    let snap = &props.snapshot;
+    let frame = &props.frame;
     let d = props.dispatch.clone();
-    let leader = snap.view.leader;
-    let members = snap.member_ids();
+    let leader = frame.view.leader;
+    let members = frame.member_ids();
 
     let set = |f: fn(&mut Form, String)| {
         let form = form.clone();
@@ -202,13 +200,13 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
             }
         })
     };
-    let error_at = |at: ErrorAt| match &snap.error {
+    let error_at = |at: ErrorAt| match &frame.error {
         Some((a, e)) if *a == at => html! { <p class="error" role="alert">{ e }</p> },
         _ => html! {},
     };
     let is_write = matches!(form.op.as_str(), "put" | "delete");
     let shown_kv = kv_member.parse::<NodeId>().ok();
-    let kv_rows = snap.stores.iter().find(|(id, _)| Some(*id) == shown_kv);
+    let kv_rows = frame.stores.iter().find(|(id, _)| Some(*id) == shown_kv);
 
     html! {
         <section class="panel client" aria-labelledby="client-h">
@@ -264,7 +262,7 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
                 <caption class="sr-only">{ "Your requests, newest first" }</caption>
                 <thead><tr><th>{ "request" }</th><th>{ "to" }</th><th>{ "result" }</th><th>{ "latency" }</th></tr></thead>
                 <tbody>
-                    { for snap.requests.iter().take(10).map(|h| {
+                    { for frame.requests.iter().take(10).map(|h| {
                         let (class, (result, kvs)) = match &h.result {
                             None => ("pending", ("waiting…".to_string(), Vec::new())),
                             Some(r @ OpResult::Ok { .. }) => ("ok", answer(r)),
@@ -284,7 +282,7 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
                             </tr>
                         }
                     }) }
-                    if snap.requests.is_empty() {
+                    if frame.requests.is_empty() {
                         <tr><td colspan="4" class="note">{ "No requests yet. Try a put, then crash the leader and put again." }</td></tr>
                     }
                 </tbody>
@@ -300,7 +298,7 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
                 <span class="note">{ " on the member chosen in “send to”" }</span>
             </div>
             { error_at(ErrorAt::Watch) }
-            { for snap.watches.iter().rev().take(4).map(|w| {
+            { for frame.watches.iter().rev().take(4).map(|w| {
                 let cancel = {
                     let (d, id) = (d.clone(), w.id);
                     Callback::from(move |_: MouseEvent| d.emit(Cmd::Act(ErrorAt::Watch, Action::CancelWatch { watch: id })))

@@ -1,7 +1,6 @@
 //! The cluster drawing: members on a ring, the links between them, and every
 //! message in flight at its place between send and delivery.
 
-use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use raft_sim::view::{MemberView, MessageView};
@@ -10,7 +9,8 @@ use yew::prelude::*;
 
 use super::inspector::Selection;
 use super::{kind_class, node, on_activate, term_color, LEGEND};
-use crate::sim::{Snapshot, GHOST_MS};
+use crate::model::frame::GHOST_MS;
+use crate::model::FrameRef;
 
 const SIZE: f64 = 400.0;
 const CENTER: f64 = SIZE / 2.0;
@@ -32,7 +32,7 @@ const LABEL_PAD: f64 = 3.0;
 #[derive(Clone, PartialEq, Properties)]
 pub struct ClusterViewProps {
     /// The frame.
-    pub snapshot: Rc<Snapshot>,
+    pub frame: FrameRef,
     /// What is selected.
     pub selection: Selection,
     /// Select something.
@@ -202,7 +202,7 @@ static NEXT_CLIP: AtomicUsize = AtomicUsize::new(0);
 /// The SVG cluster view.
 #[component]
 pub fn ClusterView(props: &ClusterViewProps) -> Html {
-    let view = &props.snapshot.view;
+    let view = &props.frame.view;
     let drawn: Vec<&MemberView> = view
         .members
         .iter()
@@ -272,7 +272,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
         Some(message(m, from, to, geo, view.time, props))
     });
 
-    let ghosts = props.snapshot.ghosts.iter().filter_map(|g| {
+    let ghosts = props.frame.ghosts.iter().filter_map(|g| {
         let (from, to) = (at(g.from)?, at(g.to)?);
         let (x, y) = along(from, to, 0.85, geo.node_r);
         let age = view.time.saturating_sub(g.at) as f64 / GHOST_MS as f64;

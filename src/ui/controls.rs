@@ -1,19 +1,18 @@
 //! Time controls (play, pause, step, speed, virtual time) and the settings
 //! form that builds a new cluster.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use super::{checked_of, time, value_of};
-use crate::app::Cmd;
-use crate::sim::{ErrorAt, PageSettings, Snapshot, MAX_SPEED, MIN_SPEED};
+
+use crate::model::settings::{parse_settings, PageSettings, MAX_SPEED, MAX_TRAFFIC, MIN_SPEED};
+use crate::model::{Cmd, ErrorAt, FrameRef};
 
 /// Properties shared by the controls.
 #[derive(Clone, PartialEq, Properties)]
 pub struct ControlsProps {
     /// The frame.
-    pub snapshot: Rc<Snapshot>,
+    pub frame: FrameRef,
     /// Commands.
     pub dispatch: Callback<Cmd>,
 }
@@ -56,9 +55,9 @@ fn speed_label(s: f64) -> String {
 /// Play, pause, step and speed.
 #[component]
 pub fn TimeControls(props: &ControlsProps) -> Html {
-    let snap = &props.snapshot;
+    let frame = &props.frame;
     let d = props.dispatch.clone();
-    let playing = snap.playing;
+    let playing = frame.playing;
     let toggle = {
         let d = d.clone();
         Callback::from(move |_: MouseEvent| d.emit(Cmd::Play(!playing)))
@@ -84,11 +83,11 @@ pub fn TimeControls(props: &ControlsProps) -> Html {
             <label class="speed">
                 { "speed " }
                 <input type="range" min="0" max={slider_max().to_string()} step="1"
-                    value={speed_to_slider(snap.speed).to_string()} oninput={speed}
-                    aria-valuetext={speed_label(snap.speed)} />
-                <output>{ speed_label(snap.speed) }</output>
+                    value={speed_to_slider(frame.speed).to_string()} oninput={speed}
+                    aria-valuetext={speed_label(frame.speed)} />
+                <output>{ speed_label(frame.speed) }</output>
             </label>
-            <span class="clock" title="virtual time">{ "t = " }<output id="virtual-time">{ time(snap.view.time) }</output></span>
+            <span class="clock" title="virtual time">{ "t = " }<output id="virtual-time">{ time(frame.view.time) }</output></span>
         </div>
     }
 }
@@ -118,30 +117,6 @@ const FIELDS: [(&str, &str); 8] = [
     ("heartbeat", "heartbeat ticks"),
 ];
 
-/// Reads the form's text into settings; errors are per field.
-pub fn parse_settings(
-    base: &PageSettings,
-    text: &[(String, String)],
-) -> Result<PageSettings, Vec<(String, String)>> {
-    let mut s = base.clone();
-    let mut errors = Vec::new();
-    for (key, value) in text {
-        if let Err(e) = s.set(key, value) {
-            errors.push((key.clone(), e));
-        }
-    }
-    if errors.is_empty() {
-        if let Err(e) = s.config() {
-            errors.push(("form".into(), e));
-        }
-    }
-    if errors.is_empty() {
-        Ok(s)
-    } else {
-        Err(errors)
-    }
-}
-
 /// The running cluster's settings in one line, shown while the panel is
 /// folded.
 pub fn summary(s: &PageSettings) -> String {
@@ -161,8 +136,8 @@ pub fn summary(s: &PageSettings) -> String {
 /// Settings and "new cluster".
 #[component]
 pub fn SettingsPanel(props: &ControlsProps) -> Html {
-    let snap = &props.snapshot;
-    let base = snap.settings.clone();
+    let frame = &props.frame;
+    let base = frame.settings.clone();
     let text = {
         let base = base.clone();
         use_state(move || {
@@ -177,7 +152,7 @@ pub fn SettingsPanel(props: &ControlsProps) -> Html {
         use_state(move || (base.pre_vote, base.check_quorum))
     };
     let errors = use_state(Vec::<(String, String)>::new);
-    let traffic = use_state(|| snap.traffic.to_string());
+    let traffic = use_state(|| frame.traffic.to_string());
     let d = props.dispatch.clone();
 
     let submit = {
@@ -230,13 +205,10 @@ pub fn SettingsPanel(props: &ControlsProps) -> Html {
     let set_traffic = {
         let (traffic, d) = (traffic.clone(), d.clone());
         Callback::from(move |_: MouseEvent| match traffic.trim().parse::<u64>() {
-            Ok(n) if n <= crate::sim::MAX_TRAFFIC => d.emit(Cmd::Traffic(n)),
+            Ok(n) if n <= MAX_TRAFFIC => d.emit(Cmd::Traffic(n)),
             _ => d.emit(Cmd::Reject(
                 ErrorAt::Settings,
-                format!(
-                    "traffic: enter writes per second, 0 to {}",
-                    crate::sim::MAX_TRAFFIC
-                ),
+                format!("traffic: enter writes per second, 0 to {}", MAX_TRAFFIC),
             )),
         })
     };
@@ -244,7 +216,7 @@ pub fn SettingsPanel(props: &ControlsProps) -> Html {
         .iter()
         .find(|(k, _)| k == "form")
         .map(|(_, e)| e.clone())
-        .or_else(|| match &snap.error {
+        .or_else(|| match &frame.error {
             Some((ErrorAt::Settings, e)) => Some(e.clone()),
             _ => None,
         });
@@ -281,7 +253,7 @@ pub fn SettingsPanel(props: &ControlsProps) -> Html {
                 <label for="traffic">{ "background writes per virtual second" }</label>
                 <input id="traffic" type="text" inputmode="numeric" value={(*traffic).clone()} oninput={on_traffic} />
                 <button type="button" onclick={set_traffic}>{ "Set" }</button>
-                <span class="note">{ format!(" now {}/s", snap.traffic) }</span>
+                <span class="note">{ format!(" now {}/s", frame.traffic) }</span>
             </div>
             if let Some(e) = form_error { <p class="error" role="alert">{ e }</p> }
         </details>
@@ -312,20 +284,5 @@ mod tests {
             assert!(speed > last, "step {pos}: {speed}× after {last}×");
             last = speed;
         }
-    }
-
-    #[test]
-    fn settings_errors_name_the_field() {
-        let base = PageSettings::default();
-        let text = |k: &str, v: &str| vec![(k.to_string(), v.to_string())];
-        let e = parse_settings(&base, &text("members", "twelve")).unwrap_err();
-        assert_eq!(e[0].0, "members");
-        assert!(e[0].1.contains("twelve"));
-        let e = parse_settings(&base, &text("loss", "150")).unwrap_err();
-        assert_eq!(e[0].0, "loss");
-        let e = parse_settings(&base, &text("members", "10")).unwrap_err();
-        assert_eq!(e[0].0, "members");
-        let ok = parse_settings(&base, &text("members", " 7 ")).unwrap();
-        assert_eq!(ok.members, 7);
     }
 }

@@ -1,18 +1,18 @@
 //! The event log: the trace in plain words, filterable by kind and text.
 
 use std::collections::BTreeSet;
-use std::rc::Rc;
 
 use yew::prelude::*;
 
 use super::{checked_of, time, value_of};
-use crate::sim::{Category, Snapshot};
+use crate::model::log_lines::Category;
+use crate::model::FrameRef;
 
 /// Properties of [`EventLog`].
 #[derive(Clone, PartialEq, Properties)]
 pub struct EventLogProps {
     /// The frame.
-    pub snapshot: Rc<Snapshot>,
+    pub frame: FrameRef,
 }
 
 const SHOWN: usize = 80;
@@ -24,7 +24,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
     let text = use_state(String::new);
     let needle = text.to_lowercase();
     let lines = props
-        .snapshot
+        .frame
         .events
         .iter()
         .rev()

@@ -1,16 +1,14 @@
 //! The card under the drawing: what the selected member, message or link
 //! is, and what can be done to it.
 
-use std::rc::Rc;
-
 use raft_sim::view::MessageView;
 use raft_sim::{Action, MemberChange, NodeId, Role};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::{count, node, time};
-use crate::app::Cmd;
-use crate::sim::{membership, ErrorAt, Snapshot};
+
+use crate::model::{membership, Cmd, ErrorAt, Frame, FrameRef};
 
 /// What the user clicked in the drawing.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,7 +27,7 @@ pub enum Selection {
 #[derive(Clone, PartialEq, Properties)]
 pub struct InspectorProps {
     /// The frame.
-    pub snapshot: Rc<Snapshot>,
+    pub frame: FrameRef,
     /// What is selected.
     pub selection: Selection,
     /// Change the selection.
@@ -89,7 +87,7 @@ fn focus_lost() -> bool {
 /// The inspector card.
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
-    let snap = &props.snapshot;
+    let frame = &props.frame;
     let card = use_node_ref();
     // Set by the card's buttons: an action can disable the button that was
     // pressed (Crash on a member that is now down) or replace it, and the
@@ -137,7 +135,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             }
         })
     };
-    let error = match &snap.error {
+    let error = match &frame.error {
         Some((ErrorAt::Inspector, e)) if !e.is_empty() => {
             html! { <p class="error" role="alert">{ e }</p> }
         }
@@ -151,9 +149,9 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 </div>
             }
         }
-        Selection::Member(id) => member_card(*id, snap, &dispatch),
-        Selection::Message(m) => message_card(m, snap, &dispatch),
-        Selection::Link(a, b) => link_card(*a, *b, snap, &dispatch, &select),
+        Selection::Member(id) => member_card(*id, frame, &dispatch),
+        Selection::Message(m) => message_card(m, frame, &dispatch),
+        Selection::Link(a, b) => link_card(*a, *b, frame, &dispatch, &select),
     };
     html! {
         <div class="inspector" aria-live="polite" ref={card} tabindex="-1" onkeydown={escape}>
@@ -169,14 +167,14 @@ pub fn kv_text(keys: usize, revision: u64) -> String {
     format!("{}, revision {revision}", count(keys, "key", "keys"))
 }
 
-fn member_card(id: NodeId, snap: &Snapshot, d: &Callback<Cmd>) -> Html {
-    let Some(m) = snap.view.members.iter().find(|m| m.id == id) else {
+fn member_card(id: NodeId, frame: &Frame, d: &Callback<Cmd>) -> Html {
+    let Some(m) = frame.view.members.iter().find(|m| m.id == id) else {
         return html! { <p>{ format!("{} is gone.", node(id)) }</p> };
     };
     let up = !matches!(m.role, Role::Down | Role::Removed);
     let removed = m.role == Role::Removed;
     let is_leader = m.role == Role::Leader;
-    let replaced = snap
+    let replaced = frame
         .replacement
         .map(|(old, new)| format!("{} is being replaced by {}", node(old), node(new)));
     html! {
@@ -222,8 +220,8 @@ fn member_card(id: NodeId, snap: &Snapshot, d: &Callback<Cmd>) -> Html {
     }
 }
 
-fn message_card(m: &MessageView, snap: &Snapshot, d: &Callback<Cmd>) -> Html {
-    let live = snap.view.messages.iter().find(|x| x.id == m.id);
+fn message_card(m: &MessageView, frame: &Frame, d: &Callback<Cmd>) -> Html {
+    let live = frame.view.messages.iter().find(|x| x.id == m.id);
     let shown = live.unwrap_or(m);
     let status = match live {
         None => "arrived or lost".to_string(),
@@ -257,19 +255,19 @@ fn message_card(m: &MessageView, snap: &Snapshot, d: &Callback<Cmd>) -> Html {
 fn link_card(
     a: NodeId,
     b: NodeId,
-    snap: &Snapshot,
+    frame: &Frame,
     d: &Callback<Cmd>,
     select: &Callback<Selection>,
 ) -> Html {
     // The messages on this link, so that they can be reached by keyboard
     // too (the moving dots are for the mouse).
-    let on_link: Vec<&MessageView> = snap
+    let on_link: Vec<&MessageView> = frame
         .view
         .messages
         .iter()
         .filter(|m| (m.from, m.to) == (a, b) || (m.from, m.to) == (b, a))
         .collect();
-    let cut = |x, y| snap.view.cut_links.contains(&(x, y));
+    let cut = |x, y| frame.view.cut_links.contains(&(x, y));
     let dir = |x: NodeId, y: NodeId| {
         format!(
             "{} → {}: {}",

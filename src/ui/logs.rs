@@ -1,25 +1,23 @@
 //! The logs: a row per member, entries colored by term, with the commit and
 //! applied positions marked and the compacted prefix shown as one block.
 
-use std::rc::Rc;
-
 use raft_sim::Role;
 use yew::prelude::*;
 
 use super::{node, term_color};
-use crate::sim::Snapshot;
+use crate::model::FrameRef;
 
 /// Properties of [`LogsPanel`].
 #[derive(Clone, PartialEq, Properties)]
 pub struct LogsPanelProps {
     /// The frame.
-    pub snapshot: Rc<Snapshot>,
+    pub frame: FrameRef,
 }
 
 /// The logs panel.
 #[component]
 pub fn LogsPanel(props: &LogsPanelProps) -> Html {
-    let view = &props.snapshot.view;
+    let view = &props.frame.view;
     html! {
         <section class="panel logs" aria-labelledby="logs-h">
             <h2 id="logs-h">{ "Logs" }</h2>

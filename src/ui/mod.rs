@@ -1,5 +1,5 @@
 //! The page's function components. Each takes the frame's
-//! [`Snapshot`](crate::sim::Snapshot) and, when it can change something, the
+//! [`Frame`](crate::model::Frame) and, when it can change something, the
 //! root's command callback.
 
 pub mod client;

@@ -2,15 +2,15 @@
 //! into up to three groups, or pick a preset; heal everything at once.
 
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 use raft_sim::{Action, NodeId};
 use web_sys::DragEvent;
 use yew::prelude::*;
 
 use super::node;
-use crate::app::Cmd;
-use crate::sim::{ErrorAt, Preset, Snapshot};
+
+use crate::model::partition::Preset;
+use crate::model::{Cmd, ErrorAt, FrameRef};
 
 const GROUPS: [&str; 3] = ["A", "B", "C"];
 
@@ -18,7 +18,7 @@ const GROUPS: [&str; 3] = ["A", "B", "C"];
 #[derive(Clone, PartialEq, Properties)]
 pub struct PartitionPanelProps {
     /// The frame.
-    pub snapshot: Rc<Snapshot>,
+    pub frame: FrameRef,
     /// Commands.
     pub dispatch: Callback<Cmd>,
 }
@@ -41,7 +41,7 @@ pub fn groups(members: &[NodeId], draft: &BTreeMap<NodeId, usize>) -> Vec<Vec<No
 #[component]
 pub fn PartitionPanel(props: &PartitionPanelProps) -> Html {
     let draft = use_state(BTreeMap::<NodeId, usize>::new);
-    let members = props.snapshot.member_ids();
+    let members = props.frame.member_ids();
     let d = props.dispatch.clone();
     let move_to = {
         let draft = draft.clone();
@@ -81,7 +81,7 @@ pub fn PartitionPanel(props: &PartitionPanelProps) -> Html {
         })
     };
     let n = members.len();
-    let error = match &props.snapshot.error {
+    let error = match &props.frame.error {
         Some((ErrorAt::Partition, e)) => html! { <p class="error" role="alert">{ e }</p> },
         _ => html! {},
     };

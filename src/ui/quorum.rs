@@ -1,21 +1,19 @@
 //! The quorum panel: how many voters, how many make a quorum, how many may
 //! fail, and, when no quorum can form, what is stuck waiting.
 
-use std::rc::Rc;
-
 use raft_sim::view::QuorumView;
 use raft_sim::{MemberChange, NodeId};
 use yew::prelude::*;
 
 use super::{count, node};
-use crate::app::Cmd;
-use crate::sim::{membership, ErrorAt, Snapshot};
+
+use crate::model::{membership, Cmd, ErrorAt, FrameRef};
 
 /// Properties of [`QuorumPanel`].
 #[derive(Clone, PartialEq, Properties)]
 pub struct QuorumPanelProps {
     /// The frame.
-    pub snapshot: Rc<Snapshot>,
+    pub frame: FrameRef,
     /// Commands.
     pub dispatch: Callback<Cmd>,
 }
@@ -65,11 +63,11 @@ pub fn available_text(q: &QuorumView, leader: Option<NodeId>) -> String {
 /// quorum (writes can commit) and `lost` otherwise.
 #[component]
 pub fn QuorumPanel(props: &QuorumPanelProps) -> Html {
-    let snap = &props.snapshot;
-    let q = &snap.view.quorum;
+    let frame = &props.frame;
+    let q = &frame.view.quorum;
     let state = if q.available { "ok" } else { "lost" };
-    let partitioned = snap.sides.len() > 1;
-    let add = |change: MemberChange, label: &str| match &snap.next_member {
+    let partitioned = frame.sides.len() > 1;
+    let add = |change: MemberChange, label: &str| match &frame.next_member {
         Ok(id) => {
             let (d, id) = (props.dispatch.clone(), *id);
             let onclick = Callback::from(move |_: MouseEvent| {
@@ -79,9 +77,9 @@ pub fn QuorumPanel(props: &QuorumPanelProps) -> Html {
         }
         Err(_) => html! {},
     };
-    let membership_error = match &snap.error {
+    let membership_error = match &frame.error {
         Some((ErrorAt::Membership, e)) => html! { <p class="error" role="alert">{ e }</p> },
-        _ => match &snap.next_member {
+        _ => match &frame.next_member {
             Err(e) => html! { <p class="note">{ e }</p> },
             Ok(_) => html! {},
         },
@@ -93,17 +91,17 @@ pub fn QuorumPanel(props: &QuorumPanelProps) -> Html {
                 <div><dt>{ "voters n" }</dt><dd data-q="voters">{ q.voters }</dd></div>
                 <div><dt>{ "quorum ⌊n/2⌋+1" }</dt><dd data-q="quorum">{ q.quorum }</dd></div>
                 <div><dt>{ "tolerates ⌊(n−1)/2⌋" }</dt><dd data-q="tolerance">{ q.tolerance }</dd></div>
-                <div><dt>{ "leader reaches" }</dt><dd data-q="reaches">{ reach_text(q, snap.view.leader) }</dd></div>
+                <div><dt>{ "leader reaches" }</dt><dd data-q="reaches">{ reach_text(q, frame.view.leader) }</dd></div>
             </dl>
             if q.available {
-                <p class="verdict ok">{ available_text(q, snap.view.leader) }</p>
+                <p class="verdict ok">{ available_text(q, frame.view.leader) }</p>
             } else {
                 <p class="verdict lost" role="alert"><strong>{ "Quorum lost: writes cannot commit." }</strong>
                     { format!(" No group of running, connected voters reaches {} of {}. Reads that need the leader (ReadIndex) wait too; serializable reads still answer, possibly stale.", q.quorum, q.voters) }</p>
             }
             if partitioned || !q.available {
                 <ul class="sides" aria-label="Sides of the network">
-                    { for snap.sides.iter().map(|s| {
+                    { for frame.sides.iter().map(|s| {
                         let state = if s.has_quorum { "ok" } else { "lost" };
                         let leaders = s.leaders.iter().map(|&(l, t)| format!("{} (term {t})", node(l))).collect::<Vec<_>>().join(", ");
                         html! {
@@ -121,16 +119,16 @@ pub fn QuorumPanel(props: &QuorumPanelProps) -> Html {
                     }) }
                 </ul>
             }
-            if !snap.pending.is_empty() {
+            if !frame.pending.is_empty() {
                 <h3>{ "Uncommitted proposals" }</h3>
                 <ul class="pending">
-                    { for snap.pending.iter().take(5).map(|p| html! {
+                    { for frame.pending.iter().take(5).map(|p| html! {
                         <li>
                             { format!("#{} (term {}) on leader {}: {} — acknowledged by {}; ", p.index, p.term, node(p.leader), p.what, names(&p.acked)) }
                             <strong>{ format!("waiting for {} (needs {} of {})", names(&p.missing), p.needed, p.acked.len() + p.missing.len()) }</strong>
                         </li>
                     }) }
-                    if snap.pending.len() > 5 { <li>{ format!("… and {} more", snap.pending.len() - 5) }</li> }
+                    if frame.pending.len() > 5 { <li>{ format!("… and {} more", frame.pending.len() - 5) }</li> }
                 </ul>
             }
             <div class="membership" role="group" aria-label="Change membership">
@@ -140,8 +138,8 @@ pub fn QuorumPanel(props: &QuorumPanelProps) -> Html {
                 <span class="note">{ " (remove or promote one by clicking it)" }</span>
             </div>
             { membership_error }
-            if snap.waiting_requests > 0 {
-                <p class="note">{ format!("{} waiting for an answer; each fails after the request timeout.", count(snap.waiting_requests, "client request", "client requests")) }</p>
+            if frame.waiting_requests > 0 {
+                <p class="note">{ format!("{} waiting for an answer; each fails after the request timeout.", count(frame.waiting_requests, "client request", "client requests")) }</p>
             }
         </section>
     }

@@ -1,0 +1,138 @@
+//! What the components ask for ([`Cmd`]), where an error belongs
+//! ([`ErrorAt`]), and [`run`], which carries a command out on the [`Sim`].
+//! The root component only passes commands through, so this is tested
+//! natively like the rest of the model.
+
+use raft_sim::{Action, ClientOp, MemberChange, NodeId, ReadMode};
+
+use super::partition::Preset;
+use super::settings::PageSettings;
+use super::sim::Sim;
+
+/// Where an error belongs on the page, so it is shown next to the control
+/// that caused it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorAt {
+    /// The member, link or message inspector.
+    Inspector,
+    /// The partition editor.
+    Partition,
+    /// The client form.
+    Client,
+    /// The watch form.
+    Watch,
+    /// The settings form.
+    Settings,
+    /// Membership buttons.
+    Membership,
+}
+
+/// What the components ask the root to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cmd {
+    /// Apply an action; an error shows at the given panel.
+    Act(ErrorAt, Action),
+    /// A client request from the client panel.
+    Client(NodeId, ClientOp, ReadMode),
+    /// A form error found before anything was sent.
+    Reject(ErrorAt, String),
+    /// Forget the error shown.
+    ClearError,
+    /// Apply a partition preset.
+    Preset(Preset),
+    /// Play or pause.
+    Play(bool),
+    /// Run one event.
+    Step,
+    /// Set the speed.
+    Speed(f64),
+    /// Traffic generator rate (0: off).
+    Traffic(u64),
+    /// Build a new cluster.
+    NewCluster(PageSettings),
+}
+
+/// Carries out a command. Errors are not returned: the [`Sim`] keeps them
+/// for the panel named by their [`ErrorAt`], and the next frame shows them.
+pub fn run(sim: &mut Sim, cmd: Cmd) {
+    match cmd {
+        Cmd::Act(at, action) => {
+            let _ = sim.act(at, action);
+        }
+        Cmd::Client(node, op, mode) => {
+            let _ = sim.client(node, op, mode);
+        }
+        Cmd::Reject(at, e) => sim.reject(at, e),
+        Cmd::ClearError => sim.clear_error(),
+        Cmd::Preset(p) => match sim.preset(p) {
+            Ok(groups) => {
+                let _ = sim.act(ErrorAt::Partition, Action::Partition { groups });
+            }
+            Err(e) => sim.reject(ErrorAt::Partition, e),
+        },
+        Cmd::Play(on) => sim.set_playing(on),
+        Cmd::Step => {
+            sim.set_playing(false);
+            sim.step();
+        }
+        Cmd::Speed(s) => sim.set_speed(s),
+        Cmd::Traffic(n) => sim.set_traffic(n),
+        Cmd::NewCluster(settings) => {
+            let _ = sim.rebuild(settings);
+        }
+    }
+}
+
+/// Membership change buttons.
+pub fn membership(change: MemberChange, node: NodeId) -> Action {
+    Action::ChangeMembership {
+        changes: vec![(change, node)],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::sim::tests::{run_until, sim};
+
+    #[test]
+    fn a_preset_partitions_around_the_live_leader_or_says_why_not() {
+        let mut s = sim(5);
+        run(&mut s, Cmd::Preset(Preset::LeaderAlone));
+        assert_eq!(
+            s.frame().error,
+            Some((ErrorAt::Partition, "there is no leader right now".into()))
+        );
+        run_until(&mut s, 10_000, |s| s.cluster().leader().is_some());
+        let l = s.cluster().leader().unwrap();
+        run(&mut s, Cmd::Preset(Preset::LeaderAlone));
+        let frame = s.frame();
+        assert_eq!(frame.error, None);
+        assert!(frame.sides.iter().any(|side| side.members == vec![l]));
+    }
+
+    #[test]
+    fn step_pauses_and_runs_one_event() {
+        let mut s = sim(3);
+        let before = s.cluster().now();
+        run(&mut s, Cmd::Step);
+        assert!(!s.playing());
+        assert!(s.cluster().now() > before);
+    }
+
+    #[test]
+    fn a_membership_button_adds_the_next_member() {
+        let mut s = sim(3);
+        run_until(&mut s, 10_000, |s| s.cluster().leader().is_some());
+        let id = s.frame().next_member.clone().unwrap();
+        run(
+            &mut s,
+            Cmd::Act(
+                ErrorAt::Membership,
+                membership(MemberChange::AddLearner, id),
+            ),
+        );
+        assert_eq!(s.frame().error, None);
+        run_until(&mut s, 10_000, |s| s.members().contains(&id));
+    }
+}

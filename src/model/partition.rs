@@ -1,0 +1,214 @@
+//! Partitions as the page shows and makes them: the presets, and the
+//! sides of the network (who can talk to whom both ways).
+
+use raft_sim::reach::quorum_size;
+use raft_sim::view::MemberView;
+use raft_sim::{Cluster, NodeId, Role, View};
+
+/// Members that can all talk to each other both ways (a side of a
+/// partition), as the quorum panel shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Side {
+    /// Running members on this side.
+    pub members: Vec<NodeId>,
+    /// How many of them vote.
+    pub voters: usize,
+    /// Whether they are a quorum of all voters.
+    pub has_quorum: bool,
+    /// Leaders on this side (a stale one may linger until CheckQuorum).
+    pub leaders: Vec<(NodeId, u64)>,
+}
+
+/// The partition presets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preset {
+    /// The leader on its own.
+    LeaderAlone,
+    /// Two halves, the smaller first ("2 | 3" with five members).
+    Halves,
+    /// The leader with as many others as still fall short of a quorum.
+    MinorityWithLeader,
+}
+
+/// The groups a partition preset stands for among `members` (in id order),
+/// or why it does not apply.
+pub fn preset_groups(
+    preset: Preset,
+    members: Vec<NodeId>,
+    leader: Option<NodeId>,
+) -> Result<Vec<Vec<NodeId>>, String> {
+    let n = members.len();
+    if n < 2 {
+        return Err("a partition needs at least two members".into());
+    }
+    match preset {
+        Preset::LeaderAlone => {
+            let l = leader.ok_or("there is no leader right now")?;
+            let rest: Vec<NodeId> = members.into_iter().filter(|&m| m != l).collect();
+            Ok(vec![vec![l], rest])
+        }
+        Preset::Halves => {
+            let (a, b) = members.split_at(n / 2);
+            Ok(vec![a.to_vec(), b.to_vec()])
+        }
+        Preset::MinorityWithLeader => {
+            let l = leader.ok_or("there is no leader right now")?;
+            // The largest group that is still short of a quorum.
+            let minority = (quorum_size(n) - 1).max(1);
+            let mut a = vec![l];
+            let mut b = Vec::new();
+            for m in members.into_iter().filter(|&m| m != l) {
+                if a.len() < minority {
+                    a.push(m);
+                } else {
+                    b.push(m);
+                }
+            }
+            a.sort_unstable();
+            Ok(vec![a, b])
+        }
+    }
+}
+
+/// Running members grouped by who can exchange messages with whom,
+/// both ways, directly or through others (connected components): the
+/// sides of a partition. A one-way cut alone does not split a side.
+pub fn sides(cluster: &Cluster, view: &View) -> Vec<Side> {
+    let net = cluster.network();
+    let voters = cluster.voters();
+    let up: Vec<&MemberView> = view
+        .members
+        .iter()
+        .filter(|m| !matches!(m.role, Role::Down | Role::Removed))
+        .collect();
+    let mut side_of: Vec<Option<usize>> = vec![None; up.len()];
+    let mut sides: Vec<Side> = Vec::new();
+    for start in 0..up.len() {
+        if side_of[start].is_some() {
+            continue;
+        }
+        let id = sides.len();
+        let mut side = Side {
+            members: Vec::new(),
+            voters: 0,
+            has_quorum: false,
+            leaders: Vec::new(),
+        };
+        let mut stack = vec![start];
+        side_of[start] = Some(id);
+        while let Some(i) = stack.pop() {
+            let m = up[i];
+            side.members.push(m.id);
+            side.voters += usize::from(voters.contains(&m.id));
+            if m.role == Role::Leader {
+                side.leaders.push((m.id, m.term));
+            }
+            for (j, o) in up.iter().enumerate() {
+                if side_of[j].is_none() && net.link_up(m.id, o.id) && net.link_up(o.id, m.id) {
+                    side_of[j] = Some(id);
+                    stack.push(j);
+                }
+            }
+        }
+        side.members.sort_unstable();
+        side.leaders.sort_unstable();
+        side.has_quorum = side.voters >= view.quorum.quorum;
+        sides.push(side);
+    }
+    sides
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::commands::ErrorAt;
+    use crate::model::sim::tests::{run_until, sim};
+    use raft_sim::{Action, ClientOp, ReadMode};
+
+    #[test]
+    fn presets_split_around_the_leader() {
+        let mut s = sim(5);
+        run_until(&mut s, 10_000, |s| s.cluster().leader().is_some());
+        let l = s.cluster().leader().unwrap();
+        let alone = s.preset(Preset::LeaderAlone).unwrap();
+        assert_eq!(alone[0], vec![l]);
+        assert_eq!(alone[1].len(), 4);
+        let halves = s.preset(Preset::Halves).unwrap();
+        assert_eq!((halves[0].len(), halves[1].len()), (2, 3));
+        let minority = s.preset(Preset::MinorityWithLeader).unwrap();
+        assert!(minority[0].contains(&l));
+        assert_eq!((minority[0].len(), minority[1].len()), (2, 3));
+    }
+
+    #[test]
+    fn leader_alone_loses_quorum_on_its_side_and_lists_what_it_waits_for() {
+        let mut s = sim(3);
+        run_until(&mut s, 10_000, |s| s.cluster().leader().is_some());
+        let old = s.cluster().leader().unwrap();
+        let groups = s.preset(Preset::LeaderAlone).unwrap();
+        s.act(ErrorAt::Partition, Action::Partition { groups })
+            .unwrap();
+        s.client(
+            old,
+            ClientOp::Put {
+                key: "/registry/pods/a".into(),
+                value: "1".into(),
+            },
+            ReadMode::Linearizable,
+        )
+        .unwrap();
+        s.advance(200);
+        let frame = s.frame();
+        let side = frame.sides.iter().find(|x| x.members == vec![old]).unwrap();
+        assert!(!side.has_quorum);
+        let p = frame.pending.iter().find(|p| p.leader == old).unwrap();
+        assert_eq!(p.acked, vec![old]);
+        assert_eq!(p.missing.len(), 2);
+        assert_eq!(p.needed, 2);
+        run_until(&mut s, 10_000, |s| {
+            s.cluster().leader().is_some_and(|l| l != old)
+        });
+        let frame = s.frame();
+        let other = frame
+            .sides
+            .iter()
+            .find(|x| !x.members.contains(&old))
+            .unwrap();
+        assert!(other.has_quorum);
+        assert_eq!(frame.view.quorum.quorum, 2);
+    }
+
+    #[test]
+    fn a_one_way_cut_does_not_split_a_side_but_a_partition_does() {
+        let mut s = sim(5);
+        s.act(
+            ErrorAt::Inspector,
+            Action::Cut {
+                from: 1,
+                to: 2,
+                both: false,
+            },
+        )
+        .unwrap();
+        let sides = s.frame().sides.clone();
+        assert_eq!(sides.len(), 1);
+        assert_eq!(sides[0].members, vec![1, 2, 3, 4, 5]);
+        s.act(
+            ErrorAt::Partition,
+            Action::Partition {
+                groups: vec![vec![1, 2], vec![3, 4, 5]],
+            },
+        )
+        .unwrap();
+        s.act(ErrorAt::Inspector, Action::Crash { node: 5 })
+            .unwrap();
+        let frame = s.frame();
+        let got: Vec<(Vec<NodeId>, usize, bool)> = frame
+            .sides
+            .iter()
+            .map(|x| (x.members.clone(), x.voters, x.has_quorum))
+            .collect();
+        assert_eq!(got, vec![(vec![1, 2], 2, false), (vec![3, 4], 2, false)]);
+        assert!(!frame.view.quorum.available);
+    }
+}

@@ -1,0 +1,293 @@
+//! What the settings form edits and the URL carries: [`PageSettings`], the
+//! page-only options ([`QueryExtras`]), and the parsing of both.
+
+use raft_sim::{ClusterConfig, NetConfig, RaftSettings};
+use serde::{Deserialize, Serialize};
+
+/// Slowest and fastest speeds, in virtual seconds per wall second.
+pub const MIN_SPEED: f64 = 0.01;
+/// See [`MIN_SPEED`].
+pub const MAX_SPEED: f64 = 100.0;
+
+/// What the settings panel edits; "new cluster" builds from it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PageSettings {
+    /// Seed for every random choice.
+    pub seed: u64,
+    /// Founding voters, 1 to 9.
+    pub members: u64,
+    /// One-way latency, virtual ms.
+    pub latency_ms: u64,
+    /// Extra random latency, virtual ms.
+    pub jitter_ms: u64,
+    /// Loss, percent.
+    pub loss_pct: f64,
+    /// Duplication, percent.
+    pub dup_pct: f64,
+    /// PreVote.
+    pub pre_vote: bool,
+    /// CheckQuorum.
+    pub check_quorum: bool,
+    /// Election timeout in ticks.
+    pub election_tick: u64,
+    /// Heartbeat interval in ticks.
+    pub heartbeat_tick: u64,
+}
+
+impl Default for PageSettings {
+    fn default() -> Self {
+        // etcd's timing (100 ms ticks, 10-tick election timeout), with a
+        // slower network than the core's default so that messages are
+        // visible on their way at the page's default speed.
+        PageSettings {
+            seed: 1,
+            members: 5,
+            latency_ms: 40,
+            jitter_ms: 20,
+            loss_pct: 0.0,
+            dup_pct: 0.0,
+            pre_vote: true,
+            check_quorum: true,
+            election_tick: 10,
+            heartbeat_tick: 1,
+        }
+    }
+}
+
+impl PageSettings {
+    /// The network part.
+    pub fn net(&self) -> NetConfig {
+        NetConfig {
+            latency_ms: self.latency_ms,
+            jitter_ms: self.jitter_ms,
+            loss: self.loss_pct / 100.0,
+            duplicate: self.dup_pct / 100.0,
+        }
+    }
+
+    /// The cluster these settings describe, checked.
+    pub fn config(&self) -> Result<ClusterConfig, String> {
+        if !(1..=raft_sim::cluster::MAX_VOTERS).contains(&self.members) {
+            return Err(format!(
+                "members must be 1 to {}, not {}",
+                raft_sim::cluster::MAX_VOTERS,
+                self.members
+            ));
+        }
+        let config = ClusterConfig {
+            seed: self.seed,
+            voters: self.members,
+            learners: 0,
+            raft: RaftSettings {
+                election_tick: self.election_tick,
+                heartbeat_tick: self.heartbeat_tick,
+                pre_vote: self.pre_vote,
+                check_quorum: self.check_quorum,
+                ..RaftSettings::default()
+            },
+            net: self.net(),
+            trace_capacity: 20_000,
+            history_limit: None,
+        };
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Reads settings from a query string such as `?members=3&seed=7`
+    /// (what an embedding iframe passes). Unknown keys are ignored; a bad
+    /// value is an error naming the key.
+    pub fn from_query(query: &str) -> Result<(PageSettings, QueryExtras), String> {
+        let mut s = PageSettings::default();
+        let mut extras = QueryExtras::default();
+        for pair in query.trim_start_matches('?').split('&') {
+            if pair.is_empty() {
+                continue;
+            }
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let bad = |what: String| format!("URL setting {key}={value}: {what}");
+            match key {
+                "speed" => {
+                    let speed = value
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|v| v.is_finite())
+                        .ok_or_else(|| bad("not a number".into()))?;
+                    extras.speed = Some(speed.clamp(MIN_SPEED, MAX_SPEED));
+                }
+                "paused" => extras.paused = parse_flag(value).map_err(bad)?,
+                "traffic" => extras.traffic = Some(parse_int(value).map_err(bad)?.min(MAX_TRAFFIC)),
+                _ if SETTING_KEYS.contains(&key) => s.set(key, value).map_err(bad)?,
+                _ => {}
+            }
+        }
+        s.config()?;
+        Ok((s, extras))
+    }
+
+    /// One numeric setting as text, for the settings form's fields (the
+    /// two flags are checkboxes there).
+    pub fn get(&self, key: &str) -> String {
+        match key {
+            "seed" => self.seed.to_string(),
+            "members" => self.members.to_string(),
+            "latency" => self.latency_ms.to_string(),
+            "jitter" => self.jitter_ms.to_string(),
+            "loss" => self.loss_pct.to_string(),
+            "dup" => self.dup_pct.to_string(),
+            "election" => self.election_tick.to_string(),
+            "heartbeat" => self.heartbeat_tick.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// Sets one setting (a key of [`SETTING_KEYS`]) from text, as typed in
+    /// the form or the URL; the error says what is wrong with the value.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let v = value.trim();
+        let pct = || {
+            v.parse::<f64>()
+                .ok()
+                .filter(|p| (0.0..=100.0).contains(p))
+                .ok_or_else(|| format!("“{v}” is not a percentage from 0 to 100"))
+        };
+        match key {
+            "seed" => self.seed = parse_int(v)?,
+            "members" => {
+                let n = parse_int(v)?;
+                if !(1..=raft_sim::cluster::MAX_VOTERS).contains(&n) {
+                    return Err(format!("1 to {} members", raft_sim::cluster::MAX_VOTERS));
+                }
+                self.members = n;
+            }
+            "latency" => self.latency_ms = parse_int(v)?,
+            "jitter" => self.jitter_ms = parse_int(v)?,
+            "loss" => self.loss_pct = pct()?,
+            "dup" => self.dup_pct = pct()?,
+            "prevote" => self.pre_vote = parse_flag(v)?,
+            "checkquorum" => self.check_quorum = parse_flag(v)?,
+            "election" => self.election_tick = parse_int(v)?,
+            "heartbeat" => self.heartbeat_tick = parse_int(v)?,
+            _ => return Err(format!("unknown setting {key}")),
+        }
+        Ok(())
+    }
+}
+
+/// The keys of [`PageSettings::get`] and [`PageSettings::set`], as used in
+/// URLs and by the settings form.
+pub const SETTING_KEYS: [&str; 10] = [
+    "seed",
+    "members",
+    "latency",
+    "jitter",
+    "loss",
+    "dup",
+    "prevote",
+    "checkquorum",
+    "election",
+    "heartbeat",
+];
+
+fn parse_int(v: &str) -> Result<u64, String> {
+    v.parse::<u64>().map_err(|_| {
+        if v.is_empty() {
+            "enter a whole number".to_string()
+        } else {
+            format!("“{v}” is not a whole number")
+        }
+    })
+}
+
+fn parse_flag(v: &str) -> Result<bool, String> {
+    match v {
+        "1" | "true" | "on" => Ok(true),
+        "0" | "false" | "off" => Ok(false),
+        _ => Err(format!("“{v}”: use on or off")),
+    }
+}
+
+/// Page options from the query string that are not cluster settings.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QueryExtras {
+    /// Start speed.
+    pub speed: Option<f64>,
+    /// Start paused.
+    pub paused: bool,
+    /// Start the traffic generator at this many writes per virtual second.
+    pub traffic: Option<u64>,
+}
+
+/// Most writes per virtual second the traffic generator sends.
+pub const MAX_TRAFFIC: u64 = 200;
+
+/// The settings as one line, for the recent actions.
+pub fn settings_line(s: &PageSettings) -> String {
+    format!(
+        "seed={} members={} latency={}ms jitter={}ms loss={}% dup={}% prevote={} checkquorum={} election={} heartbeat={}",
+        s.seed,
+        s.members,
+        s.latency_ms,
+        s.jitter_ms,
+        s.loss_pct,
+        s.dup_pct,
+        s.pre_vote,
+        s.check_quorum,
+        s.election_tick,
+        s.heartbeat_tick
+    )
+}
+
+/// Reads the settings form's text into settings; errors are per field.
+pub fn parse_settings(
+    base: &PageSettings,
+    text: &[(String, String)],
+) -> Result<PageSettings, Vec<(String, String)>> {
+    let mut s = base.clone();
+    let mut errors = Vec::new();
+    for (key, value) in text {
+        if let Err(e) = s.set(key, value) {
+            errors.push((key.clone(), e));
+        }
+    }
+    if errors.is_empty() {
+        if let Err(e) = s.config() {
+            errors.push(("form".into(), e));
+        }
+    }
+    if errors.is_empty() {
+        Ok(s)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_settings_parse_and_name_the_bad_key() {
+        let (s, x) = PageSettings::from_query("?members=9&seed=7&speed=2&traffic=50").unwrap();
+        assert_eq!((s.members, s.seed), (9, 7));
+        assert_eq!((x.speed, x.traffic), (Some(2.0), Some(50)));
+        let e = PageSettings::from_query("members=ten").unwrap_err();
+        assert!(e.contains("members=ten"), "{e}");
+        let e = PageSettings::from_query("members=12").unwrap_err();
+        assert!(e.contains("members"), "{e}");
+    }
+
+    #[test]
+    fn settings_errors_name_the_field() {
+        let base = PageSettings::default();
+        let text = |k: &str, v: &str| vec![(k.to_string(), v.to_string())];
+        let e = parse_settings(&base, &text("members", "twelve")).unwrap_err();
+        assert_eq!(e[0].0, "members");
+        assert!(e[0].1.contains("twelve"));
+        let e = parse_settings(&base, &text("loss", "150")).unwrap_err();
+        assert_eq!(e[0].0, "loss");
+        let e = parse_settings(&base, &text("members", "10")).unwrap_err();
+        assert_eq!(e[0].0, "members");
+        let ok = parse_settings(&base, &text("members", " 7 ")).unwrap();
+        assert_eq!(ok.members, 7);
+    }
+}

@@ -1,0 +1,481 @@
+//! The simulation as the page runs it: owns the [`Cluster`], turns
+//! wall-clock frames into virtual time, remembers what the user did, and
+//! builds the [`Frame`] the components draw.
+//!
+//! Nothing here touches the browser, so all of it is tested natively. The
+//! cluster itself stays deterministic: the only inputs are the settings
+//! (seed included) and the actions, in order, at their virtual times. Wall
+//! time only decides *how far* to advance, never *what* happens.
+
+use std::collections::VecDeque;
+
+use raft_sim::kv::KeyValue;
+use raft_sim::{Action, ClientOp, Cluster, EventKind, NodeId, ReadMode, Role};
+
+use super::commands::ErrorAt;
+use super::frame::{Frame, FrameRef, Ghost, GHOST_MS};
+use super::log_lines::EventLines;
+use super::partition::{preset_groups, sides, Preset};
+use super::pending::pending_entries;
+use super::settings::{settings_line, PageSettings, MAX_SPEED, MAX_TRAFFIC, MIN_SPEED};
+
+/// Most virtual time one frame may advance; a slow frame (or a tab that
+/// wakes up) loses time rather than freezing the page to catch up.
+pub const MAX_FRAME_VIRTUAL_MS: f64 = 2_000.0;
+/// Log entries per member the log panel shows.
+pub const LOG_TAIL: usize = 24;
+/// Client id the page uses for the user's own requests.
+pub const USER_CLIENT: u64 = 1;
+/// Client id of the traffic generator.
+pub const TRAFFIC_CLIENT: u64 = 2;
+
+const RECENT_ACTIONS: usize = 30;
+const USER_OPS: usize = 30;
+
+/// The simulation as the page runs it.
+pub struct Sim {
+    cluster: Cluster,
+    settings: PageSettings,
+    playing: bool,
+    speed: f64,
+    carry: f64,
+    traffic: u64,
+    traffic_next: u64,
+    traffic_count: u64,
+    next_seq: u64,
+    lines: EventLines,
+    ghosts: VecDeque<Ghost>,
+    actions: VecDeque<String>,
+    user_ops: VecDeque<u64>,
+    error: Option<(ErrorAt, String)>,
+    /// History entries before this index have all finished (requests
+    /// finish roughly in order, so counting the waiting ones from here
+    /// stays cheap as the history grows).
+    open_from: usize,
+}
+
+impl Sim {
+    /// A running cluster built from `settings`.
+    pub fn new(settings: PageSettings) -> Result<Sim, String> {
+        let cluster = Cluster::new(settings.config()?)?;
+        let mut sim = Sim {
+            cluster,
+            settings,
+            playing: true,
+            speed: 0.5,
+            carry: 0.0,
+            traffic: 0,
+            traffic_next: 0,
+            traffic_count: 0,
+            next_seq: 0,
+            lines: EventLines::default(),
+            ghosts: VecDeque::new(),
+            actions: VecDeque::new(),
+            user_ops: VecDeque::new(),
+            error: None,
+            open_from: 0,
+        };
+        sim.record(format!("new cluster {}", settings_line(&sim.settings)));
+        sim.collect_events();
+        Ok(sim)
+    }
+
+    /// The cluster.
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    /// Whether time runs.
+    pub fn playing(&self) -> bool {
+        self.playing
+    }
+
+    /// Speed in virtual seconds per wall second.
+    pub fn speed(&self) -> f64 {
+        self.speed
+    }
+
+    /// The last things the user did, oldest first (for the crash overlay).
+    pub fn recent_actions(&self) -> impl Iterator<Item = &str> {
+        self.actions.iter().map(String::as_str)
+    }
+
+    /// Play or pause.
+    pub fn set_playing(&mut self, on: bool) {
+        self.playing = on;
+        self.carry = 0.0;
+    }
+
+    /// Sets the speed, clamped to [`MIN_SPEED`]..=[`MAX_SPEED`].
+    pub fn set_speed(&mut self, speed: f64) {
+        if speed.is_finite() {
+            self.speed = speed.clamp(MIN_SPEED, MAX_SPEED);
+        }
+    }
+
+    /// Starts (or stops, with 0) steady client writes to the leader.
+    pub fn set_traffic(&mut self, per_sec: u64) {
+        self.traffic = per_sec.min(MAX_TRAFFIC);
+        self.traffic_next = self.cluster.now();
+        self.record(format!("traffic {}/s", self.traffic));
+    }
+
+    /// Replaces the cluster with a new one built from `settings`.
+    pub fn rebuild(&mut self, settings: PageSettings) -> Result<(), String> {
+        match Sim::new(settings) {
+            Ok(mut fresh) => {
+                fresh.playing = self.playing;
+                fresh.speed = self.speed;
+                fresh.traffic = self.traffic;
+                // The crash overlay's "recent actions" run across rebuilds.
+                let mut actions = std::mem::take(&mut self.actions);
+                actions.append(&mut fresh.actions);
+                fresh.actions = actions;
+                fresh.trim_actions();
+                *self = fresh;
+                Ok(())
+            }
+            Err(e) => {
+                self.error = Some((ErrorAt::Settings, e.clone()));
+                Err(e)
+            }
+        }
+    }
+
+    /// Advances virtual time for a frame that lasted `wall_ms`; returns
+    /// whether anything moved.
+    pub fn advance_wall(&mut self, wall_ms: f64) -> bool {
+        if !self.playing || !wall_ms.is_finite() || wall_ms <= 0.0 {
+            return false;
+        }
+        let want = (wall_ms * self.speed + self.carry).min(MAX_FRAME_VIRTUAL_MS);
+        let whole = want.floor();
+        self.carry = want - whole;
+        if whole < 1.0 {
+            return false;
+        }
+        self.advance(whole as u64);
+        true
+    }
+
+    /// Advances virtual time by `ms`, with the traffic generator.
+    pub fn advance(&mut self, ms: u64) {
+        let target = self.cluster.now() + ms;
+        while self.traffic > 0 && self.traffic_next <= target {
+            let at = self.traffic_next.max(self.cluster.now());
+            self.cluster.advance_to(at);
+            self.send_traffic();
+            self.traffic_next = at + (1000 / self.traffic).max(1);
+        }
+        self.cluster.advance_to(target);
+        self.collect_events();
+    }
+
+    /// Runs the next event (whatever it is) and stops.
+    pub fn step(&mut self) {
+        self.cluster.step_event();
+        self.collect_events();
+    }
+
+    fn send_traffic(&mut self) {
+        let Some(node) = self.cluster.leader().or_else(|| self.any_running()) else {
+            return;
+        };
+        self.traffic_count += 1;
+        let n = self.traffic_count;
+        let op = ClientOp::Put {
+            key: format!("/registry/pods/default/load-{}", n % 16),
+            value: format!("v{n}"),
+        };
+        let _ = self.cluster.apply(Action::Client {
+            client: TRAFFIC_CLIENT,
+            node,
+            op,
+            mode: ReadMode::Linearizable,
+        });
+    }
+
+    fn any_running(&self) -> Option<NodeId> {
+        self.cluster
+            .member_ids()
+            .into_iter()
+            .find(|&id| !matches!(self.cluster.role(id), Some(Role::Down | Role::Removed)))
+    }
+
+    /// Applies a user action; an error is remembered for the panel `at`.
+    pub fn act(&mut self, at: ErrorAt, action: Action) -> Result<Option<u64>, String> {
+        self.record(action_line(&action));
+        let result = self.cluster.apply(action.clone());
+        match &result {
+            Ok(op) => {
+                self.error = None;
+                if let (Some(op), Action::Client { .. }) = (op, &action) {
+                    self.user_ops.push_back(*op);
+                    if self.user_ops.len() > USER_OPS {
+                        self.user_ops.pop_front();
+                    }
+                }
+            }
+            Err(e) => {
+                self.record(format!("  refused: {e}"));
+                self.error = Some((at, e.clone()));
+            }
+        }
+        self.collect_events();
+        result
+    }
+
+    /// Shows an error found before anything reached the cluster (a form
+    /// that did not parse).
+    pub fn reject(&mut self, at: ErrorAt, message: impl Into<String>) {
+        self.error = Some((at, message.into()));
+    }
+
+    /// Clears the error shown by a panel.
+    pub fn clear_error(&mut self) {
+        self.error = None;
+    }
+
+    /// A client request as typed in the client panel: checked first, then
+    /// sent to `node`.
+    pub fn client(&mut self, node: NodeId, op: ClientOp, mode: ReadMode) -> Result<u64, String> {
+        if let Err(e) = op.validate() {
+            self.reject(ErrorAt::Client, e.clone());
+            return Err(e);
+        }
+        let action = Action::Client {
+            client: USER_CLIENT,
+            node,
+            op,
+            mode,
+        };
+        self.act(ErrorAt::Client, action)?
+            .ok_or_else(|| "the request was not accepted".to_string())
+    }
+
+    /// Members that exist (not removed), in id order.
+    pub fn members(&self) -> Vec<NodeId> {
+        self.cluster
+            .member_ids()
+            .into_iter()
+            .filter(|&id| self.cluster.role(id) != Some(Role::Removed))
+            .collect()
+    }
+
+    /// The groups a partition preset stands for, or why it does not apply.
+    /// The groups a partition preset stands for, or why it does not apply.
+    pub fn preset(&self, preset: Preset) -> Result<Vec<Vec<NodeId>>, String> {
+        preset_groups(preset, self.members(), self.cluster.leader())
+    }
+
+    fn collect_events(&mut self) {
+        let now = self.cluster.now();
+        for e in self.cluster.trace().since(self.next_seq) {
+            if let EventKind::MessageDropped {
+                id, from, to, kind, ..
+            } = e.kind
+            {
+                self.ghosts.push_back(Ghost {
+                    id,
+                    from,
+                    to,
+                    kind,
+                    at: e.time,
+                });
+            }
+            self.lines.push(e);
+        }
+        self.next_seq = self.cluster.trace().len();
+        let history = self.cluster.history();
+        while history
+            .get(self.open_from)
+            .is_some_and(|h| h.complete.is_some())
+        {
+            self.open_from += 1;
+        }
+        while self
+            .ghosts
+            .front()
+            .is_some_and(|g| g.at + GHOST_MS < now || self.ghosts.len() > 200)
+        {
+            self.ghosts.pop_front();
+        }
+    }
+
+    fn record(&mut self, line: String) {
+        let t = self.cluster.now();
+        self.actions.push_back(format!("t={t}ms {line}"));
+        self.trim_actions();
+    }
+
+    fn trim_actions(&mut self) {
+        while self.actions.len() > RECENT_ACTIONS {
+            self.actions.pop_front();
+        }
+    }
+
+    /// The KV contents of a running member.
+    pub fn kv(&self, node: NodeId) -> Option<Vec<KeyValue>> {
+        self.cluster.kv(node).map(|kv| kv.range(""))
+    }
+
+    /// The picture of this moment, for the components.
+    pub fn frame(&self) -> FrameRef {
+        let view = self.cluster.view(LOG_TAIL);
+        let sides = sides(&self.cluster, &view);
+        let pending = pending_entries(&view);
+        let history = &self.cluster.history()[self.open_from..];
+        let requests = self
+            .user_ops
+            .iter()
+            .rev()
+            .filter_map(|&id| self.cluster.op(id).cloned())
+            .collect();
+        FrameRef::new(Frame {
+            ghosts: self.ghosts.iter().cloned().collect(),
+            sides,
+            pending,
+            waiting_requests: history.iter().filter(|h| h.complete.is_none()).count(),
+            requests,
+            watches: self.cluster.watches().cloned().collect(),
+            events: self.lines.lines(),
+            playing: self.playing,
+            speed: self.speed,
+            traffic: self.traffic,
+            settings: self.settings.clone(),
+            error: self.error.clone(),
+            replacement: self.cluster.replacement(),
+            next_member: self.cluster.next_member_id(),
+            stores: self
+                .members()
+                .into_iter()
+                .map(|id| (id, self.kv(id)))
+                .collect(),
+            view,
+        })
+    }
+}
+
+fn action_line(a: &Action) -> String {
+    serde_json::to_string(a).unwrap_or_else(|_| format!("{a:?}"))
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::model::log_lines::Category;
+
+    pub(crate) fn sim(members: u64) -> Sim {
+        Sim::new(PageSettings {
+            members,
+            ..PageSettings::default()
+        })
+        .unwrap()
+    }
+
+    pub(crate) fn run_until(s: &mut Sim, ms: u64, done: impl Fn(&Sim) -> bool) {
+        let end = s.cluster().now() + ms;
+        while s.cluster().now() < end {
+            s.advance(50);
+            if done(s) {
+                return;
+            }
+        }
+        panic!("condition not reached in {ms} virtual ms");
+    }
+
+    #[test]
+    fn frames_advance_by_wall_time_times_speed() {
+        let mut s = sim(3);
+        s.set_speed(0.5);
+        for _ in 0..10 {
+            s.advance_wall(16.0);
+        }
+        // 160 wall ms at half speed; the fraction carries over.
+        assert_eq!(s.cluster().now(), 80);
+        s.set_playing(false);
+        assert!(!s.advance_wall(1000.0));
+        assert_eq!(s.cluster().now(), 80);
+        s.set_playing(true);
+        s.set_speed(100.0);
+        s.advance_wall(1000.0);
+        assert_eq!(s.cluster().now(), 80 + MAX_FRAME_VIRTUAL_MS as u64);
+    }
+
+    #[test]
+    fn speed_is_clamped() {
+        let mut s = sim(1);
+        s.set_speed(1e9);
+        assert_eq!(s.speed(), MAX_SPEED);
+        s.set_speed(0.0);
+        assert_eq!(s.speed(), MIN_SPEED);
+        s.set_speed(f64::NAN);
+        assert_eq!(s.speed(), MIN_SPEED);
+    }
+
+    #[test]
+    fn same_settings_and_frames_give_the_same_trace() {
+        let run = |frames: &[f64]| {
+            let mut s = sim(5);
+            s.set_speed(3.0);
+            s.set_traffic(20);
+            for &f in frames {
+                s.advance_wall(f);
+            }
+            s.cluster().trace().hash_hex()
+        };
+        // Frame lengths do not matter, only the virtual time reached.
+        let a = run(&[16.0; 250]);
+        let b = run(&[40.0; 100]);
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn bad_client_input_is_reported_where_it_was_typed() {
+        let mut s = sim(3);
+        let err = s
+            .client(
+                1,
+                ClientOp::Put {
+                    key: String::new(),
+                    value: "x".into(),
+                },
+                ReadMode::Linearizable,
+            )
+            .unwrap_err();
+        assert!(err.contains("key"), "{err}");
+        assert_eq!(s.frame().error, Some((ErrorAt::Client, err)));
+        // Nothing reached the cluster.
+        assert!(s.cluster().history().is_empty());
+    }
+
+    #[test]
+    fn refused_actions_land_in_the_recent_actions() {
+        let mut s = sim(3);
+        let err = s
+            .act(ErrorAt::Inspector, Action::Restart { node: 1 })
+            .unwrap_err();
+        assert_eq!(s.frame().error, Some((ErrorAt::Inspector, err.clone())));
+        let recent: Vec<&str> = s.recent_actions().collect();
+        assert!(recent.iter().any(|l| l.contains("restart")), "{recent:?}");
+        assert!(recent.iter().any(|l| l.contains(&err)), "{recent:?}");
+    }
+
+    #[test]
+    fn traffic_writes_commit_and_show_as_log_events() {
+        let mut s = sim(3);
+        run_until(&mut s, 10_000, |s| s.cluster().leader().is_some());
+        s.set_traffic(50);
+        s.advance(1_000);
+        let done = s
+            .cluster()
+            .history()
+            .iter()
+            .filter(|h| h.client == TRAFFIC_CLIENT && h.is_ok())
+            .count();
+        assert!(done >= 40, "only {done} traffic writes finished");
+        let frame = s.frame();
+        assert!(frame.events.iter().any(|l| l.cat == Category::Log));
+        assert!(frame.events.windows(2).all(|w| w[0].seq < w[1].seq));
+    }
+}
