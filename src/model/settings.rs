@@ -1,6 +1,13 @@
 //! What the settings form edits and the URL carries: [`PageSettings`], the
 //! page-only options ([`QueryExtras`]), and the parsing of both.
+//!
+//! One name per setting, shared with the scripts and the CLI: `members`,
+//! `seed`, `latency`, `jitter` (ms), `loss` and `duplicate` (percent, a
+//! trailing `%` allowed), `pre-vote`, `check-quorum` (on|off),
+//! `election-tick`, `heartbeat-tick`; page-only `speed`, `paused`,
+//! `traffic`. Older spellings stay accepted as aliases.
 
+use raft_sim::cluster::MAX_VOTERS;
 use raft_sim::{ClusterConfig, NetConfig, RaftSettings};
 use serde::{Deserialize, Serialize};
 
@@ -67,10 +74,10 @@ impl PageSettings {
 
     /// The cluster these settings describe, checked.
     pub fn config(&self) -> Result<ClusterConfig, String> {
-        if !(1..=raft_sim::cluster::MAX_VOTERS).contains(&self.members) {
+        if !(1..=MAX_VOTERS).contains(&self.members) {
             return Err(format!(
                 "members must be 1 to {}, not {}",
-                raft_sim::cluster::MAX_VOTERS,
+                MAX_VOTERS,
                 self.members
             ));
         }
@@ -116,7 +123,7 @@ impl PageSettings {
                 }
                 "paused" => extras.paused = parse_flag(value).map_err(bad)?,
                 "traffic" => extras.traffic = Some(parse_int(value).map_err(bad)?.min(MAX_TRAFFIC)),
-                _ if SETTING_KEYS.contains(&key) => s.set(key, value).map_err(bad)?,
+                _ if canonical_key(key).is_some() => s.set(key, value).map_err(bad)?,
                 _ => {}
             }
         }
@@ -124,52 +131,66 @@ impl PageSettings {
         Ok((s, extras))
     }
 
-    /// One numeric setting as text, for the settings form's fields (the
-    /// two flags are checkboxes there).
+    /// One setting as text, for the settings form's fields (the two flags
+    /// are checkboxes there); aliases are accepted.
     pub fn get(&self, key: &str) -> String {
-        match key {
-            "seed" => self.seed.to_string(),
-            "members" => self.members.to_string(),
-            "latency" => self.latency_ms.to_string(),
-            "jitter" => self.jitter_ms.to_string(),
-            "loss" => self.loss_pct.to_string(),
-            "dup" => self.dup_pct.to_string(),
-            "election" => self.election_tick.to_string(),
-            "heartbeat" => self.heartbeat_tick.to_string(),
+        match canonical_key(key) {
+            Some("seed") => self.seed.to_string(),
+            Some("members") => self.members.to_string(),
+            Some("latency") => self.latency_ms.to_string(),
+            Some("jitter") => self.jitter_ms.to_string(),
+            Some("loss") => self.loss_pct.to_string(),
+            Some("duplicate") => self.dup_pct.to_string(),
+            Some("pre-vote") => on_off(self.pre_vote).into(),
+            Some("check-quorum") => on_off(self.check_quorum).into(),
+            Some("election-tick") => self.election_tick.to_string(),
+            Some("heartbeat-tick") => self.heartbeat_tick.to_string(),
             _ => String::new(),
         }
     }
 
-    /// Sets one setting (a key of [`SETTING_KEYS`]) from text, as typed in
-    /// the form or the URL; the error says what is wrong with the value.
+    /// Sets one setting (a key of [`SETTING_KEYS`] or an alias) from text,
+    /// as typed in the form or the URL; the error says what is wrong with
+    /// the value.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         let v = value.trim();
         let pct = || {
-            v.parse::<f64>()
+            v.strip_suffix('%')
+                .unwrap_or(v)
+                .trim()
+                .parse::<f64>()
                 .ok()
                 .filter(|p| (0.0..=100.0).contains(p))
                 .ok_or_else(|| format!("“{v}” is not a percentage from 0 to 100"))
         };
-        match key {
-            "seed" => self.seed = parse_int(v)?,
-            "members" => {
+        match canonical_key(key) {
+            Some("seed") => self.seed = parse_int(v)?,
+            Some("members") => {
                 let n = parse_int(v)?;
-                if !(1..=raft_sim::cluster::MAX_VOTERS).contains(&n) {
-                    return Err(format!("1 to {} members", raft_sim::cluster::MAX_VOTERS));
+                if !(1..=MAX_VOTERS).contains(&n) {
+                    return Err(format!("1 to {MAX_VOTERS} members"));
                 }
                 self.members = n;
             }
-            "latency" => self.latency_ms = parse_int(v)?,
-            "jitter" => self.jitter_ms = parse_int(v)?,
-            "loss" => self.loss_pct = pct()?,
-            "dup" => self.dup_pct = pct()?,
-            "prevote" => self.pre_vote = parse_flag(v)?,
-            "checkquorum" => self.check_quorum = parse_flag(v)?,
-            "election" => self.election_tick = parse_int(v)?,
-            "heartbeat" => self.heartbeat_tick = parse_int(v)?,
+            Some("latency") => self.latency_ms = parse_int(v)?,
+            Some("jitter") => self.jitter_ms = parse_int(v)?,
+            Some("loss") => self.loss_pct = pct()?,
+            Some("duplicate") => self.dup_pct = pct()?,
+            Some("pre-vote") => self.pre_vote = parse_flag(v)?,
+            Some("check-quorum") => self.check_quorum = parse_flag(v)?,
+            Some("election-tick") => self.election_tick = parse_int(v)?,
+            Some("heartbeat-tick") => self.heartbeat_tick = parse_int(v)?,
             _ => return Err(format!("unknown setting {key}")),
         }
         Ok(())
+    }
+}
+
+fn on_off(on: bool) -> &'static str {
+    if on {
+        "on"
+    } else {
+        "off"
     }
 }
 
@@ -181,12 +202,25 @@ pub const SETTING_KEYS: [&str; 10] = [
     "latency",
     "jitter",
     "loss",
-    "dup",
-    "prevote",
-    "checkquorum",
-    "election",
-    "heartbeat",
+    "duplicate",
+    "pre-vote",
+    "check-quorum",
+    "election-tick",
+    "heartbeat-tick",
 ];
+
+/// The one name of a setting, for a name or one of its aliases.
+pub fn canonical_key(key: &str) -> Option<&'static str> {
+    let key = match key {
+        "dup" => "duplicate",
+        "prevote" => "pre-vote",
+        "checkquorum" => "check-quorum",
+        "election" => "election-tick",
+        "heartbeat" => "heartbeat-tick",
+        other => other,
+    };
+    SETTING_KEYS.iter().copied().find(|&k| k == key)
+}
 
 fn parse_int(v: &str) -> Result<u64, String> {
     v.parse::<u64>().map_err(|_| {
@@ -223,7 +257,7 @@ pub const MAX_TRAFFIC: u64 = 200;
 /// The settings as one line, for the recent actions.
 pub fn settings_line(s: &PageSettings) -> String {
     format!(
-        "seed={} members={} latency={}ms jitter={}ms loss={}% dup={}% prevote={} checkquorum={} election={} heartbeat={}",
+        "seed={} members={} latency={}ms jitter={}ms loss={}% duplicate={}% pre-vote={} check-quorum={} election-tick={} heartbeat-tick={}",
         s.seed,
         s.members,
         s.latency_ms,
@@ -274,6 +308,25 @@ mod tests {
         assert!(e.contains("members=ten"), "{e}");
         let e = PageSettings::from_query("members=12").unwrap_err();
         assert!(e.contains("members"), "{e}");
+    }
+
+    #[test]
+    fn one_name_per_setting_and_the_old_names_as_aliases() {
+        let url = "members=3&latency=20&jitter=5&loss=5%&duplicate=2\
+                   &pre-vote=off&check-quorum=off&election-tick=20&heartbeat-tick=2";
+        let old = "members=3&latency=20&jitter=5&loss=5&dup=2\
+                   &prevote=off&checkquorum=off&election=20&heartbeat=2";
+        let (a, _) = PageSettings::from_query(url).unwrap();
+        let (b, _) = PageSettings::from_query(old).unwrap();
+        assert_eq!(a, b);
+        assert_eq!((a.loss_pct, a.dup_pct), (5.0, 2.0));
+        assert_eq!((a.pre_vote, a.check_quorum), (false, false));
+        assert_eq!((a.election_tick, a.heartbeat_tick), (20, 2));
+        // The form shows each field under its one name.
+        for key in SETTING_KEYS {
+            assert!(!a.get(key).is_empty(), "{key}");
+        }
+        assert_eq!(a.get("duplicate"), a.get("dup"));
     }
 
     #[test]

@@ -112,9 +112,9 @@ const FIELDS: [(&str, &str); 8] = [
     ("latency", "latency ms"),
     ("jitter", "jitter ms"),
     ("loss", "loss %"),
-    ("dup", "duplication %"),
-    ("election", "election ticks"),
-    ("heartbeat", "heartbeat ticks"),
+    ("duplicate", "duplication %"),
+    ("election-tick", "election ticks"),
+    ("heartbeat-tick", "heartbeat ticks"),
 ];
 
 /// The running cluster's settings in one line, shown while the panel is
