@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::crash;
+use crate::model::settings::{Query, DEFAULT_SPEED};
 use crate::model::{self, Cmd, FrameRef, PageSettings, Sim};
 use crate::ui::client::ClientPanel;
 use crate::ui::cluster::ClusterView;
@@ -25,7 +26,7 @@ pub struct AppProps {
     /// Cluster settings.
     pub settings: PageSettings,
     /// Start speed.
-    #[prop_or(0.5)]
+    #[prop_or(DEFAULT_SPEED)]
     pub speed: f64,
     /// Start running (tests start paused and step by hand).
     #[prop_or(true)]
@@ -41,21 +42,13 @@ pub struct AppProps {
 impl AppProps {
     /// Properties from a query string such as `?members=3&seed=9&paused=on`.
     pub fn from_query(query: &str) -> AppProps {
-        match PageSettings::from_query(query) {
-            Ok((settings, extras)) => AppProps {
-                settings,
-                speed: extras.speed.unwrap_or(0.5),
-                autoplay: !extras.paused,
-                traffic: extras.traffic.unwrap_or(0),
-                notice: None,
-            },
-            Err(e) => AppProps {
-                settings: PageSettings::default(),
-                speed: 0.5,
-                autoplay: true,
-                traffic: 0,
-                notice: Some(format!("{e}; using the default settings instead")),
-            },
+        let q = Query::parse(query);
+        AppProps {
+            speed: q.extras.speed.unwrap_or(DEFAULT_SPEED),
+            autoplay: !q.extras.paused,
+            traffic: q.extras.traffic.unwrap_or(0),
+            notice: q.notice(),
+            settings: q.settings,
         }
     }
 }

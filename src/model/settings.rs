@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 pub const MIN_SPEED: f64 = 0.01;
 /// See [`MIN_SPEED`].
 pub const MAX_SPEED: f64 = 100.0;
+/// The speed the page starts at.
+pub const DEFAULT_SPEED: f64 = 0.5;
 
 /// What the settings panel edits; "new cluster" builds from it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -77,8 +79,7 @@ impl PageSettings {
         if !(1..=MAX_VOTERS).contains(&self.members) {
             return Err(format!(
                 "members must be 1 to {}, not {}",
-                MAX_VOTERS,
-                self.members
+                MAX_VOTERS, self.members
             ));
         }
         let config = ClusterConfig {
@@ -98,37 +99,6 @@ impl PageSettings {
         };
         config.validate()?;
         Ok(config)
-    }
-
-    /// Reads settings from a query string such as `?members=3&seed=7`
-    /// (what an embedding iframe passes). Unknown keys are ignored; a bad
-    /// value is an error naming the key.
-    pub fn from_query(query: &str) -> Result<(PageSettings, QueryExtras), String> {
-        let mut s = PageSettings::default();
-        let mut extras = QueryExtras::default();
-        for pair in query.trim_start_matches('?').split('&') {
-            if pair.is_empty() {
-                continue;
-            }
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let bad = |what: String| format!("URL setting {key}={value}: {what}");
-            match key {
-                "speed" => {
-                    let speed = value
-                        .parse::<f64>()
-                        .ok()
-                        .filter(|v| v.is_finite())
-                        .ok_or_else(|| bad("not a number".into()))?;
-                    extras.speed = Some(speed.clamp(MIN_SPEED, MAX_SPEED));
-                }
-                "paused" => extras.paused = parse_flag(value).map_err(bad)?,
-                "traffic" => extras.traffic = Some(parse_int(value).map_err(bad)?.min(MAX_TRAFFIC)),
-                _ if canonical_key(key).is_some() => s.set(key, value).map_err(bad)?,
-                _ => {}
-            }
-        }
-        s.config()?;
-        Ok((s, extras))
     }
 
     /// One setting as text, for the settings form's fields (the two flags
@@ -251,6 +221,70 @@ pub struct QueryExtras {
     pub traffic: Option<u64>,
 }
 
+/// What a query string asked for: the settings and page options, and a
+/// notice for what could not be used.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Query {
+    /// Cluster settings.
+    pub settings: PageSettings,
+    /// Page options.
+    pub extras: QueryExtras,
+    /// What was wrong, naming the key.
+    pub notices: Vec<String>,
+}
+
+impl Query {
+    /// Reads a query string such as `?members=3&seed=7` (what an embedding
+    /// iframe passes). Unknown keys are ignored; a bad value is named in a
+    /// notice and the defaults are used.
+    pub fn parse(query: &str) -> Query {
+        match parse_all(query) {
+            Ok((settings, extras)) => Query {
+                settings,
+                extras,
+                notices: Vec::new(),
+            },
+            Err(e) => Query {
+                notices: vec![format!("{e}; using the default settings instead")],
+                ..Query::default()
+            },
+        }
+    }
+
+    /// The notices as one line for the page, or `None` if all was well.
+    pub fn notice(&self) -> Option<String> {
+        (!self.notices.is_empty()).then(|| self.notices.join(". "))
+    }
+}
+
+fn parse_all(query: &str) -> Result<(PageSettings, QueryExtras), String> {
+    let mut s = PageSettings::default();
+    let mut extras = QueryExtras::default();
+    for pair in query.trim_start_matches('?').split('&') {
+        if pair.is_empty() {
+            continue;
+        }
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let bad = |what: String| format!("URL setting {key}={value}: {what}");
+        match key {
+            "speed" => {
+                let speed = value
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|v| v.is_finite())
+                    .ok_or_else(|| bad("not a number".into()))?;
+                extras.speed = Some(speed.clamp(MIN_SPEED, MAX_SPEED));
+            }
+            "paused" => extras.paused = parse_flag(value).map_err(bad)?,
+            "traffic" => extras.traffic = Some(parse_int(value).map_err(bad)?.min(MAX_TRAFFIC)),
+            _ if canonical_key(key).is_some() => s.set(key, value).map_err(bad)?,
+            _ => {}
+        }
+    }
+    s.config()?;
+    Ok((s, extras))
+}
+
 /// Most writes per virtual second the traffic generator sends.
 pub const MAX_TRAFFIC: u64 = 200;
 
@@ -301,12 +335,13 @@ mod tests {
 
     #[test]
     fn query_settings_parse_and_name_the_bad_key() {
-        let (s, x) = PageSettings::from_query("?members=9&seed=7&speed=2&traffic=50").unwrap();
-        assert_eq!((s.members, s.seed), (9, 7));
-        assert_eq!((x.speed, x.traffic), (Some(2.0), Some(50)));
-        let e = PageSettings::from_query("members=ten").unwrap_err();
+        let q = Query::parse("?members=9&seed=7&speed=2&traffic=50");
+        assert_eq!((q.settings.members, q.settings.seed), (9, 7));
+        assert_eq!((q.extras.speed, q.extras.traffic), (Some(2.0), Some(50)));
+        assert_eq!(q.notice(), None);
+        let e = Query::parse("members=ten").notice().unwrap();
         assert!(e.contains("members=ten"), "{e}");
-        let e = PageSettings::from_query("members=12").unwrap_err();
+        let e = Query::parse("members=12").notice().unwrap();
         assert!(e.contains("members"), "{e}");
     }
 
@@ -316,8 +351,9 @@ mod tests {
                    &pre-vote=off&check-quorum=off&election-tick=20&heartbeat-tick=2";
         let old = "members=3&latency=20&jitter=5&loss=5&dup=2\
                    &prevote=off&checkquorum=off&election=20&heartbeat=2";
-        let (a, _) = PageSettings::from_query(url).unwrap();
-        let (b, _) = PageSettings::from_query(old).unwrap();
+        let (a, b) = (Query::parse(url), Query::parse(old));
+        assert_eq!((a.notice(), b.notice()), (None, None));
+        let (a, b) = (a.settings, b.settings);
         assert_eq!(a, b);
         assert_eq!((a.loss_pct, a.dup_pct), (5.0, 2.0));
         assert_eq!((a.pre_vote, a.check_quorum), (false, false));

@@ -17,7 +17,9 @@ use super::frame::{Frame, FrameRef, Ghost, GHOST_MS};
 use super::log_lines::EventLines;
 use super::partition::{preset_groups, sides, Preset};
 use super::pending::pending_entries;
-use super::settings::{settings_line, PageSettings, MAX_SPEED, MAX_TRAFFIC, MIN_SPEED};
+use super::settings::{
+    settings_line, PageSettings, DEFAULT_SPEED, MAX_SPEED, MAX_TRAFFIC, MIN_SPEED,
+};
 
 /// Most virtual time one frame may advance; a slow frame (or a tab that
 /// wakes up) loses time rather than freezing the page to catch up.
@@ -62,7 +64,7 @@ impl Sim {
             cluster,
             settings,
             playing: true,
-            speed: 0.5,
+            speed: DEFAULT_SPEED,
             carry: 0.0,
             traffic: 0,
             traffic_next: 0,
