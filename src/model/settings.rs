@@ -235,54 +235,69 @@ pub struct Query {
 
 impl Query {
     /// Reads a query string such as `?members=3&seed=7` (what an embedding
-    /// iframe passes). Unknown keys are ignored; a bad value is named in a
-    /// notice and the defaults are used.
+    /// iframe passes). Unknown keys are ignored. A bad value is left out and
+    /// named in a notice, with the value used instead; the others apply.
     pub fn parse(query: &str) -> Query {
-        match parse_all(query) {
-            Ok((settings, extras)) => Query {
-                settings,
-                extras,
-                notices: Vec::new(),
-            },
-            Err(e) => Query {
-                notices: vec![format!("{e}; using the default settings instead")],
-                ..Query::default()
-            },
+        let mut q = Query::default();
+        let mut cluster_pairs = Vec::new();
+        for pair in query.trim_start_matches('?').split('&') {
+            if pair.is_empty() {
+                continue;
+            }
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let bad = |what: String| format!("URL setting {key}={value}: {what}");
+            match key {
+                "speed" => match value.parse::<f64>().ok().filter(|v| v.is_finite()) {
+                    Some(speed) => q.extras.speed = Some(speed.clamp(MIN_SPEED, MAX_SPEED)),
+                    None => q.notices.push(bad("not a number".into())),
+                },
+                "paused" => match parse_flag(value) {
+                    Ok(p) => q.extras.paused = p,
+                    Err(e) => q.notices.push(bad(e)),
+                },
+                "traffic" => match parse_int(value) {
+                    Ok(n) => q.extras.traffic = Some(n.min(MAX_TRAFFIC)),
+                    Err(e) => q.notices.push(bad(e)),
+                },
+                _ if canonical_key(key).is_some() => cluster_pairs.push((key, value)),
+                _ => {}
+            }
         }
+        // Each value is tried on settings that are valid so far, and kept
+        // only if they stay valid (latency=99999999 parses but is too
+        // long). Values refused in the first round are tried once more
+        // after the others, because some limits relate two settings (the
+        // heartbeat must be shorter than the election timeout).
+        let mut refused = Vec::new();
+        for round in 0..2 {
+            let todo: Vec<(&str, &str)> = if round == 0 {
+                std::mem::take(&mut cluster_pairs)
+            } else {
+                std::mem::take(&mut refused)
+                    .into_iter()
+                    .map(|(pair, _)| pair)
+                    .collect()
+            };
+            for (key, value) in todo {
+                let mut next = q.settings.clone();
+                match next.set(key, value).and_then(|()| next.config().map(drop)) {
+                    Ok(()) => q.settings = next,
+                    Err(e) => refused.push(((key, value), e)),
+                }
+            }
+        }
+        for ((key, value), e) in refused {
+            let used = q.settings.get(key);
+            q.notices
+                .push(format!("URL setting {key}={value}: {e}; using {used}"));
+        }
+        q
     }
 
     /// The notices as one line for the page, or `None` if all was well.
     pub fn notice(&self) -> Option<String> {
         (!self.notices.is_empty()).then(|| self.notices.join(". "))
     }
-}
-
-fn parse_all(query: &str) -> Result<(PageSettings, QueryExtras), String> {
-    let mut s = PageSettings::default();
-    let mut extras = QueryExtras::default();
-    for pair in query.trim_start_matches('?').split('&') {
-        if pair.is_empty() {
-            continue;
-        }
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let bad = |what: String| format!("URL setting {key}={value}: {what}");
-        match key {
-            "speed" => {
-                let speed = value
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|v| v.is_finite())
-                    .ok_or_else(|| bad("not a number".into()))?;
-                extras.speed = Some(speed.clamp(MIN_SPEED, MAX_SPEED));
-            }
-            "paused" => extras.paused = parse_flag(value).map_err(bad)?,
-            "traffic" => extras.traffic = Some(parse_int(value).map_err(bad)?.min(MAX_TRAFFIC)),
-            _ if canonical_key(key).is_some() => s.set(key, value).map_err(bad)?,
-            _ => {}
-        }
-    }
-    s.config()?;
-    Ok((s, extras))
 }
 
 /// Most writes per virtual second the traffic generator sends.
@@ -363,6 +378,26 @@ mod tests {
             assert!(!a.get(key).is_empty(), "{key}");
         }
         assert_eq!(a.get("duplicate"), a.get("dup"));
+    }
+
+    #[test]
+    fn a_bad_url_value_is_named_and_the_good_ones_still_apply() {
+        let q = Query::parse("?members=9&latency=99999999&seed=7");
+        assert_eq!((q.settings.members, q.settings.seed), (9, 7));
+        assert_eq!(q.settings.latency_ms, PageSettings::default().latency_ms);
+        let notice = q.notice().unwrap();
+        assert!(notice.contains("latency=99999999"), "{notice}");
+        assert!(!notice.contains("members"), "{notice}");
+        // Limits that relate two settings do not depend on their order.
+        let q = Query::parse("?heartbeat-tick=20&election-tick=30");
+        assert_eq!(
+            (q.settings.heartbeat_tick, q.settings.election_tick),
+            (20, 30)
+        );
+        assert_eq!(q.notice(), None);
+        let q = Query::parse("?members=ten&paused=on");
+        assert!(q.extras.paused);
+        assert!(q.notice().unwrap().contains("members=ten"));
     }
 
     #[test]
