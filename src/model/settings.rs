@@ -247,9 +247,15 @@ impl Query {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let bad = |what: String| format!("URL setting {key}={value}: {what}");
             match key {
-                "speed" => match value.parse::<f64>().ok().filter(|v| v.is_finite()) {
-                    Some(speed) => q.extras.speed = Some(speed.clamp(MIN_SPEED, MAX_SPEED)),
-                    None => q.notices.push(bad("not a number".into())),
+                // Clamping would turn speed=0 (maybe meant as "paused") or
+                // speed=-5 into 0.01× without a word.
+                "speed" => match value.parse::<f64>() {
+                    Ok(speed) if (MIN_SPEED..=MAX_SPEED).contains(&speed) => {
+                        q.extras.speed = Some(speed)
+                    }
+                    _ => q.notices.push(bad(format!(
+                        "speed must be from {MIN_SPEED} to {MAX_SPEED}; using {DEFAULT_SPEED}"
+                    ))),
                 },
                 "paused" => match parse_flag(value) {
                     Ok(p) => q.extras.paused = p,
@@ -398,6 +404,18 @@ mod tests {
         let q = Query::parse("?members=ten&paused=on");
         assert!(q.extras.paused);
         assert!(q.notice().unwrap().contains("members=ten"));
+    }
+
+    #[test]
+    fn a_speed_out_of_range_is_refused_with_a_notice() {
+        for bad in ["0", "-5", "1000", "fast"] {
+            let q = Query::parse(&format!("?speed={bad}&members=3"));
+            assert_eq!(q.extras.speed, None, "speed={bad}");
+            assert_eq!(q.settings.members, 3);
+            let notice = q.notice().unwrap_or_default();
+            assert!(notice.contains(&format!("speed={bad}")), "{notice}");
+        }
+        assert_eq!(Query::parse("?speed=0.01").extras.speed, Some(MIN_SPEED));
     }
 
     #[test]
