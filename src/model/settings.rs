@@ -245,8 +245,9 @@ impl Query {
                 continue;
             }
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let (key, value) = (percent_decode(key), percent_decode(value));
             let bad = |what: String| format!("URL setting {key}={value}: {what}");
-            match key {
+            match key.as_str() {
                 // Clamping would turn speed=0 (maybe meant as "paused") or
                 // speed=-5 into 0.01× without a word.
                 "speed" => match value.parse::<f64>() {
@@ -257,15 +258,15 @@ impl Query {
                         "speed must be from {MIN_SPEED} to {MAX_SPEED}; using {DEFAULT_SPEED}"
                     ))),
                 },
-                "paused" => match parse_flag(value) {
+                "paused" => match parse_flag(&value) {
                     Ok(p) => q.extras.paused = p,
                     Err(e) => q.notices.push(bad(e)),
                 },
-                "traffic" => match parse_int(value) {
+                "traffic" => match parse_int(&value) {
                     Ok(n) => q.extras.traffic = Some(n.min(MAX_TRAFFIC)),
                     Err(e) => q.notices.push(bad(e)),
                 },
-                _ if canonical_key(key).is_some() => cluster_pairs.push((key, value)),
+                k if canonical_key(k).is_some() => cluster_pairs.push((key, value)),
                 _ => {}
             }
         }
@@ -276,7 +277,7 @@ impl Query {
         // heartbeat must be shorter than the election timeout).
         let mut refused = Vec::new();
         for round in 0..2 {
-            let todo: Vec<(&str, &str)> = if round == 0 {
+            let todo: Vec<(String, String)> = if round == 0 {
                 std::mem::take(&mut cluster_pairs)
             } else {
                 std::mem::take(&mut refused)
@@ -286,14 +287,17 @@ impl Query {
             };
             for (key, value) in todo {
                 let mut next = q.settings.clone();
-                match next.set(key, value).and_then(|()| next.config().map(drop)) {
+                match next
+                    .set(&key, &value)
+                    .and_then(|()| next.config().map(drop))
+                {
                     Ok(()) => q.settings = next,
                     Err(e) => refused.push(((key, value), e)),
                 }
             }
         }
         for ((key, value), e) in refused {
-            let used = q.settings.get(key);
+            let used = q.settings.get(&key);
             q.notices
                 .push(format!("URL setting {key}={value}: {e}; using {used}"));
         }
@@ -304,6 +308,30 @@ impl Query {
     pub fn notice(&self) -> Option<String> {
         (!self.notices.is_empty()).then(|| self.notices.join(". "))
     }
+}
+
+/// Decodes `%XX` escapes (as UTF-8) and `+` as a space, as browsers
+/// encode query strings. A malformed escape is kept as written.
+pub fn percent_decode(s: &str) -> String {
+    let hex = |b: Option<&u8>| b.and_then(|&b| (b as char).to_digit(16));
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
+                (Some(hi), Some(lo)) => {
+                    out.push((hi * 16 + lo) as u8);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Most writes per virtual second the traffic generator sends.
@@ -416,6 +444,18 @@ mod tests {
             assert!(notice.contains(&format!("speed={bad}")), "{notice}");
         }
         assert_eq!(Query::parse("?speed=0.01").extras.speed, Some(MIN_SPEED));
+    }
+
+    #[test]
+    fn url_keys_and_values_are_percent_decoded() {
+        let q = Query::parse("?members=%35&check%2Dquorum=off&loss=5%25&seed=+7");
+        assert_eq!(q.notice(), None);
+        assert_eq!(q.settings.members, 5);
+        assert!(!q.settings.check_quorum);
+        assert_eq!(q.settings.loss_pct, 5.0);
+        assert_eq!(q.settings.seed, 7);
+        assert_eq!(percent_decode("a%2"), "a%2");
+        assert_eq!(percent_decode("%E2%9C%93"), "✓");
     }
 
     #[test]
