@@ -263,7 +263,13 @@ impl Query {
                     Err(e) => q.notices.push(bad(e)),
                 },
                 "traffic" => match parse_int(&value) {
-                    Ok(n) => q.extras.traffic = Some(n.min(MAX_TRAFFIC)),
+                    Ok(n) if n > MAX_TRAFFIC => {
+                        q.notices.push(bad(format!(
+                            "at most {MAX_TRAFFIC} writes per second; using {MAX_TRAFFIC}"
+                        )));
+                        q.extras.traffic = Some(MAX_TRAFFIC);
+                    }
+                    Ok(n) => q.extras.traffic = Some(n),
                     Err(e) => q.notices.push(bad(e)),
                 },
                 k if canonical_key(k).is_some() => cluster_pairs.push((key, value)),
@@ -456,6 +462,16 @@ mod tests {
         assert_eq!(q.settings.seed, 7);
         assert_eq!(percent_decode("a%2"), "a%2");
         assert_eq!(percent_decode("%E2%9C%93"), "✓");
+    }
+
+    #[test]
+    fn too_much_traffic_in_the_url_is_capped_with_a_notice() {
+        let q = Query::parse("?traffic=999999");
+        assert_eq!(q.extras.traffic, Some(MAX_TRAFFIC));
+        let notice = q.notice().unwrap_or_default();
+        assert!(notice.contains("traffic=999999"), "{notice}");
+        assert!(notice.contains(&MAX_TRAFFIC.to_string()), "{notice}");
+        assert_eq!(Query::parse("?traffic=50").notice(), None);
     }
 
     #[test]
