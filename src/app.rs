@@ -59,6 +59,7 @@ fn start_sim(props: &AppProps) -> Sim {
         .expect("the default settings are valid");
     sim.set_speed(props.speed);
     sim.set_playing(props.autoplay);
+    sim.set_notice(props.notice.clone());
     if props.traffic > 0 {
         sim.set_traffic(props.traffic);
     }
@@ -142,8 +143,11 @@ pub fn App(props: &AppProps) -> Html {
                 </p>
                 <TimeControls frame={frame.clone()} dispatch={dispatch.clone()} />
             </header>
-            if let Some(notice) = &props.notice {
-                <p class="notice" role="status">{ notice }</p>
+            if let Some(notice) = &frame.notice {
+                <p class="notice" role="status">{ notice }
+                    <button type="button" class="small dismiss"
+                        onclick={dispatch.reform(|_: MouseEvent| Cmd::DismissNotice)}>{ "Dismiss" }</button>
+                </p>
             }
             if !frame.view.violations.is_empty() {
                 <p class="violation" role="alert">

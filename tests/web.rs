@@ -182,6 +182,21 @@ async fn bad_client_input_is_reported_next_to_the_form() {
 }
 
 #[wasm_bindgen_test]
+async fn the_url_notice_can_be_dismissed() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let props = AppProps::from_query("?speed=0&members=3");
+    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    let notice = find(&root, ".notice").text_content().unwrap();
+    assert!(notice.contains("speed=0"), "{notice}");
+    button(&root, "Dismiss").click();
+    settle().await;
+    assert!(root.query_selector(".notice").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
 async fn a_crash_leaves_an_overlay_with_the_seed_and_recent_actions() {
     let root = mount(settings(3, 99), false, 1.0);
     settle().await;

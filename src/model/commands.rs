@@ -38,6 +38,8 @@ pub enum Cmd {
     Reject(ErrorAt, String),
     /// Forget the error shown.
     ClearError,
+    /// Hide the notice above the page.
+    DismissNotice,
     /// Apply a partition preset.
     Preset(Preset),
     /// Play or pause.
@@ -64,6 +66,7 @@ pub fn run(sim: &mut Sim, cmd: Cmd) {
         }
         Cmd::Reject(at, e) => sim.reject(at, e),
         Cmd::ClearError => sim.clear_error(),
+        Cmd::DismissNotice => sim.set_notice(None),
         Cmd::Preset(p) => match sim.preset(p) {
             Ok(groups) => {
                 let _ = sim.act(ErrorAt::Partition, Action::Partition { groups });
@@ -109,6 +112,15 @@ mod tests {
         let frame = s.frame();
         assert_eq!(frame.error, None);
         assert!(frame.sides.iter().any(|side| side.members == vec![l]));
+    }
+
+    #[test]
+    fn the_url_notice_can_be_dismissed() {
+        let mut s = sim(3);
+        s.set_notice(Some("URL setting speed=0: …".into()));
+        assert!(s.frame().notice.is_some());
+        run(&mut s, Cmd::DismissNotice);
+        assert_eq!(s.frame().notice, None);
     }
 
     #[test]

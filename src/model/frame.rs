@@ -61,6 +61,8 @@ pub struct Frame {
     pub settings: PageSettings,
     /// The latest error and where it belongs.
     pub error: Option<(ErrorAt, String)>,
+    /// A notice above the page (what was wrong with the URL).
+    pub notice: Option<String>,
     /// A membership replacement under way (old, new).
     pub replacement: Option<(NodeId, NodeId)>,
     /// The id a new member would get, or why none can be added.

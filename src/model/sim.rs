@@ -50,6 +50,7 @@ pub struct Sim {
     actions: VecDeque<String>,
     user_ops: VecDeque<u64>,
     error: Option<(ErrorAt, String)>,
+    notice: Option<String>,
     /// History entries before this index have all finished (requests
     /// finish roughly in order, so counting the waiting ones from here
     /// stays cheap as the history grows).
@@ -75,6 +76,7 @@ impl Sim {
             actions: VecDeque::new(),
             user_ops: VecDeque::new(),
             error: None,
+            notice: None,
             open_from: 0,
         };
         sim.record(format!("new cluster {}", settings_line(&sim.settings)));
@@ -233,6 +235,12 @@ impl Sim {
         self.error = Some((at, message.into()));
     }
 
+    /// Shows a notice above the page (what was wrong with the URL) until
+    /// the user dismisses it.
+    pub fn set_notice(&mut self, notice: Option<String>) {
+        self.notice = notice;
+    }
+
     /// Clears the error shown by a panel.
     pub fn clear_error(&mut self) {
         self.error = None;
@@ -346,6 +354,7 @@ impl Sim {
             traffic: self.traffic,
             settings: self.settings.clone(),
             error: self.error.clone(),
+            notice: self.notice.clone(),
             replacement: self.cluster.replacement(),
             next_member: self.cluster.next_member_id(),
             stores: self
