@@ -6,7 +6,7 @@
 use raft_sim::{Action, ClientOp, MemberChange, NodeId, ReadMode};
 
 use super::partition::Preset;
-use super::settings::PageSettings;
+use super::settings::{parse_traffic, PageSettings};
 use super::sim::Sim;
 
 /// Where an error belongs on the page, so it is shown next to the control
@@ -23,6 +23,8 @@ pub enum ErrorAt {
     Watch,
     /// The settings form.
     Settings,
+    /// The traffic rate.
+    Traffic,
     /// Membership buttons.
     Membership,
 }
@@ -48,8 +50,11 @@ pub enum Cmd {
     Step,
     /// Set the speed.
     Speed(f64),
-    /// Traffic generator rate (0: off).
-    Traffic(u64),
+    /// Traffic generator rate as typed (writes per virtual second, 0: off).
+    Traffic(String),
+    /// Forget the error shown, if it is at this place (the value there was
+    /// corrected).
+    ClearErrorAt(ErrorAt),
     /// Build a new cluster.
     NewCluster(PageSettings),
 }
@@ -79,7 +84,14 @@ pub fn run(sim: &mut Sim, cmd: Cmd) {
             sim.step();
         }
         Cmd::Speed(s) => sim.set_speed(s),
-        Cmd::Traffic(n) => sim.set_traffic(n),
+        Cmd::Traffic(text) => match parse_traffic(&text) {
+            Ok(n) => {
+                sim.set_traffic(n);
+                sim.clear_error_at(ErrorAt::Traffic);
+            }
+            Err(e) => sim.reject(ErrorAt::Traffic, e),
+        },
+        Cmd::ClearErrorAt(at) => sim.clear_error_at(at),
         Cmd::NewCluster(settings) => {
             let _ = sim.rebuild(settings);
         }
@@ -121,6 +133,24 @@ mod tests {
         assert!(s.frame().notice.is_some());
         run(&mut s, Cmd::DismissNotice);
         assert_eq!(s.frame().notice, None);
+    }
+
+    #[test]
+    fn a_traffic_error_goes_once_the_value_is_fixed() {
+        let mut s = sim(3);
+        run(&mut s, Cmd::Traffic("lots".into()));
+        assert!(matches!(s.frame().error, Some((ErrorAt::Traffic, _))));
+        run(&mut s, Cmd::Traffic("20".into()));
+        assert_eq!(s.frame().error, None);
+        assert_eq!(s.frame().traffic, 20);
+        // Typing a valid value clears it too, and only a traffic error.
+        run(&mut s, Cmd::Traffic("999".into()));
+        assert_eq!(s.frame().traffic, 20);
+        run(&mut s, Cmd::ClearErrorAt(ErrorAt::Traffic));
+        assert_eq!(s.frame().error, None);
+        s.reject(ErrorAt::Client, "key must not be empty");
+        run(&mut s, Cmd::ClearErrorAt(ErrorAt::Traffic));
+        assert!(s.frame().error.is_some());
     }
 
     #[test]

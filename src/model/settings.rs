@@ -210,6 +210,16 @@ fn parse_flag(v: &str) -> Result<bool, String> {
     }
 }
 
+/// The traffic rate as typed in the settings panel.
+pub fn parse_traffic(v: &str) -> Result<u64, String> {
+    match v.trim().parse::<u64>() {
+        Ok(n) if n <= MAX_TRAFFIC => Ok(n),
+        _ => Err(format!(
+            "traffic: enter writes per second, 0 to {MAX_TRAFFIC}"
+        )),
+    }
+}
+
 /// Page options from the query string that are not cluster settings.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryExtras {

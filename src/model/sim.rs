@@ -241,6 +241,13 @@ impl Sim {
         self.notice = notice;
     }
 
+    /// Clears the error if it belongs to `at`.
+    pub fn clear_error_at(&mut self, at: ErrorAt) {
+        if self.error.as_ref().is_some_and(|(a, _)| *a == at) {
+            self.error = None;
+        }
+    }
+
     /// Clears the error shown by a panel.
     pub fn clear_error(&mut self) {
         self.error = None;

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use super::{checked_of, time, value_of};
 
-use crate::model::settings::{parse_settings, PageSettings, MAX_SPEED, MAX_TRAFFIC, MIN_SPEED};
+use crate::model::settings::{parse_settings, parse_traffic, PageSettings, MAX_SPEED, MIN_SPEED};
 use crate::model::{Cmd, ErrorAt, FrameRef};
 
 /// Properties shared by the controls.
@@ -199,18 +199,18 @@ pub fn SettingsPanel(props: &ControlsProps) -> Html {
         })
     };
     let on_traffic = {
-        let traffic = traffic.clone();
-        Callback::from(move |e: InputEvent| traffic.set(value_of(&e)))
+        let (traffic, d) = (traffic.clone(), d.clone());
+        Callback::from(move |e: InputEvent| {
+            let text = value_of(&e);
+            if parse_traffic(&text).is_ok() {
+                d.emit(Cmd::ClearErrorAt(ErrorAt::Traffic));
+            }
+            traffic.set(text);
+        })
     };
     let set_traffic = {
         let (traffic, d) = (traffic.clone(), d.clone());
-        Callback::from(move |_: MouseEvent| match traffic.trim().parse::<u64>() {
-            Ok(n) if n <= MAX_TRAFFIC => d.emit(Cmd::Traffic(n)),
-            _ => d.emit(Cmd::Reject(
-                ErrorAt::Settings,
-                format!("traffic: enter writes per second, 0 to {}", MAX_TRAFFIC),
-            )),
-        })
+        Callback::from(move |_: MouseEvent| d.emit(Cmd::Traffic((*traffic).clone())))
     };
     let form_error = errors
         .iter()
@@ -254,6 +254,7 @@ pub fn SettingsPanel(props: &ControlsProps) -> Html {
                 <input id="traffic" type="text" inputmode="numeric" value={(*traffic).clone()} oninput={on_traffic} />
                 <button type="button" onclick={set_traffic}>{ "Set" }</button>
                 <span class="note">{ format!(" now {}/s", frame.traffic) }</span>
+                if let Some((ErrorAt::Traffic, e)) = &frame.error { <p class="error" role="alert">{ e }</p> }
             </div>
             if let Some(e) = form_error { <p class="error" role="alert">{ e }</p> }
         </details>
