@@ -256,7 +256,7 @@ impl Sim {
     /// A client request as typed in the client panel: checked first, then
     /// sent to `node`.
     pub fn client(&mut self, node: NodeId, op: ClientOp, mode: ReadMode) -> Result<u64, String> {
-        if let Err(e) = op.validate() {
+        if let Err(e) = check_typed(&op) {
             self.reject(ErrorAt::Client, e.clone());
             return Err(e);
         }
@@ -374,6 +374,24 @@ impl Sim {
     }
 }
 
+/// What the core checks, and one more thing a person types by mistake: a
+/// key of only spaces (valid for etcd, but never meant, and invisible in
+/// the store's table).
+fn check_typed(op: &ClientOp) -> Result<(), String> {
+    op.validate()?;
+    match op {
+        ClientOp::Put { key, .. } | ClientOp::Get { key } | ClientOp::Delete { key }
+            if key.trim().is_empty() =>
+        {
+            Err("the key is only spaces: type a key".into())
+        }
+        ClientOp::Range { prefix } if !prefix.is_empty() && prefix.trim().is_empty() => {
+            Err("the prefix is only spaces: type a prefix, or leave it empty for every key".into())
+        }
+        _ => Ok(()),
+    }
+}
+
 fn action_line(a: &Action) -> String {
     serde_json::to_string(a).unwrap_or_else(|_| format!("{a:?}"))
 }
@@ -465,6 +483,34 @@ pub(crate) mod tests {
         assert_eq!(s.frame().error, Some((ErrorAt::Client, err)));
         // Nothing reached the cluster.
         assert!(s.cluster().history().is_empty());
+    }
+
+    #[test]
+    fn a_key_of_only_spaces_is_refused_where_it_was_typed() {
+        let mut s = sim(3);
+        for op in [
+            ClientOp::Put {
+                key: "   ".into(),
+                value: "x".into(),
+            },
+            ClientOp::Get { key: " ".into() },
+            ClientOp::Delete { key: "\t".into() },
+            ClientOp::Range {
+                prefix: "  ".into(),
+            },
+        ] {
+            let err = s.client(1, op, ReadMode::Linearizable).unwrap_err();
+            assert!(err.contains("spaces"), "{err}");
+            assert_eq!(s.frame().error, Some((ErrorAt::Client, err)));
+        }
+        assert!(s.cluster().history().is_empty());
+        // An empty prefix still means every key.
+        s.client(
+            1,
+            ClientOp::Range { prefix: "".into() },
+            ReadMode::Serializable,
+        )
+        .unwrap();
     }
 
     #[test]
