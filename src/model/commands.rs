@@ -29,13 +29,26 @@ pub enum ErrorAt {
     Membership,
 }
 
+/// Where a request goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// Whoever leads when the command runs. The panels show a frame up to
+    /// 100 ms old, so "the leader" is looked up in the live cluster, not in
+    /// the panel's frame.
+    Leader,
+    /// This member.
+    Member(NodeId),
+}
+
 /// What the components ask the root to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cmd {
     /// Apply an action; an error shows at the given panel.
     Act(ErrorAt, Action),
     /// A client request from the client panel.
-    Client(NodeId, ClientOp, ReadMode),
+    Client(Target, ClientOp, ReadMode),
+    /// Watch a key (or a prefix) on a member.
+    Watch(Target, String, bool),
     /// A form error found before anything was sent.
     Reject(ErrorAt, String),
     /// Forget the error shown.
@@ -66,8 +79,15 @@ pub fn run(sim: &mut Sim, cmd: Cmd) {
         Cmd::Act(at, action) => {
             let _ = sim.act(at, action);
         }
-        Cmd::Client(node, op, mode) => {
-            let _ = sim.client(node, op, mode);
+        Cmd::Client(target, op, mode) => {
+            if let Some(node) = resolve(sim, target, ErrorAt::Client) {
+                let _ = sim.client(node, op, mode);
+            }
+        }
+        Cmd::Watch(target, key, prefix) => {
+            if let Some(node) = resolve(sim, target, ErrorAt::Watch) {
+                let _ = sim.act(ErrorAt::Watch, Action::Watch { node, key, prefix });
+            }
         }
         Cmd::Reject(at, e) => sim.reject(at, e),
         Cmd::ClearError => sim.clear_error(),
@@ -94,6 +114,21 @@ pub fn run(sim: &mut Sim, cmd: Cmd) {
         Cmd::ClearErrorAt(at) => sim.clear_error_at(at),
         Cmd::NewCluster(settings) => {
             let _ = sim.rebuild(settings);
+        }
+    }
+}
+
+/// The member a request goes to now, or `None` after showing why there is
+/// none at `at`.
+fn resolve(sim: &mut Sim, target: Target, at: ErrorAt) -> Option<NodeId> {
+    match target {
+        Target::Member(node) => Some(node),
+        Target::Leader => {
+            let leader = sim.cluster().leader();
+            if leader.is_none() {
+                sim.reject(at, "there is no leader right now: pick a member to send to");
+            }
+            leader
         }
     }
 }
@@ -151,6 +186,39 @@ mod tests {
         s.reject(ErrorAt::Client, "key must not be empty");
         run(&mut s, Cmd::ClearErrorAt(ErrorAt::Traffic));
         assert!(s.frame().error.is_some());
+    }
+
+    #[test]
+    fn the_leader_is_looked_up_when_the_request_runs_not_in_an_old_frame() {
+        let mut s = sim(3);
+        let put = ClientOp::Put {
+            key: "/a".into(),
+            value: "1".into(),
+        };
+        run(
+            &mut s,
+            Cmd::Client(Target::Leader, put.clone(), ReadMode::Linearizable),
+        );
+        let error = s.frame().error.clone().unwrap();
+        assert_eq!(error.0, ErrorAt::Client);
+        assert!(error.1.contains("no leader"), "{error:?}");
+        // The panel still shows that frame when a leader appears.
+        let stale = s.frame();
+        run_until(&mut s, 10_000, |s| s.cluster().leader().is_some());
+        assert_eq!(stale.view.leader, None);
+        let leader = s.cluster().leader().unwrap();
+        run(
+            &mut s,
+            Cmd::Client(Target::Leader, put, ReadMode::Linearizable),
+        );
+        assert_eq!(s.frame().error, None);
+        assert_eq!(s.frame().requests[0].node, leader);
+        run(
+            &mut s,
+            Cmd::Watch(Target::Leader, "/registry/".into(), true),
+        );
+        assert_eq!(s.frame().error, None);
+        assert_eq!(s.frame().watches[0].node, leader);
     }
 
     #[test]

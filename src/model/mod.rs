@@ -19,7 +19,7 @@ pub mod pending;
 pub mod settings;
 pub mod sim;
 
-pub use commands::{membership, run, Cmd, ErrorAt};
+pub use commands::{membership, run, Cmd, ErrorAt, Target};
 pub use frame::{Frame, FrameRef};
 pub use settings::PageSettings;
 pub use sim::Sim;

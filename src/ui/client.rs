@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use super::{breakable, checked_of, count, node, value_of};
 
-use crate::model::{Cmd, ErrorAt, FrameRef};
+use crate::model::{Cmd, ErrorAt, FrameRef, Target};
 
 /// Properties of [`ClientPanel`].
 #[derive(Clone, PartialEq, Properties)]
@@ -34,17 +34,8 @@ pub struct Form {
 }
 
 /// Reads a typed request; errors say which control is wrong.
-pub fn parse_form(
-    f: &Form,
-    leader: Option<NodeId>,
-) -> Result<(NodeId, ClientOp, ReadMode), String> {
-    let node = if f.target == "leader" {
-        leader.ok_or("there is no leader right now: pick a member to send to")?
-    } else {
-        f.target
-            .parse::<NodeId>()
-            .map_err(|_| format!("target “{}” is not a member", f.target))?
-    };
+pub fn parse_form(f: &Form) -> Result<(Target, ClientOp, ReadMode), String> {
+    let node = parse_target(&f.target)?;
     let key = f.key.clone();
     let op = match f.op.as_str() {
         "put" => ClientOp::Put {
@@ -114,6 +105,17 @@ pub fn answer(result: &OpResult) -> (String, Vec<String>) {
     (head, lines)
 }
 
+/// "leader" or a member id. Who leads is decided when the request runs.
+fn parse_target(target: &str) -> Result<Target, String> {
+    if target == "leader" {
+        return Ok(Target::Leader);
+    }
+    target
+        .parse::<NodeId>()
+        .map(Target::Member)
+        .map_err(|_| format!("target “{target}” is not a member"))
+}
+
 fn op_text(op: &ClientOp) -> String {
     match op {
         ClientOp::Put { key, value } => format!("put {key} = {value}"),
@@ -138,7 +140,6 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
     let kv_member = use_state(|| "1".to_string());
     let frame = &props.frame;
     let d = props.dispatch.clone();
-    let leader = frame.view.leader;
     let members = frame.member_ids();
 
     let set = |f: fn(&mut Form, String)| {
@@ -161,7 +162,7 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
         let (form, d) = (form.clone(), d.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            match parse_form(&form, leader) {
+            match parse_form(&form) {
                 Ok((node, op, mode)) => d.emit(Cmd::Client(node, op, mode)),
                 Err(err) => d.emit(Cmd::Reject(ErrorAt::Client, err)),
             }
@@ -175,28 +176,16 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
             d.clone(),
         );
         Callback::from(move |_: MouseEvent| {
-            let target = if form.target == "leader" {
-                leader
-            } else {
-                form.target.parse().ok()
-            };
-            match target {
-                _ if key.trim().is_empty() && !*prefix => d.emit(Cmd::Reject(
+            if key.trim().is_empty() && !*prefix {
+                d.emit(Cmd::Reject(
                     ErrorAt::Watch,
                     "enter a key to watch (or tick prefix for all keys)".into(),
-                )),
-                None => d.emit(Cmd::Reject(
-                    ErrorAt::Watch,
-                    "there is no leader right now: pick a member".into(),
-                )),
-                Some(node) => d.emit(Cmd::Act(
-                    ErrorAt::Watch,
-                    Action::Watch {
-                        node,
-                        key: (*key).clone(),
-                        prefix: *prefix,
-                    },
-                )),
+                ));
+                return;
+            }
+            match parse_target(&form.target) {
+                Ok(target) => d.emit(Cmd::Watch(target, (*key).clone(), *prefix)),
+                Err(e) => d.emit(Cmd::Reject(ErrorAt::Watch, e)),
             }
         })
     };
@@ -401,17 +390,17 @@ mod tests {
 
     #[test]
     fn form_errors_say_what_is_wrong() {
-        assert!(parse_form(&form("put", "", "1"), None)
+        assert!(parse_form(&form("put", "", "1"))
             .unwrap_err()
             .contains("key"));
-        assert!(parse_form(&form("get", "/a", "leader"), None)
+        assert!(parse_form(&form("get", "/a", "n9"))
             .unwrap_err()
-            .contains("no leader"));
+            .contains("not a member"));
         let mut big = form("put", "/a", "2");
         big.value = "x".repeat(5000);
-        assert!(parse_form(&big, None).unwrap_err().contains("limit"));
-        let (n, op, _) = parse_form(&form("range", "/registry/", "leader"), Some(3)).unwrap();
-        assert_eq!(n, 3);
+        assert!(parse_form(&big).unwrap_err().contains("limit"));
+        let (n, op, _) = parse_form(&form("range", "/registry/", "leader")).unwrap();
+        assert_eq!(n, Target::Leader);
         assert_eq!(
             op,
             ClientOp::Range {
