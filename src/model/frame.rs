@@ -72,6 +72,19 @@ pub struct Frame {
 }
 
 impl Frame {
+    /// What happens to a leader cut off from a quorum, under the CheckQuorum
+    /// setting in force: with it, the leader steps down after an election
+    /// timeout without hearing from a quorum; without it, nothing on its
+    /// side tells it, and it leads until a message from a higher term
+    /// reaches it (once the partition heals).
+    pub fn stale_leader_note(&self) -> &'static str {
+        if self.settings.check_quorum {
+            " (stale: it cannot commit, and steps down within an election timeout, once CheckQuorum notices it no longer hears from a quorum)"
+        } else {
+            " (stale: it cannot commit; with CheckQuorum off it stays leader until it hears of a higher term, after the partition heals)"
+        }
+    }
+
     /// Members that exist (not removed), in id order.
     pub fn member_ids(&self) -> Vec<NodeId> {
         self.stores.iter().map(|(id, _)| *id).collect()

@@ -179,6 +179,32 @@ mod tests {
     }
 
     #[test]
+    fn the_stale_leader_note_follows_the_check_quorum_in_force() {
+        let mut s = sim(3);
+        run_until(&mut s, 10_000, |s| s.cluster().leader().is_some());
+        assert!(s
+            .frame()
+            .stale_leader_note()
+            .contains("CheckQuorum notices"));
+        s.act(ErrorAt::Settings, Action::SetCheckQuorum { on: false })
+            .unwrap();
+        let groups = s.preset(Preset::LeaderAlone).unwrap();
+        s.act(ErrorAt::Partition, Action::Partition { groups })
+            .unwrap();
+        s.advance(5_000);
+        let frame = s.frame();
+        // The old leader is still leading on its own side, and the note
+        // does not promise that it steps down.
+        assert!(frame
+            .sides
+            .iter()
+            .any(|side| !side.has_quorum && !side.leaders.is_empty()));
+        let note = frame.stale_leader_note();
+        assert!(!note.contains("CheckQuorum notices"), "{note}");
+        assert!(note.contains("stays leader"), "{note}");
+    }
+
+    #[test]
     fn a_one_way_cut_does_not_split_a_side_but_a_partition_does() {
         let mut s = sim(5);
         s.act(

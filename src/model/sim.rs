@@ -213,6 +213,13 @@ impl Sim {
         match &result {
             Ok(op) => {
                 self.error = None;
+                // These two apply at once, so the settings the frame shows
+                // (and the quorum panel's notes) must follow them.
+                match action {
+                    Action::SetPreVote { on } => self.settings.pre_vote = on,
+                    Action::SetCheckQuorum { on } => self.settings.check_quorum = on,
+                    _ => {}
+                }
                 if let (Some(op), Action::Client { .. }) = (op, &action) {
                     self.user_ops.push_back(*op);
                     if self.user_ops.len() > USER_OPS {

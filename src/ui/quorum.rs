@@ -112,7 +112,7 @@ pub fn QuorumPanel(props: &QuorumPanelProps) -> Html {
                                 { if s.has_quorum { "has a quorum" } else { "no quorum" } }
                                 if !leaders.is_empty() {
                                     { format!("; leader {leaders}") }
-                                    if !s.has_quorum { <em>{ " (stale: it cannot commit, and steps down once CheckQuorum notices)" }</em> }
+                                    if !s.has_quorum { <em>{ frame.stale_leader_note() }</em> }
                                 }
                             </li>
                         }
