@@ -1,6 +1,8 @@
 //! Partitions as the page shows and makes them: the presets, and the
 //! sides of the network (who can talk to whom both ways).
 
+use std::collections::BTreeMap;
+
 use raft_sim::reach::quorum_size;
 use raft_sim::view::MemberView;
 use raft_sim::{Cluster, NodeId, Role, View};
@@ -70,6 +72,62 @@ pub fn preset_groups(
     }
 }
 
+/// How many groups the partition editor offers.
+pub const EDITOR_GROUPS: usize = 3;
+
+/// The partition in force as the editor's groups: members (down ones too,
+/// removed ones not) joined when the links between them are up both ways,
+/// directly or through others; in id order, at most [`EDITOR_GROUPS`]
+/// groups (any further ones join the last).
+pub fn groups_in_force(view: &View) -> Vec<Vec<NodeId>> {
+    let ids: Vec<NodeId> = view
+        .members
+        .iter()
+        .filter(|m| m.role != Role::Removed)
+        .map(|m| m.id)
+        .collect();
+    let up = |a: NodeId, b: NodeId| {
+        !view.cut_links.contains(&(a, b)) && !view.cut_links.contains(&(b, a))
+    };
+    let mut groups: Vec<Vec<NodeId>> = Vec::new();
+    let mut placed: Vec<NodeId> = Vec::new();
+    for &start in &ids {
+        if placed.contains(&start) {
+            continue;
+        }
+        let mut group = vec![start];
+        placed.push(start);
+        let mut i = 0;
+        while i < group.len() {
+            let m = group[i];
+            for &o in &ids {
+                if !placed.contains(&o) && up(m, o) {
+                    placed.push(o);
+                    group.push(o);
+                }
+            }
+            i += 1;
+        }
+        group.sort_unstable();
+        groups.push(group);
+    }
+    if groups.len() > EDITOR_GROUPS {
+        let rest: Vec<NodeId> = groups.drain(EDITOR_GROUPS..).flatten().collect();
+        groups[EDITOR_GROUPS - 1].extend(rest);
+        groups[EDITOR_GROUPS - 1].sort_unstable();
+    }
+    groups
+}
+
+/// The editor's draft (member → group number) for some groups.
+pub fn draft_of(groups: &[Vec<NodeId>]) -> BTreeMap<NodeId, usize> {
+    groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, members)| members.iter().map(move |&m| (m, g)))
+        .collect()
+}
+
 /// Running members grouped by who can exchange messages with whom,
 /// both ways, directly or through others (connected components): the
 /// sides of a partition. A one-way cut alone does not split a side.
@@ -121,7 +179,7 @@ pub fn sides(cluster: &Cluster, view: &View) -> Vec<Side> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::commands::ErrorAt;
+    use crate::model::commands::{run, Cmd, ErrorAt};
     use crate::model::sim::tests::{run_until, sim};
     use raft_sim::{Action, ClientOp, ReadMode};
 
@@ -202,6 +260,31 @@ mod tests {
         let note = frame.stale_leader_note();
         assert!(!note.contains("CheckQuorum notices"), "{note}");
         assert!(note.contains("stays leader"), "{note}");
+    }
+
+    #[test]
+    fn the_editor_starts_from_the_partition_in_force() {
+        let mut s = sim(5);
+        let all = groups_in_force(&s.frame().view);
+        assert_eq!(all, vec![vec![1, 2, 3, 4, 5]]);
+        run(&mut s, Cmd::Preset(Preset::Halves));
+        s.act(ErrorAt::Inspector, Action::Crash { node: 4 })
+            .unwrap();
+        let groups = groups_in_force(&s.frame().view);
+        assert_eq!(groups, vec![vec![1, 2], vec![3, 4, 5]]);
+        let draft = draft_of(&groups);
+        assert_eq!(draft[&2], 0);
+        assert_eq!(draft[&4], 1);
+        // Isolating every member gives five groups; the editor has three.
+        s.act(
+            ErrorAt::Partition,
+            Action::Partition {
+                groups: vec![vec![1], vec![2], vec![3], vec![4], vec![5]],
+            },
+        )
+        .unwrap();
+        let groups = groups_in_force(&s.frame().view);
+        assert_eq!(groups, vec![vec![1], vec![2], vec![3, 4, 5]]);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use super::node;
 
-use crate::model::partition::Preset;
+use crate::model::partition::{draft_of, groups_in_force, Preset};
 use crate::model::{Cmd, ErrorAt, FrameRef};
 
 const GROUPS: [&str; 3] = ["A", "B", "C"];
@@ -40,15 +40,23 @@ pub fn groups(members: &[NodeId], draft: &BTreeMap<NodeId, usize>) -> Vec<Vec<No
 /// The partition panel.
 #[component]
 pub fn PartitionPanel(props: &PartitionPanelProps) -> Html {
-    let draft = use_state(BTreeMap::<NodeId, usize>::new);
+    // The user's moves, with the partition in force when they began: the
+    // editor shows the partition in force until the user moves a member,
+    // and starts again from it whenever it changes (a preset, heal all).
+    let edited = use_state(|| None::<(Vec<Vec<NodeId>>, BTreeMap<NodeId, usize>)>);
+    let in_force = groups_in_force(&props.frame.view);
+    let draft = match &*edited {
+        Some((base, moves)) if *base == in_force => moves.clone(),
+        _ => draft_of(&in_force),
+    };
     let members = props.frame.member_ids();
     let d = props.dispatch.clone();
     let move_to = {
-        let draft = draft.clone();
+        let (edited, draft) = (edited.clone(), draft.clone());
         Callback::from(move |(id, g): (NodeId, usize)| {
-            let mut next = (*draft).clone();
+            let mut next = draft.clone();
             next.insert(id, g);
-            draft.set(next);
+            edited.set(Some((in_force.clone(), next)));
         })
     };
     let apply = {
@@ -74,9 +82,9 @@ pub fn PartitionPanel(props: &PartitionPanelProps) -> Html {
         html! { <button type="button" {onclick}>{ label }</button> }
     };
     let heal = {
-        let (d, draft) = (d.clone(), draft.clone());
+        let (d, edited) = (d.clone(), edited.clone());
         Callback::from(move |_: MouseEvent| {
-            draft.set(BTreeMap::new());
+            edited.set(None);
             d.emit(Cmd::Act(ErrorAt::Partition, Action::HealAll));
         })
     };
