@@ -22,6 +22,10 @@ pub struct Pending {
     pub missing: Vec<NodeId>,
     /// Acknowledgements it needs.
     pub needed: usize,
+    /// Later copies of the same client request (re-proposed after an
+    /// election timeout without a commit), not shown as requests of their
+    /// own.
+    pub retries: usize,
 }
 
 /// Entries each leader holds above its commit index, with the voters that
@@ -36,7 +40,21 @@ pub fn pending_entries(view: &View) -> Vec<Pending> {
     let needed = quorum_size(voters.len());
     let mut out = Vec::new();
     for leader in view.members.iter().filter(|m| m.role == Role::Leader) {
+        let first = out.len();
         for e in leader.log.iter().filter(|e| e.index > leader.commit) {
+            // A member proposes a request again when it sees no commit
+            // within an election timeout; each copy gets its own index but
+            // carries the same op id. Count them on the first copy.
+            if let Some(op) = e.op_id {
+                let seen = leader.log.iter().position(|x| x.op_id == Some(op));
+                let earlier = out[first..]
+                    .iter_mut()
+                    .find(|p: &&mut Pending| seen.is_some_and(|i| leader.log[i].index == p.index));
+                if let Some(p) = earlier {
+                    p.retries += 1;
+                    continue;
+                }
+            }
             let (acked, missing): (Vec<NodeId>, Vec<NodeId>) = voters.iter().partition(|&&v| {
                 v == leader.id
                     || leader
@@ -52,8 +70,48 @@ pub fn pending_entries(view: &View) -> Vec<Pending> {
                 acked,
                 missing,
                 needed,
+                retries: 0,
             });
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::commands::ErrorAt;
+    use crate::model::partition::Preset;
+    use crate::model::sim::tests::{run_until, sim};
+    use raft_sim::{Action, ClientOp, ReadMode};
+
+    #[test]
+    fn retries_of_one_request_are_listed_once() {
+        // Without CheckQuorum the cut-off leader keeps leading, and keeps
+        // its uncommitted entries in view.
+        let mut s = sim(3);
+        s.act(ErrorAt::Settings, Action::SetCheckQuorum { on: false })
+            .unwrap();
+        run_until(&mut s, 10_000, |s| s.cluster().leader().is_some());
+        let old = s.cluster().leader().unwrap();
+        let groups = s.preset(Preset::LeaderAlone).unwrap();
+        s.act(ErrorAt::Partition, Action::Partition { groups })
+            .unwrap();
+        let put = ClientOp::Put {
+            key: "/registry/pods/a".into(),
+            value: "1".into(),
+        };
+        s.client(old, put, ReadMode::Linearizable).unwrap();
+        // Long enough for the member to propose it again a few times (once
+        // per election timeout without a commit).
+        s.advance(3_500);
+        let frame = s.frame();
+        let puts: Vec<&Pending> = frame
+            .pending
+            .iter()
+            .filter(|p| p.leader == old && p.what.starts_with("put"))
+            .collect();
+        assert_eq!(puts.len(), 1, "{puts:#?}");
+        assert!(puts[0].retries >= 1, "{puts:#?}");
+    }
 }

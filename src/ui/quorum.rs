@@ -124,7 +124,8 @@ pub fn QuorumPanel(props: &QuorumPanelProps) -> Html {
                 <ul class="pending">
                     { for frame.pending.iter().take(5).map(|p| html! {
                         <li>
-                            { format!("#{} (term {}) on leader {}: {} — acknowledged by {}; ", p.index, p.term, node(p.leader), p.what, names(&p.acked)) }
+                            { format!("#{} (term {}) on leader {}: {}{} — acknowledged by {}; ", p.index, p.term, node(p.leader), p.what,
+                                if p.retries > 0 { format!(" (retried {}×)", p.retries) } else { String::new() }, names(&p.acked)) }
                             <strong>{ format!("waiting for {} (needs {} of {})", names(&p.missing), p.needed, p.acked.len() + p.missing.len()) }</strong>
                         </li>
                     }) }

@@ -251,6 +251,9 @@ pub struct LogEntryView {
     pub term: u64,
     /// Short description.
     pub what: String,
+    /// The client request it carries (a retried request appears once per
+    /// proposal, with the same id).
+    pub op_id: Option<u64>,
 }
 
 /// What the leader knows of a follower's replication.
@@ -472,6 +475,9 @@ impl Live {
                 index: e.index,
                 term: e.term,
                 what: short_entry(e),
+                op_id: (e.get_entry_type() == EntryType::EntryNormal)
+                    .then(|| Command::decode(&e.data).map(|c| c.op_id))
+                    .flatten(),
             })
             .collect()
     }
