@@ -9,6 +9,7 @@
 
 use std::collections::VecDeque;
 
+use raft_sim::cluster::WatchView;
 use raft_sim::kv::KeyValue;
 use raft_sim::{Action, ClientOp, Cluster, EventKind, NodeId, ReadMode, Role};
 
@@ -33,6 +34,8 @@ pub const TRAFFIC_CLIENT: u64 = 2;
 
 const RECENT_ACTIONS: usize = 30;
 const USER_OPS: usize = 30;
+/// Events per watch a frame copies (the client panel shows the last six).
+pub const WATCH_EVENTS: usize = 20;
 
 /// The simulation as the page runs it.
 pub struct Sim {
@@ -361,7 +364,20 @@ impl Sim {
             pending,
             waiting_requests: history.iter().filter(|h| h.complete.is_none()).count(),
             requests,
-            watches: self.cluster.watches().cloned().collect(),
+            // A watch keeps every event it saw; copying them all into each
+            // frame made frames slower the longer a watch ran under traffic.
+            watches: self
+                .cluster
+                .watches()
+                .map(|w| WatchView {
+                    id: w.id,
+                    node: w.node,
+                    key: w.key.clone(),
+                    prefix: w.prefix,
+                    events: w.events[w.events.len().saturating_sub(WATCH_EVENTS)..].to_vec(),
+                    ended: w.ended,
+                })
+                .collect(),
             events: self.lines.lines(),
             playing: self.playing,
             speed: self.speed,
@@ -518,6 +534,39 @@ pub(crate) mod tests {
             ReadMode::Serializable,
         )
         .unwrap();
+    }
+
+    #[test]
+    fn what_the_page_keeps_per_request_stays_bounded_under_traffic() {
+        let mut s = sim(3);
+        run_until(&mut s, 10_000, |s| s.cluster().leader().is_some());
+        let leader = s.cluster().leader().unwrap();
+        s.act(
+            ErrorAt::Watch,
+            Action::Watch {
+                node: leader,
+                key: "/registry/".into(),
+                prefix: true,
+            },
+        )
+        .unwrap();
+        s.set_traffic(MAX_TRAFFIC);
+        for i in 0..100 {
+            let op = ClientOp::Get {
+                key: format!("/k{i}"),
+            };
+            s.client(leader, op, ReadMode::Serializable).unwrap();
+        }
+        s.advance(5_000);
+        let frame = s.frame();
+        assert!(frame.requests.len() <= USER_OPS);
+        assert!(frame.events.len() <= 600, "{}", frame.events.len());
+        assert!(frame.ghosts.len() <= 200);
+        assert!(s.recent_actions().count() <= RECENT_ACTIONS);
+        // The watch saw every write, but a frame copies only its latest
+        // events (the panel shows six), not all of them on every frame.
+        assert!(frame.watches[0].events.len() <= WATCH_EVENTS);
+        assert!(s.cluster().watches().next().unwrap().events.len() > 500);
     }
 
     #[test]
