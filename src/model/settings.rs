@@ -15,6 +15,10 @@ use serde::{Deserialize, Serialize};
 pub const MIN_SPEED: f64 = 0.01;
 /// See [`MIN_SPEED`].
 pub const MAX_SPEED: f64 = 100.0;
+/// Client requests the page's cluster keeps (between this many and twice
+/// as many): enough for the user's recent requests and a checked window,
+/// without growing for as long as the page runs with traffic.
+pub const HISTORY_LIMIT: usize = 2_000;
 /// The speed the page starts at.
 pub const DEFAULT_SPEED: f64 = 0.5;
 
@@ -95,7 +99,7 @@ impl PageSettings {
             },
             net: self.net(),
             trace_capacity: 20_000,
-            history_limit: None,
+            history_limit: Some(HISTORY_LIMIT),
         };
         config.validate()?;
         Ok(config)

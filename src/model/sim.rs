@@ -54,10 +54,6 @@ pub struct Sim {
     user_ops: VecDeque<u64>,
     error: Option<(ErrorAt, String)>,
     notice: Option<String>,
-    /// History entries before this index have all finished (requests
-    /// finish roughly in order, so counting the waiting ones from here
-    /// stays cheap as the history grows).
-    open_from: usize,
 }
 
 impl Sim {
@@ -80,7 +76,6 @@ impl Sim {
             user_ops: VecDeque::new(),
             error: None,
             notice: None,
-            open_from: 0,
         };
         sim.record(format!("new cluster {}", settings_line(&sim.settings)));
         sim.collect_events();
@@ -313,13 +308,6 @@ impl Sim {
             self.lines.push(e);
         }
         self.next_seq = self.cluster.trace().len();
-        let history = self.cluster.history();
-        while history
-            .get(self.open_from)
-            .is_some_and(|h| h.complete.is_some())
-        {
-            self.open_from += 1;
-        }
         while self
             .ghosts
             .front()
@@ -351,7 +339,6 @@ impl Sim {
         let view = self.cluster.view(LOG_TAIL);
         let sides = sides(&self.cluster, &view);
         let pending = pending_entries(&view);
-        let history = &self.cluster.history()[self.open_from..];
         let requests = self
             .user_ops
             .iter()
@@ -362,7 +349,7 @@ impl Sim {
             ghosts: self.ghosts.iter().cloned().collect(),
             sides,
             pending,
-            waiting_requests: history.iter().filter(|h| h.complete.is_none()).count(),
+            waiting_requests: self.cluster.waiting_requests(),
             requests,
             // A watch keeps every event it saw; copying them all into each
             // frame made frames slower the longer a watch ran under traffic.
@@ -423,6 +410,7 @@ fn action_line(a: &Action) -> String {
 pub(crate) mod tests {
     use super::*;
     use crate::model::log_lines::Category;
+    use crate::model::settings::HISTORY_LIMIT;
 
     pub(crate) fn sim(members: u64) -> Sim {
         Sim::new(PageSettings {
@@ -567,6 +555,20 @@ pub(crate) mod tests {
         // events (the panel shows six), not all of them on every frame.
         assert!(frame.watches[0].events.len() <= WATCH_EVENTS);
         assert!(s.cluster().watches().next().unwrap().events.len() > 500);
+    }
+
+    #[test]
+    fn the_client_history_is_a_window_under_traffic() {
+        let mut s = sim(3);
+        run_until(&mut s, 10_000, |s| s.cluster().leader().is_some());
+        s.set_traffic(MAX_TRAFFIC);
+        // 200 writes a second: 5,000 requests, more than twice the window.
+        s.advance(25_000);
+        let kept = s.cluster().history().len();
+        assert!(kept <= 2 * HISTORY_LIMIT, "{kept} requests kept");
+        assert!(s.cluster().history_dropped() > 0);
+        let frame = s.frame();
+        assert!(frame.waiting_requests < 100, "{}", frame.waiting_requests);
     }
 
     #[test]
