@@ -3,8 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use raft_sim::reach::quorum_size;
-use raft_sim::view::MemberView;
+use raft_sim::reach::{self, quorum_size};
 use raft_sim::{Cluster, NodeId, Role, View};
 
 /// Members that can all talk to each other both ways (a side of a
@@ -15,7 +14,7 @@ pub struct Side {
     pub members: Vec<NodeId>,
     /// How many of them vote.
     pub voters: usize,
-    /// Whether they are a quorum of all voters.
+    /// Whether a voter here talks to a quorum of all voters.
     pub has_quorum: bool,
     /// Leaders on this side (a stale one may linger until CheckQuorum).
     pub leaders: Vec<(NodeId, u64)>,
@@ -128,52 +127,35 @@ pub fn draft_of(groups: &[Vec<NodeId>]) -> BTreeMap<NodeId, usize> {
         .collect()
 }
 
-/// Running members grouped by who can exchange messages with whom,
-/// both ways, directly or through others (connected components): the
-/// sides of a partition. A one-way cut alone does not split a side.
+/// The sides of the network as the quorum panel shows them: the core's one
+/// definition ([`reach::sides`]: running members joined by chains of
+/// two-way links, a quorum when one voter talks to a quorum of voters
+/// directly), with the leaders on each side. A one-way cut alone does not
+/// split a side.
 pub fn sides(cluster: &Cluster, view: &View) -> Vec<Side> {
-    let net = cluster.network();
-    let voters = cluster.voters();
-    let up: Vec<&MemberView> = view
+    let running: Vec<NodeId> = view
         .members
         .iter()
         .filter(|m| !matches!(m.role, Role::Down | Role::Removed))
+        .map(|m| m.id)
         .collect();
-    let mut side_of: Vec<Option<usize>> = vec![None; up.len()];
-    let mut sides: Vec<Side> = Vec::new();
-    for start in 0..up.len() {
-        if side_of[start].is_some() {
-            continue;
-        }
-        let id = sides.len();
-        let mut side = Side {
-            members: Vec::new(),
-            voters: 0,
-            has_quorum: false,
-            leaders: Vec::new(),
-        };
-        let mut stack = vec![start];
-        side_of[start] = Some(id);
-        while let Some(i) = stack.pop() {
-            let m = up[i];
-            side.members.push(m.id);
-            side.voters += usize::from(voters.contains(&m.id));
-            if m.role == Role::Leader {
-                side.leaders.push((m.id, m.term));
+    reach::sides(cluster.network(), &running, &cluster.voters())
+        .into_iter()
+        .map(|side| {
+            let leaders = view
+                .members
+                .iter()
+                .filter(|m| m.role == Role::Leader && side.members.contains(&m.id))
+                .map(|m| (m.id, m.term))
+                .collect();
+            Side {
+                members: side.members,
+                voters: side.voters,
+                has_quorum: side.has_quorum,
+                leaders,
             }
-            for (j, o) in up.iter().enumerate() {
-                if side_of[j].is_none() && net.link_up(m.id, o.id) && net.link_up(o.id, m.id) {
-                    side_of[j] = Some(id);
-                    stack.push(j);
-                }
-            }
-        }
-        side.members.sort_unstable();
-        side.leaders.sort_unstable();
-        side.has_quorum = side.voters >= view.quorum.quorum;
-        sides.push(side);
-    }
-    sides
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -285,6 +267,32 @@ mod tests {
         .unwrap();
         let groups = groups_in_force(&s.frame().view);
         assert_eq!(groups, vec![vec![1], vec![2], vec![3, 4, 5]]);
+    }
+
+    #[test]
+    fn a_chain_of_links_is_one_side_without_a_quorum() {
+        // n1 - n2 - ... - n7, only neighbours linked: one side, but nobody
+        // talks to 4 voters directly, so no leader can commit. Counting the
+        // side's voters (the page's old rule) said it had a quorum.
+        let mut s = sim(7);
+        for a in 1..=7u64 {
+            for b in a + 2..=7 {
+                s.act(
+                    ErrorAt::Inspector,
+                    Action::Cut {
+                        from: a,
+                        to: b,
+                        both: true,
+                    },
+                )
+                .unwrap();
+            }
+        }
+        let frame = s.frame();
+        assert_eq!(frame.sides.len(), 1);
+        assert_eq!(frame.sides[0].voters, 7);
+        assert!(!frame.sides[0].has_quorum);
+        assert_eq!(frame.sides[0].has_quorum, frame.view.quorum.available);
     }
 
     #[test]
