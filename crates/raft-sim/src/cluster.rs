@@ -130,10 +130,27 @@ pub struct WatchView {
     pub key: String,
     /// Whether `key` is a prefix.
     pub prefix: bool,
-    /// Events seen, oldest first.
+    /// How many events the watch has seen in all.
+    pub seen: u64,
+    /// The latest events seen (at most [`WATCH_EVENTS_KEPT`]), oldest first.
     pub events: Vec<WatchEvent>,
     /// Whether the member serving it went down (the watch ended).
     pub ended: bool,
+}
+
+/// How many of a watch's latest events a cluster keeps: a watch on a busy
+/// prefix sees every write, and a long run with traffic must not grow
+/// without bound. Counts stay exact in [`WatchView::seen`].
+pub const WATCH_EVENTS_KEPT: usize = 200;
+
+impl WatchView {
+    fn record(&mut self, event: WatchEvent) {
+        self.seen += 1;
+        if self.events.len() == WATCH_EVENTS_KEPT {
+            self.events.remove(0);
+        }
+        self.events.push(event);
+    }
 }
 
 /// The simulation.
@@ -495,7 +512,7 @@ impl Cluster {
             }
             if let EventKind::Watch { watch, event, .. } = &ev {
                 if let Some(w) = self.watches.get_mut(watch) {
-                    w.events.push(event.clone());
+                    w.record(event.clone());
                 }
             }
             self.trace.push(now, ev);

@@ -132,3 +132,42 @@ fn twenty_virtual_minutes_of_traffic_stay_within_bounds() {
     assert_eq!(c.waiting_requests(), waiting);
     assert!(c.linearizability().linearizable);
 }
+
+#[test]
+fn a_watch_counts_every_event_but_keeps_only_the_latest() {
+    // A prefix watch on a busy prefix sees every write; before the bound it
+    // kept them all, for as long as the page ran.
+    let mut c = Cluster::new(ClusterConfig {
+        voters: 3,
+        seed: 4,
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(c.run_until(10_000, |c| c.leader().is_some()));
+    let leader = c.leader().unwrap();
+    c.apply(Action::Watch {
+        node: leader,
+        key: "/registry/".into(),
+        prefix: true,
+    })
+    .unwrap();
+    for n in 0..1_000u64 {
+        c.apply(Action::Client {
+            client: 99,
+            node: leader,
+            op: ClientOp::Put {
+                key: format!("/registry/pods/default/load-{}", n % 16),
+                value: format!("v{n}"),
+            },
+            mode: ReadMode::Linearizable,
+        })
+        .unwrap();
+        c.advance(20);
+    }
+    c.advance(2_000);
+    let w = c.watches().next().unwrap();
+    assert_eq!(w.seen, 1_000);
+    assert_eq!(w.events.len(), raft_sim::cluster::WATCH_EVENTS_KEPT);
+    assert_eq!(w.events.last().unwrap().value, "v999");
+    assert!(c.footprint().watch_events <= raft_sim::cluster::WATCH_EVENTS_KEPT);
+}

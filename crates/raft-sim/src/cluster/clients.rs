@@ -93,6 +93,7 @@ impl Cluster {
                 node,
                 key,
                 prefix,
+                seen: 0,
                 events: Vec::new(),
                 ended: false,
             },

@@ -288,7 +288,7 @@ impl Runner {
             Cond::NotMember(n) => !conf_members(cl.membership()).contains(&self.resolve(n)?),
             Cond::Joint => !cl.membership().voters_outgoing.is_empty(),
             Cond::NotJoint => cl.membership().voters_outgoing.is_empty(),
-            Cond::Events(label, n) => self.watch(label)?.events.len() as u64 == *n,
+            Cond::Events(label, n) => self.watch(label)?.seen == *n,
             Cond::WatchEnded(label) => self.watch(label)?.ended,
             Cond::Msg(label, want) => self.msg_state(label)? == Some(*want),
             Cond::Linearizable => cl.linearizability().linearizable,
@@ -363,7 +363,7 @@ impl Runner {
                         })
                         .collect();
                     let ended = if w.ended { "; ended" } else { "" };
-                    format!("{} events: {}{ended}", seen.len(), seen.join(", "))
+                    format!("{} events: {}{ended}", w.seen, seen.join(", "))
                 }
                 Err(e) => e,
             },
