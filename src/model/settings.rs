@@ -88,7 +88,7 @@ impl PageSettings {
         }
         let config = ClusterConfig {
             seed: self.seed,
-            voters: self.members,
+            members: self.members,
             learners: 0,
             raft: RaftSettings {
                 election_tick: self.election_tick,

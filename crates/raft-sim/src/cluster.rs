@@ -48,8 +48,10 @@ pub const MAX_NODE_ID: NodeId = 64;
 pub struct ClusterConfig {
     /// Seed for every random choice.
     pub seed: u64,
-    /// Founding voters, n1..=nN.
-    pub voters: u64,
+    /// Founding voting members, n1..=nN (`members` in the URL, scripts and
+    /// the CLI).
+    #[serde(alias = "voters")]
+    pub members: u64,
     /// Founding learners, numbered after the voters.
     pub learners: u64,
     /// Raft settings.
@@ -71,7 +73,7 @@ impl Default for ClusterConfig {
     fn default() -> Self {
         ClusterConfig {
             seed: 1,
-            voters: 3,
+            members: 3,
             learners: 0,
             raft: RaftSettings::default(),
             net: NetConfig::default(),
@@ -84,13 +86,13 @@ impl Default for ClusterConfig {
 impl ClusterConfig {
     /// Checks the whole configuration, naming the bad setting.
     pub fn validate(&self) -> Result<(), String> {
-        if self.voters == 0 || self.voters > MAX_VOTERS {
+        if self.members == 0 || self.members > MAX_VOTERS {
             return Err(format!(
                 "a cluster has 1 to {MAX_VOTERS} voters, not {}",
-                self.voters
+                self.members
             ));
         }
-        if self.voters + self.learners > MAX_NODE_ID {
+        if self.members + self.learners > MAX_NODE_ID {
             return Err(format!("at most {MAX_NODE_ID} members in all"));
         }
         self.raft.validate()?;
@@ -190,8 +192,9 @@ impl Cluster {
     /// Builds and starts a cluster.
     pub fn new(config: ClusterConfig) -> Result<Cluster, String> {
         config.validate()?;
-        let voters: Vec<NodeId> = (1..=config.voters).collect();
-        let learners: Vec<NodeId> = (config.voters + 1..=config.voters + config.learners).collect();
+        let voters: Vec<NodeId> = (1..=config.members).collect();
+        let learners: Vec<NodeId> =
+            (config.members + 1..=config.members + config.learners).collect();
         let conf = ConfState {
             voters: voters.clone(),
             learners: learners.clone(),

@@ -9,7 +9,7 @@
 //! ```
 //! use raft_sim::{Cluster, ClusterConfig, Action, ClientOp, ReadMode, Role};
 //!
-//! let mut c = Cluster::new(ClusterConfig { seed: 7, voters: 3, ..Default::default() }).unwrap();
+//! let mut c = Cluster::new(ClusterConfig { seed: 7, members: 3, ..Default::default() }).unwrap();
 //! // Let an election happen (election timeout is 1-2 s of virtual time).
 //! assert!(c.run_until(5_000, |c| c.leader().is_some()));
 //! let leader = c.leader().unwrap();

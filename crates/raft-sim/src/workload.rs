@@ -129,7 +129,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunReport, String> {
     }
     let mut cc = ClusterConfig {
         seed: cfg.seed,
-        voters: cfg.members,
+        members: cfg.members,
         net: cfg.net.clone(),
         // Heartbeat traffic is left out of the printed events, so keep more.
         trace_capacity: cfg.keep_events.saturating_mul(20).max(1),

@@ -6,10 +6,10 @@
 use raft_sim::workload::{run, Faults, RunConfig};
 use raft_sim::{Action, ClientOp, Cluster, ClusterConfig, MemberChange, NodeId, ReadMode, Role};
 
-fn cluster(voters: u64, seed: u64) -> Cluster {
+fn cluster(members: u64, seed: u64) -> Cluster {
     Cluster::new(ClusterConfig {
         seed,
-        voters,
+        members,
         ..Default::default()
     })
     .unwrap()
@@ -157,7 +157,7 @@ fn a_leader_resends_a_snapshot_refused_by_a_cut_link() {
 fn a_leader_resends_a_snapshot_dropped_by_hand() {
     let mut c = Cluster::new(ClusterConfig {
         seed: 71,
-        voters: 3,
+        members: 3,
         raft: raft_sim::RaftSettings {
             snapshot_threshold: 5,
             ..Default::default()
@@ -283,7 +283,7 @@ fn members_join_and_leave_while_writes_continue() {
 fn a_wiped_member_is_replaced_by_a_new_one_that_catches_up_by_snapshot() {
     let mut cfg = ClusterConfig {
         seed: 8,
-        voters: 3,
+        members: 3,
         ..Default::default()
     };
     cfg.raft.snapshot_threshold = 5;

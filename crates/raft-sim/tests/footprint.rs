@@ -75,7 +75,7 @@ fn print_row(t: u64, f: &Footprint) {
 fn measure_one_virtual_hour_with_traffic() {
     let config = ClusterConfig {
         seed: 5,
-        voters: 9,
+        members: 9,
         history_limit: Some(PAGE_HISTORY),
         ..Default::default()
     };
@@ -90,7 +90,7 @@ fn twenty_virtual_minutes_of_traffic_stay_within_bounds() {
     // each fill up in the first ten minutes and then stay flat.
     let config = ClusterConfig {
         seed: 3,
-        voters: 3,
+        members: 3,
         history_limit: Some(PAGE_HISTORY),
         ..Default::default()
     };
@@ -138,7 +138,7 @@ fn a_watch_counts_every_event_but_keeps_only_the_latest() {
     // A prefix watch on a busy prefix sees every write; before the bound it
     // kept them all, for as long as the page ran.
     let mut c = Cluster::new(ClusterConfig {
-        voters: 3,
+        members: 3,
         seed: 4,
         ..Default::default()
     })

@@ -398,7 +398,7 @@ fn cmd_script(args: &[String]) -> Result<ExitCode, String> {
             "passed": outcome.failure.is_none(),
             "failure": outcome.failure,
             "seed": c.config().seed,
-            "members": c.config().voters,
+            "members": c.config().members,
             "virtual_ms": c.now(),
             "wall_ms": wall_ms,
             "trace_hash": c.trace().hash_hex(),

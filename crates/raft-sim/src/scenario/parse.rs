@@ -361,7 +361,7 @@ fn parse_cluster(l: &Line) -> Result<ClusterConfig, ScriptError> {
     for (k, v) in l.options(1)? {
         let t = &v;
         match k {
-            "members" | "voters" => c.voters = number(l, t, k)?,
+            "members" | "voters" => c.members = number(l, t, k)?,
             "learners" => c.learners = number(l, t, k)?,
             "seed" => c.seed = number(l, t, k)?,
             "pre-vote" | "prevote" => c.raft.pre_vote = on_off(l, t)?,
