@@ -70,10 +70,6 @@ fn start_sim(props: &AppProps) -> Sim {
 /// How often the text panels follow the simulation while it runs.
 const PANEL_INTERVAL_MS: f64 = 100.0;
 
-/// Longest wall-clock gap one frame accounts for: after a hidden tab or a
-/// long pause the simulation continues instead of jumping ahead.
-const MAX_FRAME_WALL_MS: f64 = 100.0;
-
 /// The playground.
 #[component]
 pub fn App(props: &AppProps) -> Html {
@@ -215,7 +211,7 @@ fn animate(sim: Rc<RefCell<Sim>>, (setter, panels): (FrameSetter, FrameSetter)) 
             return;
         }
         let prev = last.borrow_mut().replace(now);
-        let dt = prev.map_or(0.0, |p| (now - p).clamp(0.0, MAX_FRAME_WALL_MS));
+        let dt = prev.map_or(0.0, |p| (now - p).max(0.0));
         let moved = sim.borrow_mut().advance_wall(dt);
         if moved {
             let picture = sim.borrow().frame();

@@ -55,6 +55,9 @@ pub struct Frame {
     pub playing: bool,
     /// Speed, virtual seconds per wall second.
     pub speed: f64,
+    /// The speed really reached over the last second of wall time (see
+    /// [`super::speed_meter`]); `None` while paused or not yet measured.
+    pub reached_speed: Option<f64>,
     /// Writes per virtual second from the traffic generator (0: off).
     pub traffic: u64,
     /// Settings the cluster was built from.

@@ -18,6 +18,7 @@ pub mod partition;
 pub mod pending;
 pub mod settings;
 pub mod sim;
+pub mod speed_meter;
 
 pub use commands::{membership, run, Cmd, ErrorAt, Target};
 pub use frame::{Frame, FrameRef};

@@ -21,10 +21,14 @@ use super::pending::pending_entries;
 use super::settings::{
     settings_line, PageSettings, DEFAULT_SPEED, MAX_SPEED, MAX_TRAFFIC, MIN_SPEED,
 };
+use super::speed_meter::SpeedMeter;
 
 /// Most virtual time one frame may advance; a slow frame (or a tab that
 /// wakes up) loses time rather than freezing the page to catch up.
 pub const MAX_FRAME_VIRTUAL_MS: f64 = 2_000.0;
+/// Longest wall-clock gap one frame accounts for: after a hidden tab or a
+/// long pause the simulation continues instead of jumping ahead.
+pub const MAX_FRAME_WALL_MS: f64 = 100.0;
 /// Log entries per member the log panel shows.
 pub const LOG_TAIL: usize = 24;
 /// Client id the page uses for the user's own requests.
@@ -44,6 +48,7 @@ pub struct Sim {
     playing: bool,
     speed: f64,
     carry: f64,
+    meter: SpeedMeter,
     traffic: u64,
     traffic_next: u64,
     traffic_count: u64,
@@ -66,6 +71,7 @@ impl Sim {
             playing: true,
             speed: DEFAULT_SPEED,
             carry: 0.0,
+            meter: SpeedMeter::default(),
             traffic: 0,
             traffic_next: 0,
             traffic_count: 0,
@@ -106,12 +112,14 @@ impl Sim {
     pub fn set_playing(&mut self, on: bool) {
         self.playing = on;
         self.carry = 0.0;
+        self.meter.reset();
     }
 
     /// Sets the speed, clamped to [`MIN_SPEED`]..=[`MAX_SPEED`].
     pub fn set_speed(&mut self, speed: f64) {
         if speed.is_finite() {
             self.speed = speed.clamp(MIN_SPEED, MAX_SPEED);
+            self.meter.reset();
         }
     }
 
@@ -150,9 +158,11 @@ impl Sim {
         if !self.playing || !wall_ms.is_finite() || wall_ms <= 0.0 {
             return false;
         }
-        let want = (wall_ms * self.speed + self.carry).min(MAX_FRAME_VIRTUAL_MS);
+        let counted = wall_ms.min(MAX_FRAME_WALL_MS);
+        let want = (counted * self.speed + self.carry).min(MAX_FRAME_VIRTUAL_MS);
         let whole = want.floor();
         self.carry = want - whole;
+        self.meter.frame(wall_ms, whole);
         if whole < 1.0 {
             return false;
         }
@@ -369,6 +379,7 @@ impl Sim {
             events: self.lines.lines(),
             playing: self.playing,
             speed: self.speed,
+            reached_speed: self.meter.speed(),
             traffic: self.traffic,
             settings: self.settings.clone(),
             error: self.error.clone(),
@@ -448,6 +459,21 @@ pub(crate) mod tests {
         s.set_speed(100.0);
         s.advance_wall(1000.0);
         assert_eq!(s.cluster().now(), 80 + MAX_FRAME_VIRTUAL_MS as u64);
+    }
+
+    #[test]
+    fn the_frame_tells_the_speed_really_reached() {
+        // Slow frames at 100×: each advances at most 2 s of virtual time,
+        // so 133 ms frames reach about 15×, and the frame says so.
+        let mut s = sim(3);
+        s.set_speed(100.0);
+        for _ in 0..8 {
+            s.advance_wall(133.0);
+        }
+        let reached = s.frame().reached_speed.unwrap();
+        assert!((reached - 15.0).abs() < 0.1, "{reached}");
+        s.set_playing(false);
+        assert_eq!(s.frame().reached_speed, None);
     }
 
     #[test]

@@ -6,6 +6,7 @@ use yew::prelude::*;
 use super::{checked_of, time, value_of};
 
 use crate::model::settings::{parse_settings, parse_traffic, PageSettings, MAX_SPEED, MIN_SPEED};
+use crate::model::speed_meter::falls_short;
 use crate::model::{Cmd, ErrorAt, FrameRef};
 
 /// Properties shared by the controls.
@@ -87,6 +88,12 @@ pub fn TimeControls(props: &ControlsProps) -> Html {
                     aria-valuetext={speed_label(frame.speed)} />
                 <output>{ speed_label(frame.speed) }</output>
             </label>
+            if let Some(r) = falls_short(frame.speed, frame.reached_speed) {
+                <span class="reached" id="reached-speed"
+                    title="Each frame advances at most 2 s of virtual time, and this cluster's frames are slow: the simulation cannot keep up with the speed asked for.">
+                    { format!("running at {}", speed_label(r)) }
+                </span>
+            }
             <span class="clock" title="virtual time">{ "t = " }<output id="virtual-time">{ time(frame.view.time) }</output></span>
         </div>
     }
