@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::{ClientError, HistoryEntry, OpResult};
 use crate::disk::Disk;
-use crate::kv::{KvStore, WatchEvent};
+use crate::kv::KvStore;
 use crate::member::{Ctx, Effects, Member, RaftSettings};
 use crate::network::{DropReason, MsgKind, NetConfig, Network, SendOutcome};
 use crate::reach::{self, quorum_size, Side};
@@ -35,8 +35,10 @@ mod faults;
 mod footprint;
 mod history;
 mod membership;
+mod watches;
 
 use membership::Replacement;
+pub use watches::{WatchView, WATCH_EVENTS_KEPT};
 
 /// Most voters a cluster may have.
 pub const MAX_VOTERS: u64 = 9;
@@ -119,40 +121,6 @@ pub struct Stats {
 enum Scheduled {
     Tick { node: NodeId, generation: u64 },
     Deliver { msg: u64 },
-}
-
-/// A watch and what it has seen.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WatchView {
-    /// Watch id.
-    pub id: u64,
-    /// Member serving it.
-    pub node: NodeId,
-    /// Key or prefix.
-    pub key: String,
-    /// Whether `key` is a prefix.
-    pub prefix: bool,
-    /// How many events the watch has seen in all.
-    pub seen: u64,
-    /// The latest events seen (at most [`WATCH_EVENTS_KEPT`]), oldest first.
-    pub events: Vec<WatchEvent>,
-    /// Whether the member serving it went down (the watch ended).
-    pub ended: bool,
-}
-
-/// How many of a watch's latest events a cluster keeps: a watch on a busy
-/// prefix sees every write, and a long run with traffic must not grow
-/// without bound. Counts stay exact in [`WatchView::seen`].
-pub const WATCH_EVENTS_KEPT: usize = 200;
-
-impl WatchView {
-    fn record(&mut self, event: WatchEvent) {
-        self.seen += 1;
-        if self.events.len() == WATCH_EVENTS_KEPT {
-            self.events.remove(0);
-        }
-        self.events.push(event);
-    }
 }
 
 /// The simulation.
