@@ -421,53 +421,49 @@ impl Cluster {
                 Some(_) => None,
             }
         };
+        if let Some(reason) = reason {
+            self.message_lost(id, m.from, m.to, m.kind, reason);
+            let broken = matches!(reason, DropReason::Partition | DropReason::TargetDown);
+            if m.kind != MsgKind::Snapshot && broken {
+                // The transport notices a broken connection (not a random
+                // loss) and tells Raft, as TiKV's does.
+                let mut fx = Effects::default();
+                if let Some(sender) = self.members.get_mut(&m.from) {
+                    let mut ctx = Ctx {
+                        settings: &self.config.raft,
+                        rng: &mut self.rng,
+                        fx: &mut fx,
+                    };
+                    sender.report_unreachable(m.to, &mut ctx);
+                }
+                self.route(fx);
+            }
+            return;
+        }
         let mut fx = Effects::default();
         let mut ctx = Ctx {
             settings: &self.config.raft,
             rng: &mut self.rng,
             fx: &mut fx,
         };
-        if let Some(reason) = reason {
-            self.stats.messages_dropped += 1;
-            self.trace.push(
-                self.now,
-                EventKind::MessageDropped {
-                    id,
-                    from: m.from,
-                    to: m.to,
-                    kind: m.kind,
-                    reason,
-                },
-            );
-            if let Some(sender) = self.members.get_mut(&m.from) {
-                if m.kind == MsgKind::Snapshot {
-                    sender.report_snapshot(m.to, false, &mut ctx);
-                } else if matches!(reason, DropReason::Partition | DropReason::TargetDown) {
-                    // The transport notices a broken connection (not a
-                    // random loss) and tells Raft, as TiKV's does.
-                    sender.report_unreachable(m.to, &mut ctx);
-                }
-            }
-        } else {
-            self.stats.messages_delivered += 1;
-            self.trace.push(
-                self.now,
-                EventKind::MessageDelivered {
-                    id,
-                    from: m.from,
-                    to: m.to,
-                    kind: m.kind,
-                },
-            );
-            let is_snapshot = m.kind == MsgKind::Snapshot;
-            let (from, to) = (m.from, m.to);
-            if let Some(target) = self.members.get_mut(&to) {
-                target.step(m.msg, &mut ctx);
-            }
-            if is_snapshot {
-                if let Some(sender) = self.members.get_mut(&from) {
-                    sender.report_snapshot(to, true, &mut ctx);
-                }
+        self.stats.messages_delivered += 1;
+        self.trace.push(
+            self.now,
+            EventKind::MessageDelivered {
+                id,
+                from: m.from,
+                to: m.to,
+                kind: m.kind,
+            },
+        );
+        let is_snapshot = m.kind == MsgKind::Snapshot;
+        let (from, to) = (m.from, m.to);
+        if let Some(target) = self.members.get_mut(&to) {
+            target.step(m.msg, &mut ctx);
+        }
+        if is_snapshot {
+            if let Some(sender) = self.members.get_mut(&from) {
+                sender.report_snapshot(to, true, &mut ctx);
             }
         }
         self.route(fx);
@@ -546,21 +542,7 @@ impl Cluster {
         };
         self.trace.push(self.now, sent);
         match outcome {
-            SendOutcome::Refused => {
-                self.stats.messages_dropped += 1;
-                let reason = DropReason::Partition;
-                let dropped = EventKind::MessageDropped {
-                    id,
-                    from,
-                    to,
-                    kind,
-                    reason,
-                };
-                self.trace.push(self.now, dropped);
-                if kind == MsgKind::Snapshot {
-                    self.snapshot_lost(from, to);
-                }
-            }
+            SendOutcome::Refused => self.message_lost(id, from, to, kind, DropReason::Partition),
             SendOutcome::InFlight(deliveries) => {
                 for (mid, at) in deliveries {
                     self.schedule(at, Scheduled::Deliver { msg: mid });
@@ -569,11 +551,32 @@ impl Cluster {
         }
     }
 
-    /// A snapshot that never left (a cut link) or was dropped by hand: the
-    /// sender's transport learns at once and tells Raft, as etcd's rafthttp
-    /// does. Otherwise the leader keeps the follower in the Snapshot state,
-    /// paused, and never sends it anything again.
-    fn snapshot_lost(&mut self, from: NodeId, to: NodeId) {
+    /// A message that will not arrive, whether a cut link refused it at
+    /// send time, it was dropped on its way, or the user dropped it: counted
+    /// and traced. A lost snapshot is reported to the sender's Raft, as
+    /// etcd's rafthttp does, whichever way it was lost: raft-rs keeps the
+    /// follower paused in the Snapshot state until told, and would never
+    /// send it anything again.
+    fn message_lost(
+        &mut self,
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+        kind: MsgKind,
+        reason: DropReason,
+    ) {
+        self.stats.messages_dropped += 1;
+        let dropped = EventKind::MessageDropped {
+            id,
+            from,
+            to,
+            kind,
+            reason,
+        };
+        self.trace.push(self.now, dropped);
+        if kind != MsgKind::Snapshot {
+            return;
+        }
         let mut fx = Effects::default();
         if let Some(sender) = self.members.get_mut(&from) {
             let mut ctx = Ctx {

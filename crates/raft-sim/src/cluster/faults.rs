@@ -2,9 +2,8 @@
 //! dropped messages, network conditions.
 
 use super::Cluster;
-use crate::network::{DropReason, MsgKind, NetConfig};
+use crate::network::{DropReason, NetConfig};
 use crate::role::Role;
-use crate::trace::EventKind;
 use crate::NodeId;
 
 impl Cluster {
@@ -132,20 +131,7 @@ impl Cluster {
             .net
             .drop_message(msg)
             .ok_or_else(|| format!("message {msg} is not in flight"))?;
-        self.stats.messages_dropped += 1;
-        self.trace.push(
-            self.now,
-            EventKind::MessageDropped {
-                id: msg,
-                from: m.from,
-                to: m.to,
-                kind: m.kind,
-                reason: DropReason::Manual,
-            },
-        );
-        if m.kind == MsgKind::Snapshot {
-            self.snapshot_lost(m.from, m.to);
-        }
+        self.message_lost(msg, m.from, m.to, m.kind, DropReason::Manual);
         Ok(())
     }
 
