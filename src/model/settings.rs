@@ -185,14 +185,7 @@ pub const SETTING_KEYS: [&str; 10] = [
 
 /// The one name of a setting, for a name or one of its aliases.
 pub fn canonical_key(key: &str) -> Option<&'static str> {
-    let key = match key {
-        "dup" => "duplicate",
-        "prevote" => "pre-vote",
-        "checkquorum" => "check-quorum",
-        "election" => "election-tick",
-        "heartbeat" => "heartbeat-tick",
-        other => other,
-    };
+    let key = raft_sim::vocabulary::canonical_setting(key);
     SETTING_KEYS.iter().copied().find(|&k| k == key)
 }
 

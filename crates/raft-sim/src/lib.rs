@@ -65,6 +65,7 @@ pub mod safety;
 pub mod scenario;
 pub mod trace;
 pub mod view;
+pub mod vocabulary;
 pub mod workload;
 
 /// A member id: n1 is 1.

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use raft_sim::network::NetConfig;
 use raft_sim::scenario::{parse, run_script};
+use raft_sim::vocabulary::canonical_setting;
 use raft_sim::workload::{run, Faults, RunConfig};
 
 const USAGE: &str = "\
@@ -74,17 +75,18 @@ struct Flags<'a> {
 }
 
 impl<'a> Flags<'a> {
-    fn parse(args: &'a [String], switches: &[&str], valued: &[&str]) -> Result<Self, String> {
+    fn parse(args: &'a [String], switches: &[&'a str], valued: &[&'a str]) -> Result<Self, String> {
         let mut flags = Flags {
             pairs: Vec::new(),
             switches: Vec::new(),
         };
         let mut it = args.iter();
         while let Some(a) = it.next() {
-            let name = ALIASES
-                .iter()
-                .find(|(old, _)| *old == a.as_str())
-                .map_or(a.as_str(), |(_, new)| *new);
+            // `--nodes` is `--members`: the names the page and scripts use.
+            let wanted = a.strip_prefix("--").map(canonical_setting);
+            let name = (switches.iter().chain(valued).copied())
+                .find(|n| n.strip_prefix("--") == wanted)
+                .unwrap_or(a.as_str());
             if switches.contains(&name) {
                 flags.switches.push(name);
             } else if valued.contains(&name) {
@@ -196,9 +198,6 @@ const CLUSTER_FLAGS: &[&str] = &[
     "--loss",
     "--duplicate",
 ];
-
-/// Old flag spellings and the names they stand for.
-const ALIASES: &[(&str, &str)] = &[("--nodes", "--members"), ("--dup", "--duplicate")];
 
 fn cmd_run(args: &[String]) -> Result<ExitCode, String> {
     let f = Flags::parse(

@@ -4,6 +4,7 @@
 //! command in [`super::commands`].
 
 use crate::cluster::ClusterConfig;
+use crate::vocabulary::canonical_setting;
 use crate::NodeId;
 
 use super::commands;
@@ -360,21 +361,21 @@ fn parse_cluster(l: &Line) -> Result<ClusterConfig, ScriptError> {
     };
     for (k, v) in l.options(1)? {
         let t = &v;
-        match k {
-            "members" | "voters" => c.members = number(l, t, k)?,
+        match canonical_setting(k) {
+            "members" => c.members = number(l, t, k)?,
             "learners" => c.learners = number(l, t, k)?,
             "seed" => c.seed = number(l, t, k)?,
-            "pre-vote" | "prevote" => c.raft.pre_vote = on_off(l, t)?,
-            "check-quorum" | "checkquorum" => c.raft.check_quorum = on_off(l, t)?,
+            "pre-vote" => c.raft.pre_vote = on_off(l, t)?,
+            "check-quorum" => c.raft.check_quorum = on_off(l, t)?,
             "tick-ms" => c.raft.tick_ms = millis(l, t, k)?,
-            "election-tick" | "election" => c.raft.election_tick = number(l, t, k)?,
-            "heartbeat-tick" | "heartbeat" => c.raft.heartbeat_tick = number(l, t, k)?,
-            "snapshot-threshold" | "snapshot-count" => c.raft.snapshot_threshold = number(l, t, k)?,
+            "election-tick" => c.raft.election_tick = number(l, t, k)?,
+            "heartbeat-tick" => c.raft.heartbeat_tick = number(l, t, k)?,
+            "snapshot-threshold" => c.raft.snapshot_threshold = number(l, t, k)?,
             "timeout" => c.raft.request_timeout_ms = duration_tok(l, t, k)?,
             "latency" => c.net.latency_ms = millis(l, t, k)?,
             "jitter" => c.net.jitter_ms = millis(l, t, k)?,
             "loss" => c.net.loss = percent(l, t, k)?,
-            "duplicate" | "dup" => c.net.duplicate = percent(l, t, k)?,
+            "duplicate" => c.net.duplicate = percent(l, t, k)?,
             _ => {
                 return Err(l.err(
                     t.col,
