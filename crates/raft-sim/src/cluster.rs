@@ -19,7 +19,7 @@ use crate::disk::Disk;
 use crate::kv::KvStore;
 use crate::member::{Ctx, Effects, Member, RaftSettings};
 use crate::network::{DropReason, MsgKind, NetConfig, Network, SendOutcome};
-use crate::reach::{self, quorum_size, Side};
+use crate::reach::{self, Side};
 use crate::rng::SimRng;
 use crate::role::Role;
 use crate::safety::{SafetyChecker, Violation};
@@ -298,9 +298,8 @@ impl Cluster {
     /// Whether a leader could be elected (or the current one can commit):
     /// some running voter talks to a quorum of voters (see [`crate::reach`]).
     pub fn quorum_available(&self) -> bool {
-        let voters = self.voters();
-        let q = quorum_size(voters.len());
-        voters.iter().any(|&v| self.reach(v, &voters) >= q)
+        let (voters, running) = (self.voters(), self.running());
+        (voters.iter()).any(|&v| reach::talks_to_quorum(&self.net, &running, &voters, v))
     }
 
     /// How many of `voters` the member `from` talks to directly, both ways,

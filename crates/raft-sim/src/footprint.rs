@@ -33,25 +33,3 @@ pub struct Footprint {
     /// Client requests waiting on members.
     pub pending_requests: usize,
 }
-
-impl Footprint {
-    /// The largest count of all.
-    pub fn largest(&self) -> usize {
-        [
-            self.history,
-            self.history_carried,
-            self.checker_leaders,
-            self.checker_persisted,
-            self.checker_applied,
-            self.trace_kept,
-            self.in_flight,
-            self.watch_events,
-            self.log_entries,
-            self.remembered_ops,
-            self.pending_requests,
-        ]
-        .into_iter()
-        .max()
-        .unwrap_or(0)
-    }
-}

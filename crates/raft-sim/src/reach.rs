@@ -47,6 +47,13 @@ pub fn reach(net: &Network, running: &[NodeId], from: NodeId) -> Vec<NodeId> {
         .collect()
 }
 
+/// Whether `from` (running) talks directly to a quorum of `voters`, itself
+/// included: then a leader there can be elected and commit.
+pub fn talks_to_quorum(net: &Network, running: &[NodeId], voters: &[NodeId], from: NodeId) -> bool {
+    let reached = reach(net, running, from);
+    reached.iter().filter(|n| voters.contains(n)).count() >= quorum_size(voters.len())
+}
+
 /// One side of the network: running members joined by chains of two-way
 /// links.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,7 +73,6 @@ pub struct Side {
 pub fn sides(net: &Network, running: &[NodeId], voters: &[NodeId]) -> Vec<Side> {
     let mut running = running.to_vec();
     running.sort_unstable();
-    let quorum = quorum_size(voters.len());
     let mut side_of: Vec<Option<usize>> = vec![None; running.len()];
     let mut sides = Vec::new();
     for start in 0..running.len() {
@@ -87,10 +93,8 @@ pub fn sides(net: &Network, running: &[NodeId], voters: &[NodeId]) -> Vec<Side> 
             }
         }
         members.sort_unstable();
-        let has_quorum = members.iter().filter(|n| voters.contains(n)).any(|&v| {
-            let reached = reach(net, &running, v);
-            reached.iter().filter(|n| voters.contains(n)).count() >= quorum
-        });
+        let has_quorum = (members.iter().filter(|n| voters.contains(n)))
+            .any(|&v| talks_to_quorum(net, &running, voters, v));
         sides.push(Side {
             voters: members.iter().filter(|n| voters.contains(n)).count(),
             members,

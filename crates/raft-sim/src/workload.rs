@@ -273,7 +273,7 @@ fn next_op(rng: &mut SimRng, cfg: &RunConfig, counter: u64, client: u64) -> (Cli
 }
 
 fn pick_target(cluster: &Cluster, rng: &mut SimRng) -> NodeId {
-    let up = running(cluster);
+    let up = cluster.running();
     let pool = if up.is_empty() {
         cluster.member_ids()
     } else {
@@ -282,17 +282,9 @@ fn pick_target(cluster: &Cluster, rng: &mut SimRng) -> NodeId {
     *rng.pick(&pool).expect("a cluster has members")
 }
 
-fn running(cluster: &Cluster) -> Vec<NodeId> {
-    cluster
-        .member_ids()
-        .into_iter()
-        .filter(|&n| cluster.member(n).is_some_and(|m| m.is_up()))
-        .collect()
-}
-
 fn nemesis(cluster: &mut Cluster, rng: &mut SimRng, voters: usize) {
     let members = cluster.member_ids();
-    let up = running(cluster);
+    let up = cluster.running();
     let down: Vec<NodeId> = members
         .iter()
         .copied()
