@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use raft_sim::reach::{self, quorum_size};
+use raft_sim::reach::quorum_size;
 use raft_sim::{Cluster, NodeId, Role, View};
 
 /// Members that can all talk to each other both ways (a side of a
@@ -133,13 +133,8 @@ pub fn draft_of(groups: &[Vec<NodeId>]) -> BTreeMap<NodeId, usize> {
 /// directly), with the leaders on each side. A one-way cut alone does not
 /// split a side.
 pub fn sides(cluster: &Cluster, view: &View) -> Vec<Side> {
-    let running: Vec<NodeId> = view
-        .members
-        .iter()
-        .filter(|m| !matches!(m.role, Role::Down | Role::Removed))
-        .map(|m| m.id)
-        .collect();
-    reach::sides(cluster.network(), &running, &cluster.voters())
+    cluster
+        .sides()
         .into_iter()
         .map(|side| {
             let leaders = view

@@ -295,7 +295,6 @@ impl Sim {
     }
 
     /// The groups a partition preset stands for, or why it does not apply.
-    /// The groups a partition preset stands for, or why it does not apply.
     pub fn preset(&self, preset: Preset) -> Result<Vec<Vec<NodeId>>, String> {
         preset_groups(preset, self.members(), self.cluster.leader())
     }

@@ -108,7 +108,7 @@ pub fn QuorumPanel(props: &QuorumPanelProps) -> Html {
                             <li class={classes!("net-side", state)} data-side-quorum={state}
                                 data-side={s.members.iter().map(u64::to_string).collect::<Vec<_>>().join(",")}>
                                 <strong>{ names(&s.members) }</strong>
-                                { format!(": {} voter{}, ", s.voters, if s.voters == 1 { "" } else { "s" }) }
+                                { format!(": {}, ", count(s.voters, "voter", "voters")) }
                                 { if s.has_quorum { "has a quorum" } else { "no quorum" } }
                                 if !leaders.is_empty() {
                                     { format!("; leader {leaders}") }
