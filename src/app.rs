@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::crash;
+use crate::i18n::{Key, Lang};
 use crate::model::settings::{Query, DEFAULT_SPEED};
 use crate::model::{self, Cmd, FrameRef, PageSettings, Sim};
 use crate::ui::client::ClientPanel;
@@ -37,13 +38,23 @@ pub struct AppProps {
     /// A problem with the query string, shown above the page.
     #[prop_or_default]
     pub notice: Option<String>,
+    /// The language the page starts in (the header switch changes it).
+    #[prop_or_default]
+    pub lang: Lang,
 }
 
 impl AppProps {
-    /// Properties from a query string such as `?members=3&seed=9&paused=on`.
-    pub fn from_query(query: &str) -> AppProps {
+    /// Properties from a query string such as `?members=3&seed=9&paused=on`
+    /// and the browser's language (`navigator.language`): `?lang=` wins,
+    /// then the browser's language if the page speaks it, then English.
+    pub fn from_query(query: &str, browser_lang: Option<&str>) -> AppProps {
         let q = Query::parse(query);
         AppProps {
+            lang: q
+                .extras
+                .lang
+                .or_else(|| browser_lang.and_then(Lang::parse))
+                .unwrap_or_default(),
             speed: q.extras.speed.unwrap_or(DEFAULT_SPEED),
             autoplay: !q.extras.paused,
             traffic: q.extras.traffic.unwrap_or(0),
@@ -84,6 +95,19 @@ pub fn App(props: &AppProps) -> Html {
     let panels = use_state(|| (*drawing).clone());
     let selection = use_state(|| Selection::None);
     let reduced_motion = use_memo((), |_| prefers_reduced_motion());
+    // The language of this playground (not of the whole page: several may
+    // share one), handed to every component by context. Changing it only
+    // re-renders; the simulation runs on untouched.
+    let lang = use_state(|| props.lang);
+    let t = |k: Key| k.text(*lang);
+    let choose_lang = {
+        let lang = lang.clone();
+        Callback::from(move |e: Event| {
+            if let Some(l) = Lang::parse(&crate::ui::value_of(&e)) {
+                lang.set(l);
+            }
+        })
+    };
 
     let dispatch = {
         let sim = sim.clone();
@@ -124,25 +148,33 @@ pub fn App(props: &AppProps) -> Html {
     let slow = (*panels).clone();
     let leader = frame.view.leader.map(|l| l.to_string()).unwrap_or_default();
     html! {
-        <div class="page">
+        <ContextProvider<Lang> context={*lang}>
+        <div class="page" lang={lang.code()}>
             <header class="top">
-                <h1>{ "Raft Playground" }</h1>
+                <h1>{ t(Key::Title) }</h1>
                 <p class="status" aria-live="polite">
-                    <span>{ "Leader: " }</span>
+                    <span>{ t(Key::Leader) }</span>
                     <strong class="leader-badge">
                         if !leader.is_empty() { { "n" } }
                         <span id="leader">{ leader.clone() }</span>
-                        if leader.is_empty() { <span class="none">{ "none" }</span> }
+                        if leader.is_empty() { <span class="none">{ t(Key::NoLeader) }</span> }
                     </strong>
-                    <span class="sep">{ " · term " }</span>
-                    <strong>{ frame.view.members.iter().map(|m| m.term).max().unwrap_or(0) }</strong>
+                    <span class="sep">{ t(Key::TermIs(frame.view.members.iter().map(|m| m.term).max().unwrap_or(0))) }</span>
                 </p>
                 <TimeControls frame={frame.clone()} dispatch={dispatch.clone()} />
+                <label class="lang-pick">
+                    <span class="sr-only">{ t(Key::Language) }</span>
+                    <select id="lang" aria-label={t(Key::Language)} onchange={choose_lang}>
+                        { for Lang::ALL.iter().map(|l| html! {
+                            <option value={l.code()} selected={*l == *lang} lang={l.code()}>{ l.own_name() }</option>
+                        }) }
+                    </select>
+                </label>
             </header>
             if let Some(notice) = &frame.notice {
                 <p class="notice" role="status">{ notice }
                     <button type="button" class="small dismiss"
-                        onclick={dispatch.reform(|_: MouseEvent| Cmd::DismissNotice)}>{ "Dismiss" }</button>
+                        onclick={dispatch.reform(|_: MouseEvent| Cmd::DismissNotice)}>{ t(Key::Dismiss) }</button>
                 </p>
             }
             if !frame.view.violations.is_empty() {
@@ -169,6 +201,7 @@ pub fn App(props: &AppProps) -> Html {
                 <EventLog frame={slow.clone()} />
             </main>
         </div>
+        </ContextProvider<Lang>>
     }
 }
 

@@ -8,11 +8,13 @@
 //! - [`ui`]: the function components that draw a frame and send commands.
 //! - [`app`]: the root component and the animation loop.
 //! - [`crash`]: the overlay a panic leaves instead of a dead page.
+//! - [`i18n`]: the page's words in English and Chinese.
 
 #![deny(missing_docs)]
 
 pub mod app;
 pub mod crash;
+pub mod i18n;
 pub mod model;
 pub mod ui;
 
@@ -25,7 +27,8 @@ pub fn start() {
     let window = web_sys::window().expect("a page has a window");
     let document = window.document().expect("a page has a document");
     let query = window.location().search().unwrap_or_default();
-    let props = app::AppProps::from_query(&query);
+    let browser_lang = window.navigator().language();
+    let props = app::AppProps::from_query(&query, browser_lang.as_deref());
     let root = document
         .get_element_by_id("app")
         .or_else(|| document.body().map(|b| b.unchecked_into()))

@@ -22,6 +22,7 @@ fn mount(settings: PageSettings, autoplay: bool, speed: f64) -> Element {
         autoplay,
         traffic: 0,
         notice: None,
+        lang: Default::default(),
     };
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     root
@@ -186,7 +187,7 @@ async fn the_url_notice_can_be_dismissed() {
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    let props = AppProps::from_query("?speed=0&members=3");
+    let props = AppProps::from_query("?speed=0&members=3", None);
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     settle().await;
     let notice = find(&root, ".notice").text_content().unwrap();

@@ -226,6 +226,8 @@ pub struct QueryExtras {
     pub paused: bool,
     /// Start the traffic generator at this many writes per virtual second.
     pub traffic: Option<u64>,
+    /// The language asked for (`lang=zh`, `lang=en`, or a tag like `zh-CN`).
+    pub lang: Option<raft_sim::Lang>,
 }
 
 /// What a query string asked for: the settings and page options, and a
@@ -264,6 +266,10 @@ impl Query {
                     _ => q.notices.push(bad(format!(
                         "speed must be from {MIN_SPEED} to {MAX_SPEED}; using {DEFAULT_SPEED}"
                     ))),
+                },
+                "lang" => match raft_sim::Lang::parse(&value) {
+                    Some(l) => q.extras.lang = Some(l),
+                    None => q.notices.push(bad("use en or zh".into())),
                 },
                 "paused" => match parse_flag(&value) {
                     Ok(p) => q.extras.paused = p,
@@ -469,6 +475,18 @@ mod tests {
         assert_eq!(q.settings.seed, 7);
         assert_eq!(percent_decode("a%2"), "a%2");
         assert_eq!(percent_decode("%E2%9C%93"), "✓");
+    }
+
+    #[test]
+    fn the_url_names_a_language_and_a_bad_one_spoils_only_itself() {
+        use raft_sim::Lang;
+        assert_eq!(Query::parse("?lang=zh").extras.lang, Some(Lang::Zh));
+        assert_eq!(Query::parse("?lang=en").extras.lang, Some(Lang::En));
+        assert_eq!(Query::parse("?lang=zh-CN").extras.lang, Some(Lang::Zh));
+        let q = Query::parse("?lang=klingon&members=3");
+        assert_eq!(q.extras.lang, None);
+        assert_eq!(q.settings.members, 3);
+        assert!(q.notice().unwrap().contains("lang=klingon"));
     }
 
     #[test]

@@ -15,6 +15,15 @@ use raft_sim::{MsgKind, NodeId};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::i18n::Lang;
+
+/// The language of the playground this component is in (provided by the
+/// root, [`crate::app::App`]); English outside one.
+#[hook]
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
 /// A color per term, so that entries and members of one term match.
 pub fn term_color(term: u64) -> String {
     // Golden-angle hues keep neighbouring terms apart.
