@@ -20,6 +20,7 @@ use crate::kv::KvStore;
 use crate::member::{Ctx, Effects, Member, RaftSettings};
 use crate::network::{DropReason, MsgKind, NetConfig, Network, SendOutcome};
 use crate::reach::{self, Side};
+use crate::recording::{Recorded, Recording};
 use crate::rng::SimRng;
 use crate::role::Role;
 use crate::safety::{SafetyChecker, Violation};
@@ -154,6 +155,11 @@ pub struct Cluster {
     conf_index: u64,
     replacing: Option<Replacement>,
     stats: Stats,
+    /// Events taken from the queue so far: with the virtual time, the exact
+    /// place in the run where an action lands (see [`crate::recording`]).
+    pub(crate) events_run: u64,
+    /// Every action and note with its place, when asked for (lessons).
+    pub(crate) recording: Option<Recording>,
 }
 
 impl Cluster {
@@ -190,6 +196,8 @@ impl Cluster {
             conf_index: 1,
             replacing: None,
             stats: Stats::default(),
+            events_run: 0,
+            recording: None,
             config,
         };
         let empty = KvStore::new().to_snapshot_data();
@@ -374,6 +382,7 @@ impl Cluster {
         let Some(Reverse((at, _, ev))) = self.queue.pop() else {
             return false;
         };
+        self.events_run += 1;
         self.now = self.now.max(at);
         match ev {
             Scheduled::Tick { node, generation } => {
@@ -656,8 +665,9 @@ impl Cluster {
 
     /// Adds a narration line to the trace.
     pub fn note(&mut self, text: impl Into<String>) {
-        self.trace
-            .push(self.now, EventKind::Note { text: text.into() });
+        let text = text.into();
+        self.record(|| Recorded::Note(text.clone()));
+        self.trace.push(self.now, EventKind::Note { text });
     }
 
     // ----- actions -----
@@ -668,6 +678,7 @@ impl Cluster {
     /// The one way in for changes: each action has its method, private so
     /// that everything that happens to a cluster is an [`Action`].
     pub fn apply(&mut self, action: Action) -> Result<Option<u64>, String> {
+        self.record(|| Recorded::Action(action.clone()));
         match action {
             Action::Crash { node } => self.crash(node)?,
             Action::Restart { node } => self.restart(node)?,

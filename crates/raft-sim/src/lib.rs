@@ -61,6 +61,7 @@ pub mod member;
 pub mod network;
 pub mod pause;
 pub mod reach;
+pub mod recording;
 pub mod rng;
 pub mod role;
 pub mod safety;
