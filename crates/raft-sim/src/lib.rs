@@ -82,7 +82,7 @@ pub use lang::{Lang, Text};
 pub use linearizability::{check_linearizability, check_window, LinearizabilityReport};
 pub use member::RaftSettings;
 pub use network::{DropReason, MsgKind, NetConfig};
-pub use pause::PauseOn;
+pub use pause::{Moment, PauseOn, PauseWatch, Paused};
 pub use rng::SimRng;
 pub use role::Role;
 pub use safety::Violation;
