@@ -48,7 +48,7 @@ use crate::NodeId;
 pub use commands::{help, usage, Command, Link, MsgFilter, Usage};
 pub use conditions::{Cmp, Cond, MsgState};
 pub use parse::parse;
-pub use runner::{run_script, Runner, ScriptOutcome, StepReport};
+pub use runner::{run_script, Names, Runner, ScriptOutcome, StepReport};
 pub use transcript::{story_event, transcript};
 
 /// A script error, at a line and column (both from 1).

@@ -354,7 +354,8 @@ pub const CLUSTER_USAGE: &str = "cluster members=N [learners=N] [seed=N] [pre-vo
 [check-quorum=on|off] [tick-ms=N] [election-tick=N] [heartbeat-tick=N] [snapshot-threshold=N] \
 [timeout=3s] [latency=MS] [jitter=MS] [loss=PCT] [duplicate=PCT]";
 
-fn parse_cluster(l: &Line) -> Result<ClusterConfig, ScriptError> {
+/// Parses a `cluster` line (scripts and lessons share it).
+pub fn parse_cluster(l: &Line) -> Result<ClusterConfig, ScriptError> {
     let mut c = ClusterConfig {
         trace_capacity: SCRIPT_TRACE_CAPACITY,
         ..Default::default()

@@ -31,14 +31,55 @@ pub struct Runner {
     vars: BTreeMap<String, NodeId>,
 }
 
+/// A runner's labels and remembered names, without the cluster: what a
+/// lesson keeps at each step's start so that going back can rebuild the
+/// cluster by replay and put the names back as they were.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Names {
+    labels: BTreeMap<String, Labelled>,
+    vars: BTreeMap<String, NodeId>,
+}
+
+impl Names {
+    /// The member `$name` stands for, if it was remembered.
+    pub fn var(&self, name: &str) -> Option<NodeId> {
+        self.vars.get(name).copied()
+    }
+}
+
 impl Runner {
     /// Builds the scenario's cluster.
     pub fn new(s: &Scenario) -> Result<Runner, String> {
-        Ok(Runner {
-            cluster: Cluster::new(s.config.clone())?,
+        Ok(Runner::on(Cluster::new(s.config.clone())?))
+    }
+
+    /// A runner with no names yet, on a cluster built elsewhere (a lesson
+    /// in the page, whose cluster the page built).
+    pub fn on(cluster: Cluster) -> Runner {
+        Runner {
+            cluster,
             labels: BTreeMap::new(),
             vars: BTreeMap::new(),
-        })
+        }
+    }
+
+    /// The labels and remembered names as they are now.
+    pub fn names(&self) -> Names {
+        Names {
+            labels: self.labels.clone(),
+            vars: self.vars.clone(),
+        }
+    }
+
+    /// Puts back labels and names taken by [`Runner::names`].
+    pub fn set_names(&mut self, names: Names) {
+        self.labels = names.labels;
+        self.vars = names.vars;
+    }
+
+    /// The member `$name` stands for, if it was remembered.
+    pub fn var(&self, name: &str) -> Option<NodeId> {
+        self.vars.get(name).copied()
     }
 
     /// The member a reference names now.
@@ -244,7 +285,7 @@ impl Runner {
 
     /// What a condition that held saw, where that is worth keeping in the
     /// golden output (a watch's events).
-    fn evidence(&self, c: &Cond) -> String {
+    pub fn evidence(&self, c: &Cond) -> String {
         match c {
             Cond::Events(..) | Cond::WatchEnded(_) => format!(": {}", self.describe(c)),
             _ => String::new(),
@@ -287,17 +328,25 @@ impl Runner {
     }
 
     fn hold_next(&mut self, f: &MsgFilter, label: &str, within: u64) -> Result<String, String> {
-        let next = |r: &Runner| -> Result<Option<u64>, String> {
-            Ok(r.matching(f)?.into_iter().find(|&id| {
-                r.cluster
-                    .network()
-                    .get(id)
-                    .is_some_and(|m| !m.held && m.doomed.is_none())
-            }))
-        };
         let id = self
-            .run_until(within, next)?
+            .run_until(within, |r| r.next_to_hold(f))?
             .ok_or_else(|| format!("no matching message was sent within {within} ms"))?;
+        self.hold(id, label)
+    }
+
+    /// The first message in flight that `hold-msg` with this filter would
+    /// pick now (not held already, not doomed to be lost).
+    pub fn next_to_hold(&self, f: &MsgFilter) -> Result<Option<u64>, String> {
+        Ok(self.matching(f)?.into_iter().find(|&id| {
+            self.cluster
+                .network()
+                .get(id)
+                .is_some_and(|m| !m.held && m.doomed.is_none())
+        }))
+    }
+
+    /// Holds a message and labels it, as `hold-msg` does once it found one.
+    pub fn hold(&mut self, id: u64, label: &str) -> Result<String, String> {
         self.cluster.apply(Action::Hold { msg: id })?;
         self.labels.insert(label.to_string(), Labelled::Msg(id));
         let m = self
