@@ -56,6 +56,7 @@ pub mod footprint;
 pub mod hash;
 pub mod kv;
 pub mod lang;
+pub mod lesson;
 pub mod linearizability;
 pub mod member;
 pub mod network;
@@ -79,6 +80,7 @@ pub use client::{ClientError, ClientOp, HistoryEntry, OpResult, ReadMode, Reply}
 pub use cluster::{Cluster, ClusterConfig, Stats};
 pub use footprint::Footprint;
 pub use lang::{Lang, Text};
+pub use lesson::{Lesson, LessonRun};
 pub use linearizability::{check_linearizability, check_window, LinearizabilityReport};
 pub use member::RaftSettings;
 pub use network::{DropReason, MsgKind, NetConfig};
