@@ -20,6 +20,8 @@ usage:
                  [--pre-vote on|off] [--check-quorum on|off] [--clients C]
                  [--latency MS] [--jitter MS] [--loss P] [--duplicate P]
   raft-sim bench [--secs T] [--repeat R]
+  raft-sim lesson ID|FILE [--lang en|zh]
+  raft-sim lesson --all | --list | --help
   raft-sim help
 
 run    runs a cluster of N voting members (1-9, default 3) for T virtual seconds
@@ -35,6 +37,11 @@ sweep  runs seeds S..S+K (default 1..200) and lists any that fail.
 bench  measures virtual seconds simulated per wall second for 3, 5 and 7
        voters under a steady write load (best of R runs), and the wall time
        per delivered message.
+lesson runs a guided lesson without a learner, doing each task through its
+       solve commands: ID prints its narration, tasks, hints and what each
+       command found (in English or Chinese); FILE runs a lesson file being
+       written; --all runs every built-in lesson, one line each, and exits 1
+       if one fails; --list lists them.
 --events K prints the last K trace events in plain words (heartbeats left out).
 --json prints one JSON object as the last line of output.
 Exit status: 0 ok, 1 a violation was found, 2 bad arguments.";
@@ -60,6 +67,7 @@ fn dispatch(args: &[String]) -> Result<ExitCode, String> {
         "sweep" => cmd_sweep(rest),
         "script" => cmd_script(rest),
         "bench" => cmd_bench(rest),
+        "lesson" => cmd_lesson(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -420,6 +428,108 @@ fn cmd_script(args: &[String]) -> Result<ExitCode, String> {
         ExitCode::from(1)
     })
 }
+
+fn cmd_lesson(args: &[String]) -> Result<ExitCode, String> {
+    use raft_sim::lesson;
+    let (first, rest) = args
+        .split_first()
+        .ok_or("lesson needs an ID, --all or --list")?;
+    match first.as_str() {
+        "--help" | "-h" => {
+            println!(
+                "{LESSON_HELP}\nlessons: {}",
+                lesson::ids().collect::<Vec<_>>().join(", ")
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        "--list" => {
+            Flags::parse(rest, &[], &[])?;
+            for l in lesson::all() {
+                println!("{:<12} {} / {}", l.id, l.title.en, l.title.zh);
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        "--all" => {
+            Flags::parse(rest, &[], &[])?;
+            let mut failed = 0;
+            for l in lesson::all() {
+                let id = l.id.clone();
+                let steps = l.steps.len();
+                let mut run = lesson::LessonRun::new(l)?;
+                match run.drive() {
+                    lesson::Poll::LessonDone => println!(
+                        "{id:<12} ok ({steps} steps, {:.1} virtual s)",
+                        run.cluster().now() as f64 / 1000.0
+                    ),
+                    lesson::Poll::Failed(f) => {
+                        failed += 1;
+                        println!(
+                            "{id:<12} FAILED at line {}:{}: {}",
+                            f.line, f.column, f.message
+                        );
+                    }
+                    other => unreachable!("drive ends a lesson, not at {other:?}"),
+                }
+            }
+            return Ok(if failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            });
+        }
+        _ => {}
+    }
+    let f = Flags::parse(rest, &[], &["--lang"])?;
+    let lang = match f.get("--lang") {
+        None => raft_sim::Lang::En,
+        Some(tag) => raft_sim::Lang::parse(tag)
+            .ok_or_else(|| format!("--lang takes en or zh, not '{tag}'"))?,
+    };
+    let lesson = if first.ends_with(".txt") || first.contains('/') {
+        let src = std::fs::read_to_string(first).map_err(|e| format!("{first}: {e}"))?;
+        match lesson::parse(&src) {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("raft-sim: {first}: {e}");
+                return Ok(ExitCode::from(1));
+            }
+        }
+    } else {
+        lesson::find(first).ok_or_else(|| {
+            format!(
+                "unknown lesson '{first}' (lessons: {})",
+                lesson::ids().collect::<Vec<_>>().join(", ")
+            )
+        })?
+    };
+    let (text, ok) = lesson::account(lesson, lang)?;
+    print!("{text}");
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+const LESSON_HELP: &str = "\
+usage: raft-sim lesson ID|FILE [--lang en|zh]
+       raft-sim lesson --all | --list | --help
+
+Runs a guided lesson natively, as a learner would go through it in the page,
+with each task done by its solve commands.
+  ID          a built-in lesson: prints its title, then for each step its
+              narration, task and hint, and what each command found, with the
+              story events (elections, votes, commits, faults) that led to it
+  FILE        a lesson file (path ending in .txt), e.g. one being written
+  --lang      en (default) or zh
+  --all       runs every built-in lesson; one line each (ok, or FAILED at
+              line:column with the reason); exit 1 if one fails
+  --list      the built-in lessons with their titles
+
+A lesson file: a header (lesson ID, title en:/zh:, cluster ...), then step
+blocks: say en:/zh: narration, pause-on leader-change|two-leaders|quorum-lost|
+commit, script commands (raft-sim script --help), and at most one task:
+task en:/zh:, until CONDITION, hint en:/zh:, hint-after 20s, solve COMMAND.";
 
 fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
     let f = Flags::parse(args, &["--json"], &["--secs", "--repeat", "--clients"])?;
