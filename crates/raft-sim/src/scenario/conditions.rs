@@ -3,13 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::{OpResult, Reply};
+use crate::client::{ClientOp, HistoryEntry, OpResult, ReadMode, Reply};
 use crate::kv::WatchEventKind;
 use crate::member::conf_members;
 use crate::role::Role;
 use crate::trace::EventKind;
 
-use super::parse::{number, Line};
+use super::parse::{number, on_off, Line};
 use super::runner::Runner;
 use super::{NodeRef, ScriptError};
 
@@ -24,6 +24,10 @@ pub const USAGE: &[&str] = &[
     "events L = COUNT | watch-ended L (a watch's events)",
     "msg M held|in-flight|delivered|dropped (a message picked by hold-msg)",
     "linearizable | safe",
+    "two-leaders (two running members both believe they lead) | minority N (N runs on a side without a quorum)",
+    "quorum-size >=|=|<= Q (of the committed voters) | snapshot N >=|=|<= I (index its log is compacted to)",
+    "pre-vote on|off | check-quorum on|off (the cluster's setting now)",
+    "request N|any put|get|delete|range KEY [mode=M] [sent|done|ok|failed|= V|absent] (the latest such request; default sent)",
 ];
 
 /// Where a labelled message is.
@@ -134,6 +138,62 @@ pub enum Cond {
     Linearizable,
     /// No safety property was violated.
     Safe,
+    /// Two running members both believe they lead (the old one has not yet
+    /// heard of the new term).
+    TwoLeaders,
+    /// A member runs on a side of the network without a quorum.
+    Minority(NodeRef),
+    /// The quorum of the committed voters, floor(n/2)+1, compared.
+    QuorumSize(Cmp, u64),
+    /// The index a member's log is compacted to (its snapshot), compared.
+    Snapshot(NodeRef, Cmp, u64),
+    /// The cluster's PreVote setting now.
+    PreVote(bool),
+    /// The cluster's CheckQuorum setting now.
+    CheckQuorum(bool),
+    /// The latest client request that matches is in a state. A learner's
+    /// requests from the page carry no label, so lessons find them by what
+    /// they asked.
+    Request(RequestMatch, RequestState),
+}
+
+/// Which client requests a `request` condition looks at.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestMatch {
+    /// The member it was sent to; `None` for any member.
+    pub node: Option<NodeRef>,
+    /// `put`, `get`, `delete` or `range`.
+    pub verb: String,
+    /// The key (the prefix for `range`).
+    pub key: String,
+    /// The read mode; `None` for any.
+    pub mode: Option<ReadMode>,
+}
+
+/// What a `request` condition asks of the latest matching request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RequestState {
+    /// It was sent (it may still be pending).
+    Sent,
+    /// It finished either way.
+    Done,
+    /// It finished successfully.
+    Ok,
+    /// It failed.
+    Failed,
+    /// A get returned this value (`None`: key absent).
+    Value(Option<String>),
+}
+
+const VERBS: [&str; 4] = ["put", "get", "delete", "range"];
+
+fn op_matches(op: &ClientOp, verb: &str, key: &str) -> bool {
+    match op {
+        ClientOp::Put { key: k, .. } => verb == "put" && k == key,
+        ClientOp::Get { key: k } => verb == "get" && k == key,
+        ClientOp::Delete { key: k } => verb == "delete" && k == key,
+        ClientOp::Range { prefix } => verb == "range" && prefix == key,
+    }
 }
 
 /// Parses a condition starting at token `i`; returns it and the next index.
@@ -226,6 +286,23 @@ pub fn parse_cond(l: &Line, i: usize) -> Result<(Cond, usize), ScriptError> {
         }
         "linearizable" => (Cond::Linearizable, i + 1),
         "safe" => (Cond::Safe, i + 1),
+        "two-leaders" => (Cond::TwoLeaders, i + 1),
+        "minority" => (Cond::Minority(l.node(i + 1)?), i + 2),
+        "quorum-size" => {
+            let (cmp, v) = comparison(l, i + 1)?;
+            (Cond::QuorumSize(cmp, v), i + 3)
+        }
+        "snapshot" => {
+            let n = l.node(i + 1)?;
+            let (cmp, v) = comparison(l, i + 2)?;
+            (Cond::Snapshot(n, cmp, v), i + 4)
+        }
+        "pre-vote" => (Cond::PreVote(on_off(l, l.tok(i + 1, "on or off")?)?), i + 2),
+        "check-quorum" => (
+            Cond::CheckQuorum(on_off(l, l.tok(i + 1, "on or off")?)?),
+            i + 2,
+        ),
+        "request" => parse_request(l, i + 1)?,
         other => {
             return Err(l.err(
                 t.col,
@@ -233,6 +310,69 @@ pub fn parse_cond(l: &Line, i: usize) -> Result<(Cond, usize), ScriptError> {
             ))
         }
     })
+}
+
+/// `>=|=|<= NUMBER` at token `i`.
+fn comparison(l: &Line, i: usize) -> Result<(Cmp, u64), ScriptError> {
+    let op = l.tok(i, "'>=', '=' or '<='")?;
+    let cmp = match op.text {
+        ">=" => Cmp::AtLeast,
+        "=" => Cmp::Equal,
+        "<=" => Cmp::AtMost,
+        other => {
+            return Err(l.err(
+                op.col,
+                format!("expected '>=', '=' or '<=', found '{other}'"),
+            ))
+        }
+    };
+    Ok((cmp, number(l, l.tok(i + 1, "a number")?, "a number")?))
+}
+
+/// `N|any VERB KEY [mode=M] [STATE]` from token `i`.
+fn parse_request(l: &Line, i: usize) -> Result<(Cond, usize), ScriptError> {
+    let node = match l.tok(i, "a member or 'any'")?.text {
+        "any" => None,
+        _ => Some(l.node(i)?),
+    };
+    let v = l.tok(i + 1, "put, get, delete or range")?;
+    if !VERBS.contains(&v.text) {
+        return Err(l.err(
+            v.col,
+            format!("expected put, get, delete or range, found '{}'", v.text),
+        ));
+    }
+    let key = l.tok(i + 2, "a key")?.text.to_string();
+    let mut next = i + 3;
+    let mut mode = None;
+    if let Some(m) = l.toks.get(next).and_then(|t| t.text.strip_prefix("mode=")) {
+        let col = l.toks[next].col;
+        mode = Some(ReadMode::parse(m).ok_or_else(|| {
+            l.err(
+                col,
+                format!("unknown read mode '{m}' (linearizable, lease, serializable)"),
+            )
+        })?);
+        next += 1;
+    }
+    let m = RequestMatch {
+        node,
+        verb: v.text.to_string(),
+        key,
+        mode,
+    };
+    let (state, next) = match l.toks.get(next).map(|t| t.text) {
+        Some("sent") => (RequestState::Sent, next + 1),
+        Some("done") => (RequestState::Done, next + 1),
+        Some("ok") => (RequestState::Ok, next + 1),
+        Some("failed") => (RequestState::Failed, next + 1),
+        Some("absent") | Some("=") => {
+            let (value, after) = expected_value(l, next)?;
+            (RequestState::Value(value), after)
+        }
+        _ => (RequestState::Sent, next),
+    };
+    Ok((Cond::Request(m, state), next))
 }
 
 fn expected_value(l: &Line, i: usize) -> Result<(Option<String>, usize), ScriptError> {
@@ -293,7 +433,53 @@ impl Runner {
             Cond::Msg(label, want) => self.msg_state(label)? == Some(*want),
             Cond::Linearizable => cl.linearizability().linearizable,
             Cond::Safe => cl.violations().is_empty(),
+            Cond::TwoLeaders => {
+                cl.members()
+                    .filter_map(|m| m.live())
+                    .filter(|l| l.role() == Role::Leader)
+                    .count()
+                    >= 2
+            }
+            Cond::Minority(n) => {
+                let n = self.resolve(n)?;
+                cl.sides()
+                    .iter()
+                    .any(|s| s.members.contains(&n) && !s.has_quorum)
+            }
+            Cond::QuorumSize(cmp, q) => {
+                cmp.test(crate::reach::quorum_size(cl.voters().len()) as u64, *q)
+            }
+            Cond::Snapshot(n, cmp, i) => cl
+                .member(self.resolve(n)?)
+                .is_some_and(|m| cmp.test(m.disk().snapshot_index(), *i)),
+            Cond::PreVote(on) => cl.config().raft.pre_vote == *on,
+            Cond::CheckQuorum(on) => cl.config().raft.check_quorum == *on,
+            Cond::Request(m, state) => match self.latest_request(m)? {
+                None => false,
+                Some(h) => match state {
+                    RequestState::Sent => true,
+                    RequestState::Done => h.result.is_some(),
+                    RequestState::Ok => h.is_ok(),
+                    RequestState::Failed => h.result.is_some() && !h.is_ok(),
+                    RequestState::Value(want) => match &h.result {
+                        Some(OpResult::Ok {
+                            reply: Reply::Get { kv, .. },
+                        }) => &kv.as_ref().map(|kv| kv.value.clone()) == want,
+                        _ => false,
+                    },
+                },
+            },
         })
+    }
+
+    /// The latest request in the client history that `m` matches.
+    pub fn latest_request(&self, m: &RequestMatch) -> Result<Option<&HistoryEntry>, String> {
+        let node = m.node.as_ref().map(|n| self.resolve(n)).transpose()?;
+        Ok(self.cluster.history().iter().rev().find(|h| {
+            node.is_none_or(|n| h.node == n)
+                && m.mode.is_none_or(|mode| h.mode == Some(mode))
+                && op_matches(&h.op, &m.verb, &m.key)
+        }))
     }
 
     /// Where a labelled message is; `None` if it left the network and the
@@ -372,6 +558,35 @@ impl Runner {
                 Ok(None) => format!("message '{label}' left the network"),
                 Err(e) => e,
             },
+            Cond::Request(m, _) => match self.latest_request(m) {
+                Ok(Some(h)) => match &h.result {
+                    Some(r) => format!(
+                        "the latest {} {} to n{} returned {r}",
+                        m.verb, m.key, h.node
+                    ),
+                    None => format!(
+                        "the latest {} {} to n{} has not finished",
+                        m.verb, m.key, h.node
+                    ),
+                },
+                Ok(None) => format!("no {} of {} was sent there", m.verb, m.key),
+                Err(e) => e,
+            },
+            Cond::Snapshot(n, ..) => match self.resolve(n) {
+                Ok(id) => match self.cluster.member(id) {
+                    Some(m) => format!("n{id}'s log is compacted to {}", m.disk().snapshot_index()),
+                    None => format!("n{id} is not a member"),
+                },
+                Err(e) => e,
+            },
+            Cond::QuorumSize(..) => {
+                let v = self.cluster.voters().len();
+                format!("{v} voters, quorum {}", crate::reach::quorum_size(v))
+            }
+            Cond::PreVote(_) | Cond::CheckQuorum(_) => {
+                let r = &self.cluster.config().raft;
+                format!("pre-vote {}, check-quorum {}", r.pre_vote, r.check_quorum)
+            }
             Cond::Linearizable => self.cluster.linearizability().failures.join("; "),
             Cond::Safe => self
                 .cluster

@@ -46,7 +46,7 @@ use crate::cluster::ClusterConfig;
 use crate::NodeId;
 
 pub use commands::{help, usage, Command, Link, MsgFilter, Usage};
-pub use conditions::{Cmp, Cond, MsgState};
+pub use conditions::{Cmp, Cond, MsgState, RequestMatch, RequestState};
 pub use parse::parse;
 pub use runner::{run_script, Names, Runner, ScriptOutcome, StepReport};
 pub use transcript::{story_event, transcript};

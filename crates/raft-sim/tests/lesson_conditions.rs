@@ -1,0 +1,144 @@
+//! The conditions lessons added to scripts: each one is seen to hold when
+//! it should and to fail when it should not, so a lesson that asserts one
+//! proves what its narration says.
+
+use raft_sim::scenario::{parse, run_script};
+
+/// Runs a script and returns its first failure, if any.
+fn failure(src: &str) -> Option<String> {
+    let s = parse(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+    let (_, outcome) = run_script(&s).unwrap();
+    outcome.failure
+}
+
+fn passes(src: &str) {
+    assert_eq!(failure(src), None, "{src}");
+}
+
+fn fails_at(src: &str, line: usize) {
+    let f = failure(src).unwrap_or_else(|| panic!("should fail at line {line}:\n{src}"));
+    assert!(f.starts_with(&format!("line {line}:")), "{f}");
+}
+
+#[test]
+fn two_leaders_holds_while_an_isolated_leader_has_not_noticed() {
+    // Without CheckQuorum the cut-off leader keeps its role until it hears
+    // the new term.
+    let start = "cluster members=3 seed=5 check-quorum=off pre-vote=off
+wait leader within=5s
+remember leader as old
+";
+    fails_at(&format!("{start}assert two-leaders\n"), 4);
+    let isolated =
+        format!("{start}isolate $old\nwait leader-not $old within=5s\nassert two-leaders\n");
+    passes(&isolated);
+    fails_at(
+        &format!("{isolated}heal\nwait role $old follower within=5s\nassert two-leaders\n"),
+        9,
+    );
+}
+
+#[test]
+fn minority_names_the_side_without_a_quorum() {
+    let base = "cluster members=5 seed=11
+wait leader within=5s
+remember leader as old
+partition $old n1 | rest
+assert minority $old
+assert minority n1
+";
+    passes(base);
+    fails_at(&format!("{base}assert minority n2\n"), 7);
+    // A crashed member is on no side at all.
+    fails_at(
+        "cluster members=3 seed=1\nwait leader within=5s\ncrash n1\nassert minority n1\n",
+        4,
+    );
+}
+
+#[test]
+fn quorum_size_follows_the_committed_voters() {
+    let s = "cluster members=3 seed=9
+wait leader within=5s
+assert quorum-size = 2
+add-voter n4
+wait voter n4 within=5s
+assert quorum-size = 3
+assert quorum-size >= 3
+";
+    passes(s);
+    fails_at(&format!("{s}assert quorum-size <= 2\n"), 8);
+}
+
+#[test]
+fn snapshot_reads_the_compacted_index() {
+    let s = "cluster members=3 seed=3
+wait leader within=5s
+assert snapshot n1 <= 1
+put leader a 1 as w
+wait ok w within=2s
+wait converged within=2s
+compact n1
+assert snapshot n1 >= 2
+";
+    passes(s);
+    fails_at(&format!("{s}assert snapshot n2 >= 2\n"), 9);
+}
+
+#[test]
+fn flags_read_the_setting_in_force() {
+    let s = "cluster members=3 seed=1 pre-vote=off check-quorum=on
+assert pre-vote off
+assert check-quorum on
+pre-vote on
+assert pre-vote on
+";
+    passes(s);
+    fails_at(&format!("{s}assert check-quorum off\n"), 6);
+}
+
+#[test]
+fn request_finds_the_latest_matching_request() {
+    let s = "cluster members=3 seed=5
+wait leader within=5s
+remember leader as l
+put $l k v1 as w1
+wait ok w1 within=2s
+wait converged within=2s
+assert request any put k ok
+assert request $l put k ok
+get n1 k mode=serializable
+assert request n1 get k mode=serializable done
+assert request n1 get k mode=serializable = v1
+assert request n1 get k = v1
+put $l k v2 as w2
+assert request any put k sent
+";
+    passes(s);
+    // Not sent to that member, not in that mode, not that value, not yet done.
+    fails_at(&format!("{s}assert request n2 get k\n"), 15);
+    fails_at(
+        &format!("{s}assert request n1 get k mode=linearizable\n"),
+        15,
+    );
+    fails_at(&format!("{s}assert request n1 get k = v2\n"), 15);
+    fails_at(&format!("{s}assert request any put k done\n"), 15);
+    fails_at(&format!("{s}assert request any delete k\n"), 15);
+}
+
+#[test]
+fn request_conditions_parse_with_wait_options() {
+    passes(
+        "cluster members=3 seed=5
+wait leader within=5s
+get leader missing mode=linearizable
+wait request any get missing mode=linearizable absent within=3s
+",
+    );
+    let e = parse("cluster members=3\nassert request n1 fetch k\n").unwrap_err();
+    assert!(e.message.contains("put, get, delete or range"), "{e}");
+    let e = parse("cluster members=3\nassert request n1 get k mode=fast\n").unwrap_err();
+    assert!(e.message.contains("unknown read mode"), "{e}");
+    let e = parse("cluster members=3\nassert quorum-size 3\n").unwrap_err();
+    assert!(e.message.contains("'>=', '=' or '<='"), "{e}");
+}
