@@ -70,6 +70,7 @@ pub mod scenario;
 pub mod trace;
 pub mod view;
 pub mod vocabulary;
+pub mod why;
 pub mod workload;
 
 /// A member id: n1 is 1.
@@ -90,3 +91,4 @@ pub use role::Role;
 pub use safety::Violation;
 pub use trace::{Event, EventKind, Trace};
 pub use view::View;
+pub use why::{CommitWait, Lag, ProposalDrop, ReadRefusal, VoteRefusal};

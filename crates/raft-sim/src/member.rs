@@ -30,6 +30,7 @@ use crate::NodeId;
 
 mod ready;
 mod requests;
+mod why;
 
 use requests::{parse_read_ctx, PendingRead, PendingWrite};
 
@@ -576,16 +577,30 @@ impl Member {
     /// One Raft tick, then retries and timeouts of waiting requests.
     pub fn tick(&mut self, now: u64, ctx: &mut Ctx) {
         let s = ctx.settings;
+        let id = self.id;
         self.with_live(ctx, |live, fx| {
             live.ticks += 1;
+            // CheckQuorum forgets whom the leader heard from as it checks,
+            // so the tick that runs it reads them first.
+            let heard = live.quorum_check_due().then(|| live.heard_voters());
             live.raw.tick();
+            if let Some(heard) = heard {
+                if live.raw.raft.state != StateRole::Leader {
+                    fx.events.push(EventKind::SteppedDown {
+                        node: id,
+                        term: live.raw.raft.term,
+                        heard,
+                        voters: live.voters(),
+                    });
+                }
+            }
             live.retry_and_expire(now, s, fx);
         });
     }
 
     /// Delivers a message from the network.
     pub fn step(&mut self, msg: Message, ctx: &mut Ctx) {
-        self.with_live(ctx, |live, _| {
+        self.with_live(ctx, |live, fx| {
             if msg.get_msg_type() == MessageType::MsgReadIndex {
                 // The read mode travels in the request context; the leader
                 // serves each read the way it asked.
@@ -598,9 +613,7 @@ impl Member {
                 let _ = live.raw.step(msg);
                 live.set_read_option(None);
             } else {
-                // Errors here are messages for a peer this member no longer
-                // knows, or stale ones; Raft ignores them by design.
-                let _ = live.raw.step(msg);
+                live.step_explained(msg, fx);
             }
         });
     }

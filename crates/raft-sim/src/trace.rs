@@ -14,8 +14,12 @@ use crate::client::{ClientOp, OpResult, ReadMode};
 use crate::hash::{fnv1a_extend, FNV_OFFSET};
 use crate::kv::WatchEvent;
 use crate::network::{DropReason, MsgKind};
+use crate::lang::Lang;
 use crate::role::Role;
+use crate::why::{ProposalDrop, ReadRefusal, VoteRefusal};
 use crate::NodeId;
+
+mod words;
 
 /// What happened.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -127,6 +131,68 @@ pub enum EventKind {
     Violation { property: String, detail: String },
     /// A narration line from a scenario.
     Note { text: String },
+    /// A member refused (or ignored) a vote or pre-vote request.
+    VoteRefused {
+        voter: NodeId,
+        candidate: NodeId,
+        /// A PreVote round's request, not a real vote.
+        pre_vote: bool,
+        /// The term the candidate asked for.
+        term: u64,
+        reason: VoteRefusal,
+    },
+    /// A follower rejected a leader's append because their logs differ,
+    /// and the leader backed up.
+    AppendRejected {
+        leader: NodeId,
+        follower: NodeId,
+        /// The index (of the entry before the appended ones) the follower
+        /// does not hold with the leader's term.
+        index: u64,
+        /// The follower's hint: where its log may match.
+        hint_index: u64,
+        /// The term of the follower's entry at `hint_index`.
+        hint_term: u64,
+        /// Where the leader sends from now.
+        next: u64,
+    },
+    /// Raft dropped a proposal.
+    ProposalDropped {
+        /// The member that dropped it.
+        node: NodeId,
+        /// The member whose client proposed it (`node` unless forwarded).
+        from: NodeId,
+        /// The client request, if it carries one.
+        op_id: Option<u64>,
+        reason: ProposalDrop,
+    },
+    /// A read (ReadIndex or lease) timed out, and what it waited for.
+    ReadRefused {
+        node: NodeId,
+        op_id: u64,
+        reason: ReadRefusal,
+    },
+    /// A leader stepped down because CheckQuorum found that it had not
+    /// heard from a quorum in the last election timeout.
+    SteppedDown {
+        node: NodeId,
+        term: u64,
+        /// Voters it heard from, itself included.
+        heard: Vec<NodeId>,
+        /// Every voter.
+        voters: Vec<NodeId>,
+    },
+    /// A read answered with a value older than one committed before the
+    /// read began.
+    StaleRead {
+        op_id: u64,
+        node: NodeId,
+        mode: ReadMode,
+        /// The store revision the answer was read at.
+        answered: u64,
+        /// The newest store revision committed before the read began.
+        newest: u64,
+    },
 }
 
 /// One trace event at a virtual time.
@@ -142,100 +208,15 @@ pub struct Event {
 }
 
 impl Event {
-    /// The event in plain words, e.g. "n3 became leader in term 4".
+    /// The event in plain English, e.g. "n3 became leader in term 4".
     pub fn describe(&self) -> String {
-        match &self.kind {
-            EventKind::MessageSent {
-                from,
-                to,
-                kind,
-                term,
-                ..
-            } => {
-                format!("n{from} → n{to} {} (term {term})", kind.raft_name())
-            }
-            EventKind::MessageDelivered { from, to, kind, .. } => {
-                format!("n{from} → n{to} {} delivered", kind.raft_name())
-            }
-            EventKind::MessageDropped {
-                from,
-                to,
-                kind,
-                reason,
-                ..
-            } => format!(
-                "n{from} → n{to} {} dropped: {}",
-                kind.raft_name(),
-                reason.as_str()
-            ),
-            EventKind::RoleChanged { node, role, term } => match role {
-                Role::Down => format!("n{node} crashed"),
-                Role::Removed => format!("n{node} left the cluster"),
-                _ => format!("n{node} became {} in term {term}", role.as_str()),
-            },
-            EventKind::Voted {
-                node,
-                candidate,
-                term,
-            } => format!("n{node} voted for n{candidate} in term {term}"),
-            EventKind::Committed { node, index } => {
-                format!("n{node} commit index is now {index}")
-            }
-            EventKind::Applied {
-                node, index, what, ..
-            } => format!("n{node} applied #{index}: {what}"),
-            EventKind::SnapshotInstalled { node, index } => {
-                format!("n{node} installed a snapshot up to #{index}")
-            }
-            EventKind::Compacted { node, index } => {
-                format!("n{node} compacted its log up to #{index}")
-            }
-            EventKind::MembershipChanged {
-                node,
-                voters,
-                outgoing,
-                learners,
-            } => {
-                let mut s = format!("n{node} now sees voters {}", ids(voters));
-                if !outgoing.is_empty() {
-                    s.push_str(&format!(" (joint with {})", ids(outgoing)));
-                }
-                if !learners.is_empty() {
-                    s.push_str(&format!(", learners {}", ids(learners)));
-                }
-                s
-            }
-            EventKind::ClientInvoke {
-                op_id,
-                client,
-                node,
-                op,
-                mode,
-            } => {
-                let mode = mode
-                    .map(|m| format!(" [{}]", m.as_str()))
-                    .unwrap_or_default();
-                format!("client {client} → n{node}: {op}{mode} (op {op_id})")
-            }
-            EventKind::ClientComplete { op_id, result } => {
-                format!("op {op_id}: {result}")
-            }
-            EventKind::Watch { watch, node, event } => format!(
-                "watch {watch} on n{node}: {:?} {} @rev {}",
-                event.kind, event.key, event.revision
-            ),
-            EventKind::Fault { what } => format!("fault: {what}"),
-            EventKind::Violation { property, detail } => {
-                format!("VIOLATION {property}: {detail}")
-            }
-            EventKind::Note { text } => text.clone(),
-        }
+        self.kind.describe(Lang::En)
     }
-}
 
-fn ids(v: &[NodeId]) -> String {
-    let parts: Vec<String> = v.iter().map(|n| format!("n{n}")).collect();
-    format!("[{}]", parts.join(", "))
+    /// The event in plain words in `lang` ("n3 在任期 4 成为领导者").
+    pub fn describe_in(&self, lang: Lang) -> String {
+        self.kind.describe(lang)
+    }
 }
 
 /// The recorded trace: a bounded window of recent events plus a hash and

@@ -8,6 +8,9 @@ use raft::ReadOnlyOption;
 use super::{Ctx, Effects, Live, Member, RaftSettings};
 use crate::client::{ClientError, ClientOp, OpResult, ReadMode, Reply};
 use crate::kv::{Command, WriteOp};
+use crate::trace::EventKind;
+use crate::why::ProposalDrop;
+use crate::NodeId;
 
 /// A write waiting to be committed and applied.
 #[derive(Clone, Debug)]
@@ -16,6 +19,9 @@ pub(super) struct PendingWrite {
     pub(super) deadline: u64,
     /// Tick count at the last proposal; `None` if not proposed yet.
     pub(super) proposed_at: Option<u64>,
+    /// Why Raft dropped its last proposal, if it did: said once per
+    /// reason, not on every retry.
+    pub(super) dropped: Option<ProposalDrop>,
 }
 
 /// A linearizable or lease read waiting for its read index or for the
@@ -27,11 +33,13 @@ pub(super) struct PendingRead {
     pub(super) deadline: u64,
     pub(super) requested_at: Option<u64>,
     pub(super) read_index: Option<u64>,
+    /// The leader it last asked for a read index.
+    pub(super) asked: NodeId,
 }
 
 /// Encodes a read request context: op id and read mode. The leader reads the
 /// mode from it to answer each request as it asked.
-fn read_ctx(op_id: u64, mode: ReadMode) -> Vec<u8> {
+pub(super) fn read_ctx(op_id: u64, mode: ReadMode) -> Vec<u8> {
     let mut ctx = op_id.to_le_bytes().to_vec();
     ctx.push(match mode {
         ReadMode::Lease => 1,
@@ -87,9 +95,10 @@ impl Member {
                         op: WriteOp::Put { key, value },
                         deadline,
                         proposed_at: None,
+                        dropped: None,
                     },
                 );
-                live.try_propose(op_id);
+                live.try_propose(op_id, fx);
             }
             ClientOp::Delete { key } => {
                 live.writes.insert(
@@ -98,9 +107,10 @@ impl Member {
                         op: WriteOp::Delete { key },
                         deadline,
                         proposed_at: None,
+                        dropped: None,
                     },
                 );
-                live.try_propose(op_id);
+                live.try_propose(op_id, fx);
             }
             read => match mode {
                 ReadMode::Serializable => {
@@ -123,6 +133,7 @@ impl Member {
                             deadline,
                             requested_at: None,
                             read_index: None,
+                            asked: 0,
                         },
                     );
                     live.try_read_index(op_id);
@@ -148,9 +159,13 @@ impl Live {
         };
     }
 
-    fn try_propose(&mut self, op_id: u64) {
+    fn try_propose(&mut self, op_id: u64, fx: &mut Effects) {
         if self.raw.raft.leader_id == 0 {
-            return; // Retried on a later tick, once a leader is known.
+            // Retried on a later tick, once a leader is known. raft-rs
+            // would drop it for the same reason.
+            let reason = self.drop_reason();
+            self.note_dropped(op_id, reason, fx);
+            return;
         }
         let Some(w) = self.writes.get_mut(&op_id) else {
             return;
@@ -163,7 +178,34 @@ impl Live {
         // A follower forwards the proposal to the leader as MsgPropose. If
         // it is lost, the retry below proposes again; the store ignores the
         // second copy by op id.
-        let _ = self.raw.propose(Vec::new(), cmd.encode());
+        match self.raw.propose(Vec::new(), cmd.encode()) {
+            Err(raft::Error::ProposalDropped) => {
+                let reason = self.drop_reason();
+                self.note_dropped(op_id, reason, fx);
+            }
+            _ => {
+                if let Some(w) = self.writes.get_mut(&op_id) {
+                    w.dropped = None;
+                }
+            }
+        }
+    }
+
+    /// Records that Raft dropped a write's proposal, once per reason.
+    fn note_dropped(&mut self, op_id: u64, reason: ProposalDrop, fx: &mut Effects) {
+        let node = self.raw.raft.id;
+        let Some(w) = self.writes.get_mut(&op_id) else {
+            return;
+        };
+        if w.dropped != Some(reason) {
+            w.dropped = Some(reason);
+            fx.events.push(EventKind::ProposalDropped {
+                node,
+                from: node,
+                op_id: Some(op_id),
+                reason,
+            });
+        }
     }
 
     fn try_read_index(&mut self, op_id: u64) {
@@ -174,6 +216,7 @@ impl Live {
             return;
         };
         r.requested_at = Some(self.ticks);
+        r.asked = self.raw.raft.leader_id;
         let mode = r.mode;
         self.set_read_option(Some(mode));
         self.raw.read_index(read_ctx(op_id, mode));
@@ -196,6 +239,11 @@ impl Live {
         }
         for id in ids_where(&self.reads, |r| now >= r.deadline) {
             let r = self.reads.remove(&id).expect("listed above");
+            fx.events.push(EventKind::ReadRefused {
+                node: self.raw.raft.id,
+                op_id: id,
+                reason: self.read_refusal(id, &r),
+            });
             let waiting_for = match (r.requested_at, r.read_index) {
                 (None, _) => "a leader to ask for a read index".to_string(),
                 (Some(_), None) => "the leader to confirm its leadership".to_string(),
@@ -205,7 +253,7 @@ impl Live {
         }
 
         for id in ids_where(&self.writes, |w| due(w.proposed_at)) {
-            self.try_propose(id);
+            self.try_propose(id, fx);
         }
         for id in ids_where(&self.reads, |r| {
             r.read_index.is_none() && due(r.requested_at)
