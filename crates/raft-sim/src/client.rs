@@ -5,7 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::kv::KeyValue;
+use crate::hash::{fnv1a_extend, FNV_OFFSET};
+use crate::kv::{KeyValue, KvStore};
 use crate::NodeId;
 
 /// Largest accepted key, in bytes (etcd's default request limit is 1.5 MiB;
@@ -253,6 +254,10 @@ pub struct HistoryEntry {
     pub complete: Option<u64>,
     /// Its result; `None` while pending.
     pub result: Option<OpResult>,
+    /// Set on a read, whatever its mode, whose answer is older than a
+    /// value committed before it began.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale: Option<Staleness>,
 }
 
 impl HistoryEntry {
@@ -265,6 +270,70 @@ impl HistoryEntry {
     pub fn latency(&self) -> Option<u64> {
         self.complete.map(|c| c - self.invoke)
     }
+}
+
+/// A read's answer older than a value committed before the read began.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Staleness {
+    /// The store revision the answer was read at.
+    pub answered: u64,
+    /// The store revision of the newest value committed before the read
+    /// began.
+    pub newest: u64,
+}
+
+/// What a read's answer must not be older than: the keys it reads as the
+/// most advanced store held them when the read began.
+///
+/// Members apply an entry in the same Ready as they learn it is committed,
+/// so the most advanced running store holds everything committed so far
+/// (except what only a crashed leader knew was committed). Store
+/// revisions grow with the log, so an answer that differs from that store
+/// on the keys read, at a lower revision, missed a committed write: it is
+/// stale. One that differs at a higher revision saw a later write, which
+/// is allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadFloor {
+    revision: u64,
+    seen: u64,
+}
+
+impl ReadFloor {
+    /// The floor of a read of `op`, from the most advanced store (`None`
+    /// for a write).
+    pub fn of(op: &ClientOp, kv: &KvStore) -> Option<ReadFloor> {
+        let seen = match op {
+            ClientOp::Get { key } => fingerprint(kv.get(key)),
+            ClientOp::Range { prefix } => fingerprint(&kv.range(prefix)),
+            ClientOp::Put { .. } | ClientOp::Delete { .. } => return None,
+        };
+        Some(ReadFloor {
+            revision: kv.revision(),
+            seen,
+        })
+    }
+
+    /// Whether `reply` is older than the floor.
+    pub fn judge(&self, reply: &Reply) -> Option<Staleness> {
+        let (seen, answered) = match reply {
+            Reply::Get { kv, revision } => (fingerprint(kv.as_ref()), *revision),
+            Reply::Range { kvs, revision } => (fingerprint(kvs), *revision),
+            Reply::Put { .. } | Reply::Delete { .. } => return None,
+        };
+        (seen != self.seen && answered < self.revision).then_some(Staleness {
+            answered,
+            newest: self.revision,
+        })
+    }
+}
+
+/// Which versions of which keys a read saw: equal fingerprints, same
+/// answer (a key's mod revision names the write that set it).
+fn fingerprint<'a>(kvs: impl IntoIterator<Item = &'a KeyValue>) -> u64 {
+    kvs.into_iter().fold(FNV_OFFSET, |h, kv| {
+        let h = fnv1a_extend(h, kv.key.as_bytes());
+        fnv1a_extend(h, &kv.mod_revision.to_le_bytes())
+    })
 }
 
 #[cfg(test)]
@@ -301,6 +370,58 @@ mod tests {
             "2 keys (at revision 3)"
         );
         assert_eq!(range(vec![]).to_string(), "0 keys (at revision 3)");
+    }
+
+    #[test]
+    fn a_read_is_stale_only_if_it_missed_a_write_committed_before_it_began() {
+        use crate::kv::{Command, WriteOp};
+        let put = |kv: &mut KvStore, op_id, key: &str, value: &str| {
+            kv.apply(&Command {
+                op_id,
+                op: WriteOp::Put {
+                    key: key.into(),
+                    value: value.into(),
+                },
+            });
+        };
+        let get = |kv: &KvStore, key: &str| Reply::Get {
+            kv: kv.get(key).cloned(),
+            revision: kv.revision(),
+        };
+        let mut old = KvStore::new();
+        put(&mut old, 1, "k", "v1");
+        put(&mut old, 2, "other", "x");
+        let mut newest = old.clone();
+        put(&mut newest, 3, "k", "v2");
+        let read_k = ClientOp::Get { key: "k".into() };
+        let floor = ReadFloor::of(&read_k, &newest).expect("a read");
+        // The old store missed k=v2: stale, whatever the revision numbers.
+        assert_eq!(
+            floor.judge(&get(&old, "k")),
+            Some(Staleness {
+                answered: 2,
+                newest: 3
+            })
+        );
+        assert_eq!(floor.judge(&get(&newest, "k")), None);
+        // A write after the read began may or may not be seen.
+        let mut later = newest.clone();
+        put(&mut later, 4, "k", "v3");
+        assert_eq!(floor.judge(&get(&later, "k")), None);
+        // An older store that agrees on the key read is not stale.
+        let read_other = ClientOp::Get {
+            key: "other".into(),
+        };
+        let floor = ReadFloor::of(&read_other, &newest).expect("a read");
+        assert_eq!(floor.judge(&get(&old, "other")), None);
+        // A range is compared key by key.
+        let range = ClientOp::Range { prefix: "".into() };
+        let floor = ReadFloor::of(&range, &newest).expect("a read");
+        let answer = Reply::Range {
+            kvs: old.range(""),
+            revision: old.revision(),
+        };
+        assert!(floor.judge(&answer).is_some());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BinaryHeap};
 use raft::prelude::ConfState;
 use serde::{Deserialize, Serialize};
 
-use crate::client::{ClientError, HistoryEntry, OpResult};
+use crate::client::{ClientError, HistoryEntry, OpResult, ReadFloor};
 use crate::disk::Disk;
 use crate::kv::KvStore;
 use crate::member::{Ctx, Effects, Member, RaftSettings};
@@ -147,6 +147,8 @@ pub struct Cluster {
     /// the first request kept: the stores took or refused for good every
     /// write [`OP_WINDOW`] op ids older than it.
     history_settled_op: u64,
+    /// What each read in progress must not be older than.
+    read_floors: BTreeMap<u64, ReadFloor>,
     waiting: usize,
     next_op: u64,
     watches: BTreeMap<u64, WatchView>,
@@ -188,6 +190,7 @@ impl Cluster {
             history_carried: Vec::new(),
             history_dropped: 0,
             history_settled_op: 0,
+            read_floors: BTreeMap::new(),
             waiting: 0,
             next_op: 1,
             watches: BTreeMap::new(),

@@ -291,6 +291,7 @@ mod tests {
             invoke,
             complete: Some(complete),
             result: Some(result),
+            stale: None,
         }
     }
 

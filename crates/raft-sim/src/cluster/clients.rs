@@ -1,8 +1,9 @@
 //! Client requests and watches, as they enter the cluster.
 
 use super::{Cluster, WatchView};
-use crate::client::{ClientError, ClientOp, HistoryEntry, OpResult, ReadMode};
-use crate::member::{Ctx, Effects, Watch};
+use crate::client::{ClientError, ClientOp, HistoryEntry, OpResult, ReadFloor, ReadMode};
+use crate::kv::KvStore;
+use crate::member::{Ctx, Effects, Member, Watch};
 use crate::trace::EventKind;
 use crate::NodeId;
 
@@ -30,6 +31,7 @@ impl Cluster {
             invoke: self.now,
             complete: None,
             result: None,
+            stale: None,
         });
         self.trace.push(
             self.now,
@@ -49,6 +51,9 @@ impl Cluster {
                 },
             );
             return op_id;
+        }
+        if let Some(floor) = self.newest_store().and_then(|kv| ReadFloor::of(&op, kv)) {
+            self.read_floors.insert(op_id, floor);
         }
         let mut fx = Effects::default();
         match self.members.get_mut(&node) {
@@ -72,6 +77,15 @@ impl Cluster {
         }
         self.route(fx);
         op_id
+    }
+
+    /// The store of the running member that applied the most: it holds
+    /// every value committed so far (see [`ReadFloor`]).
+    fn newest_store(&self) -> Option<&KvStore> {
+        (self.members.values())
+            .filter_map(Member::live)
+            .max_by_key(|l| l.applied())
+            .map(|l| l.kv())
     }
 
     /// Starts a watch on `node`; returns its id.

@@ -60,9 +60,25 @@ impl Cluster {
         }
         self.waiting -= 1;
         entry.complete = Some(self.now);
+        let stale = match (self.read_floors.remove(&op_id), &result) {
+            (Some(floor), OpResult::Ok { reply }) => floor.judge(reply),
+            _ => None,
+        };
+        entry.stale = stale;
         entry.result = Some(result.clone());
+        let (node, mode) = (entry.node, entry.mode);
         self.trace
             .push(self.now, EventKind::ClientComplete { op_id, result });
+        if let (Some(s), Some(mode)) = (stale, mode) {
+            let event = EventKind::StaleRead {
+                op_id,
+                node,
+                mode,
+                answered: s.answered,
+                newest: s.newest,
+            };
+            self.trace.push(self.now, event);
+        }
     }
 
     /// With a history limit, drops the oldest answered requests once twice

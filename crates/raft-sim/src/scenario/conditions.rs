@@ -20,6 +20,7 @@ pub const USAGE: &[&str] = &[
     "quorum-ok | quorum-lost | commit N >=|=|<= I | term N >=|=|<= T",
     "converged (every member runs and has applied the same entries to the same store)",
     "ok L | failed L | done L | result L = V | result L absent",
+    "stale L | fresh L (a finished read older / not older than a value committed before it began)",
     "value N KEY = V | value N KEY absent | voter N | not-member N | joint | not-joint",
     "events L = COUNT | watch-ended L (a watch's events)",
     "msg M held|in-flight|delivered|dropped (a message picked by hold-msg)",
@@ -116,6 +117,11 @@ pub enum Cond {
     Failed(String),
     /// A labelled request finished either way.
     Done(String),
+    /// A labelled read answered with a value older than one committed
+    /// before it began.
+    Stale(String),
+    /// A labelled read answered, and not stale.
+    Fresh(String),
     /// A labelled read returned this value (`None`: key absent).
     Result(String, Option<String>),
     /// A member's applied store holds this value (`None`: absent).
@@ -247,6 +253,8 @@ pub fn parse_cond(l: &Line, i: usize) -> Result<(Cond, usize), ScriptError> {
         "converged" => (Cond::Converged, i + 1),
         "ok" => (Cond::Ok(label(i + 1)?), i + 2),
         "failed" => (Cond::Failed(label(i + 1)?), i + 2),
+        "stale" => (Cond::Stale(label(i + 1)?), i + 2),
+        "fresh" => (Cond::Fresh(label(i + 1)?), i + 2),
         "done" => (Cond::Done(label(i + 1)?), i + 2),
         "result" => {
             let (v, next) = expected_value(l, i + 2)?;
@@ -414,6 +422,11 @@ impl Runner {
                 h.result.is_some() && !h.is_ok()
             }
             Cond::Done(label) => self.op(label)?.result.is_some(),
+            Cond::Stale(label) => self.op(label)?.stale.is_some(),
+            Cond::Fresh(label) => {
+                let h = self.op(label)?;
+                h.is_ok() && h.stale.is_none()
+            }
             Cond::Result(label, want) => match &self.op(label)?.result {
                 Some(OpResult::Ok {
                     reply: Reply::Get { kv, .. },
@@ -516,6 +529,14 @@ impl Runner {
         match c {
             Cond::Result(label, _) => finished(label, "returned "),
             Cond::Ok(label) | Cond::Failed(label) | Cond::Done(label) => finished(label, ": "),
+            Cond::Stale(label) | Cond::Fresh(label) => match self.op(label).map(|h| h.stale) {
+                Ok(Some(s)) => format!(
+                    "request '{label}' is stale: read at revision {}, {} was committed before it began",
+                    s.answered, s.newest
+                ),
+                Ok(None) => finished(label, "is not stale: "),
+                Err(e) => e,
+            },
             Cond::Commit(n, ..) | Cond::Term(n, ..) => {
                 match self
                     .resolve(n)
