@@ -69,7 +69,11 @@ impl Category {
         match kind {
             EventKind::MessageSent { .. } | EventKind::MessageDelivered { .. } => Category::Message,
             EventKind::MessageDropped { .. } => Category::Drop,
-            EventKind::RoleChanged { .. } | EventKind::Voted { .. } => Category::Election,
+            EventKind::RoleChanged { .. }
+            | EventKind::Voted { .. }
+            | EventKind::VoteRefused { .. }
+            | EventKind::SteppedDown { .. } => Category::Election,
+            EventKind::AppendRejected { .. } => Category::Log,
             EventKind::Committed { .. }
             | EventKind::Applied { .. }
             | EventKind::SnapshotInstalled { .. }
@@ -77,7 +81,10 @@ impl Category {
             EventKind::MembershipChanged { .. } => Category::Membership,
             EventKind::ClientInvoke { .. }
             | EventKind::ClientComplete { .. }
-            | EventKind::Watch { .. } => Category::Client,
+            | EventKind::Watch { .. }
+            | EventKind::ProposalDropped { .. }
+            | EventKind::ReadRefused { .. }
+            | EventKind::StaleRead { .. } => Category::Client,
             EventKind::Fault { .. } | EventKind::Violation { .. } | EventKind::Note { .. } => {
                 Category::Fault
             }
