@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BinaryHeap};
 use raft::prelude::ConfState;
 use serde::{Deserialize, Serialize};
 
+use crate::action_error::ActionError;
 use crate::client::{ClientError, HistoryEntry, OpResult, ReadFloor};
 use crate::disk::Disk;
 use crate::kv::KvStore;
@@ -680,7 +681,7 @@ impl Cluster {
     ///
     /// The one way in for changes: each action has its method, private so
     /// that everything that happens to a cluster is an [`Action`].
-    pub fn apply(&mut self, action: Action) -> Result<Option<u64>, String> {
+    pub fn apply(&mut self, action: Action) -> Result<Option<u64>, ActionError> {
         self.record(|| Recorded::Action(action.clone()));
         match action {
             Action::Crash { node } => self.crash(node)?,
@@ -716,16 +717,16 @@ impl Cluster {
         Ok(None)
     }
 
-    fn existing(&self, node: NodeId) -> Result<&Member, String> {
+    fn existing(&self, node: NodeId) -> Result<&Member, ActionError> {
         self.members
             .get(&node)
-            .ok_or_else(|| format!("there is no member n{node}"))
+            .ok_or(ActionError::NoSuchMember { node })
     }
 
-    fn existing_mut(&mut self, node: NodeId) -> Result<&mut Member, String> {
+    fn existing_mut(&mut self, node: NodeId) -> Result<&mut Member, ActionError> {
         self.members
             .get_mut(&node)
-            .ok_or_else(|| format!("there is no member n{node}"))
+            .ok_or(ActionError::NoSuchMember { node })
     }
 
     fn reschedule(&mut self, deliveries: Vec<(u64, u64)>) {

@@ -48,6 +48,7 @@
 #![deny(missing_docs)]
 
 pub mod action;
+pub mod action_error;
 pub mod client;
 pub mod cluster;
 mod convergence;
@@ -77,6 +78,7 @@ pub mod workload;
 pub type NodeId = u64;
 
 pub use action::{Action, MemberChange};
+pub use action_error::ActionError;
 pub use client::{ClientError, ClientOp, HistoryEntry, OpResult, ReadMode, Reply};
 pub use cluster::{Cluster, ClusterConfig, Stats};
 pub use footprint::Footprint;

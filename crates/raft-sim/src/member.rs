@@ -18,6 +18,7 @@ use raft::{Config, RawNode, ReadOnlyOption, SnapshotStatus, StateRole};
 use serde::{Deserialize, Serialize};
 use slog::o;
 
+use crate::action_error::ActionError;
 use crate::client::OpResult;
 use crate::disk::Disk;
 use crate::hash::fnv1a;
@@ -660,16 +661,16 @@ impl Member {
     }
 
     /// Asks this member, which must lead, to hand leadership to `to`.
-    pub fn transfer_leader(&mut self, to: NodeId, ctx: &mut Ctx) -> Result<(), String> {
+    pub fn transfer_leader(&mut self, to: NodeId, ctx: &mut Ctx) -> Result<(), ActionError> {
         let id = self.id;
         self.with_live(ctx, |live, _| {
             if live.raw.raft.state != StateRole::Leader {
-                return Err(format!("n{id} is not the leader"));
+                return Err(ActionError::NotLeader { node: id });
             }
             live.raw.transfer_leader(to);
             Ok(())
         })
-        .unwrap_or_else(|| Err(format!("n{id} is down")))
+        .unwrap_or(Err(ActionError::Down { node: id }))
     }
 
     /// Proposes a membership change on this member, which must lead.
@@ -677,23 +678,23 @@ impl Member {
         &mut self,
         changes: Vec<ConfChangeSingle>,
         ctx: &mut Ctx,
-    ) -> Result<(), String> {
+    ) -> Result<(), ActionError> {
         let id = self.id;
         self.with_live(ctx, |live, _| {
             if live.raw.raft.state != StateRole::Leader {
-                return Err(format!("n{id} is not the leader"));
+                return Err(ActionError::NotLeader { node: id });
             }
             if live.raw.raft.has_pending_conf() {
-                return Err("another membership change is still being applied".into());
+                return Err(ActionError::ChangePending);
             }
             let mut cc = ConfChangeV2::default();
             cc.set_transition(ConfChangeTransition::Auto);
             cc.set_changes(changes.into());
             live.raw
                 .propose_conf_change(Vec::new(), cc)
-                .map_err(|e| format!("proposal refused: {e}"))
+                .map_err(|e| ActionError::Other(format!("proposal refused: {e}")))
         })
-        .unwrap_or_else(|| Err(format!("n{id} is down")))
+        .unwrap_or(Err(ActionError::Down { node: id }))
     }
 
     /// Folds the applied prefix of the log into a snapshot now.

@@ -310,5 +310,5 @@ fn a_wiped_member_is_replaced_by_a_new_one_that_catches_up_by_snapshot() {
     let again = c.apply(Action::ChangeMembership {
         changes: vec![(MemberChange::AddVoter, 2)],
     });
-    assert!(again.unwrap_err().contains("never reused"));
+    assert!(again.unwrap_err().to_string().contains("never reused"));
 }

@@ -2,6 +2,7 @@
 //! transfer, a campaign, a log compaction.
 
 use super::Cluster;
+use crate::action_error::ActionError;
 use crate::member::{Ctx, Effects};
 use crate::NodeId;
 
@@ -28,11 +29,11 @@ impl Cluster {
     }
 
     /// Asks the leader to hand leadership to `to`.
-    pub(super) fn transfer_leader(&mut self, to: NodeId) -> Result<(), String> {
+    pub(super) fn transfer_leader(&mut self, to: NodeId) -> Result<(), ActionError> {
         self.existing(to)?;
-        let leader = self.leader().ok_or("there is no leader")?;
+        let leader = self.leader().ok_or(ActionError::NoLeader)?;
         if leader == to {
-            return Err(format!("n{to} already leads"));
+            return Err(ActionError::AlreadyLeads { node: to });
         }
         let mut fx = Effects::default();
         let m = self.members.get_mut(&leader).expect("leader exists");
@@ -50,12 +51,12 @@ impl Cluster {
     }
 
     /// Makes a member start an election now.
-    pub(super) fn campaign(&mut self, node: NodeId) -> Result<(), String> {
+    pub(super) fn campaign(&mut self, node: NodeId) -> Result<(), ActionError> {
         let mut fx = Effects::default();
         let m = self.members.get_mut(&node);
-        let m = m.ok_or_else(|| format!("there is no member n{node}"))?;
+        let m = m.ok_or(ActionError::NoSuchMember { node })?;
         if !m.is_up() {
-            return Err(format!("n{node} is down"));
+            return Err(ActionError::Down { node });
         }
         m.campaign(&mut Ctx {
             settings: &self.config.raft,
@@ -68,9 +69,25 @@ impl Cluster {
     }
 
     /// Compacts a member's log into a snapshot now.
-    pub(super) fn compact(&mut self, node: NodeId) -> Result<(), String> {
+    pub(super) fn compact(&mut self, node: NodeId) -> Result<(), ActionError> {
         let mut fx = Effects::default();
-        self.existing_mut(node)?.compact(&mut fx)?;
+        let m = self.existing_mut(node)?;
+        let Some(applied) = m.live().map(|l| l.applied()) else {
+            return Err(ActionError::Down { node });
+        };
+        // Compaction is at the applied index, and a snapshot never passes
+        // it: a second Compact finds the snapshot exactly there.
+        m.compact(&mut fx).map_err(|e| {
+            let again = ActionError::AlreadyCompacted {
+                index: applied,
+                snapshot: applied,
+            };
+            if e == again.to_string() {
+                again
+            } else {
+                ActionError::Other(e)
+            }
+        })?;
         self.route(fx);
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! Client requests and watches, as they enter the cluster.
 
 use super::{Cluster, WatchView};
+use crate::action_error::ActionError;
 use crate::client::{ClientError, ClientOp, HistoryEntry, OpResult, ReadFloor, ReadMode};
 use crate::kv::KvStore;
 use crate::member::{Ctx, Effects, Member, Watch};
@@ -89,7 +90,12 @@ impl Cluster {
     }
 
     /// Starts a watch on `node`; returns its id.
-    pub(super) fn watch(&mut self, node: NodeId, key: String, prefix: bool) -> Result<u64, String> {
+    pub(super) fn watch(
+        &mut self,
+        node: NodeId,
+        key: String,
+        prefix: bool,
+    ) -> Result<u64, ActionError> {
         let id = self.next_watch;
         let m = self.existing_mut(node)?;
         if !m.add_watch(Watch {
@@ -97,7 +103,7 @@ impl Cluster {
             key: key.clone(),
             prefix,
         }) {
-            return Err(format!("n{node} is down"));
+            return Err(ActionError::Down { node });
         }
         self.next_watch += 1;
         self.watches.insert(
@@ -115,11 +121,11 @@ impl Cluster {
         Ok(id)
     }
 
-    pub(super) fn cancel_watch(&mut self, watch: u64) -> Result<(), String> {
+    pub(super) fn cancel_watch(&mut self, watch: u64) -> Result<(), ActionError> {
         let w = self
             .watches
             .remove(&watch)
-            .ok_or_else(|| format!("no watch {watch}"))?;
+            .ok_or(ActionError::NoWatch { watch })?;
         if let Some(m) = self.members.get_mut(&w.node) {
             m.cancel_watch(watch);
         }

@@ -2,16 +2,17 @@
 //! dropped messages, network conditions.
 
 use super::Cluster;
+use crate::action_error::ActionError;
 use crate::network::{DropReason, NetConfig};
 use crate::role::Role;
 use crate::NodeId;
 
 impl Cluster {
     /// Stops a member; its disk survives.
-    pub(super) fn crash(&mut self, node: NodeId) -> Result<(), String> {
+    pub(super) fn crash(&mut self, node: NodeId) -> Result<(), ActionError> {
         let m = self.existing(node)?;
         if !m.is_up() {
-            return Err(format!("n{node} is already down"));
+            return Err(ActionError::AlreadyDown { node });
         }
         self.fault(format!("crash n{node}"));
         self.stop_member(node, Role::Down);
@@ -19,13 +20,13 @@ impl Cluster {
     }
 
     /// Starts a crashed member from its disk.
-    pub(super) fn restart(&mut self, node: NodeId) -> Result<(), String> {
+    pub(super) fn restart(&mut self, node: NodeId) -> Result<(), ActionError> {
         let m = self.existing(node)?;
         if m.is_removed() {
-            return Err(format!("n{node} is not a member; add it back instead"));
+            return Err(ActionError::RestartRemoved { node });
         }
         if m.is_up() {
-            return Err(format!("n{node} is already running"));
+            return Err(ActionError::AlreadyRunning { node });
         }
         self.fault(format!("restart n{node}"));
         self.start_member(node);
@@ -33,7 +34,7 @@ impl Cluster {
     }
 
     /// Cuts a member off from all others, both ways.
-    pub(super) fn isolate(&mut self, node: NodeId) -> Result<(), String> {
+    pub(super) fn isolate(&mut self, node: NodeId) -> Result<(), ActionError> {
         self.existing(node)?;
         let ids = self.member_ids();
         self.net.isolate(node, &ids);
@@ -43,7 +44,7 @@ impl Cluster {
 
     /// Splits the members into groups that cannot talk to each other;
     /// members in no group are isolated.
-    pub(super) fn partition(&mut self, groups: &[Vec<NodeId>]) -> Result<(), String> {
+    pub(super) fn partition(&mut self, groups: &[Vec<NodeId>]) -> Result<(), ActionError> {
         for g in groups {
             for &n in g {
                 self.existing(n)?;
@@ -61,7 +62,7 @@ impl Cluster {
         &mut self,
         from: &[NodeId],
         to: &[NodeId],
-    ) -> Result<(), String> {
+    ) -> Result<(), ActionError> {
         for &n in from.iter().chain(to) {
             self.existing(n)?;
         }
@@ -75,7 +76,7 @@ impl Cluster {
     }
 
     /// Cuts one link, or both directions.
-    pub(super) fn cut(&mut self, from: NodeId, to: NodeId, both: bool) -> Result<(), String> {
+    pub(super) fn cut(&mut self, from: NodeId, to: NodeId, both: bool) -> Result<(), ActionError> {
         self.existing(from)?;
         self.existing(to)?;
         if both {
@@ -108,29 +109,29 @@ impl Cluster {
     }
 
     /// Holds one message in flight until released.
-    pub(super) fn hold(&mut self, msg: u64) -> Result<(), String> {
+    pub(super) fn hold(&mut self, msg: u64) -> Result<(), ActionError> {
         if !self.net.hold(msg) {
-            return Err(format!("message {msg} is not in flight"));
+            return Err(ActionError::NotInFlight { msg });
         }
         self.fault(format!("hold message {msg}"));
         Ok(())
     }
 
-    pub(super) fn release(&mut self, msg: u64) -> Result<(), String> {
+    pub(super) fn release(&mut self, msg: u64) -> Result<(), ActionError> {
         let r = self
             .net
             .release(msg, self.now, &mut self.rng)
-            .ok_or_else(|| format!("message {msg} is not held"))?;
+            .ok_or(ActionError::NotHeld { msg })?;
         self.reschedule(vec![r]);
         self.fault(format!("release message {msg}"));
         Ok(())
     }
 
-    pub(super) fn drop_message(&mut self, msg: u64) -> Result<(), String> {
+    pub(super) fn drop_message(&mut self, msg: u64) -> Result<(), ActionError> {
         let m = self
             .net
             .drop_message(msg)
-            .ok_or_else(|| format!("message {msg} is not in flight"))?;
+            .ok_or(ActionError::NotInFlight { msg })?;
         self.message_lost(msg, m.from, m.to, m.kind, DropReason::Manual);
         Ok(())
     }
@@ -149,7 +150,7 @@ impl Cluster {
     }
 
     /// Changes latency, jitter, loss and duplication.
-    pub(super) fn set_network(&mut self, net: NetConfig) -> Result<(), String> {
+    pub(super) fn set_network(&mut self, net: NetConfig) -> Result<(), ActionError> {
         net.validate()?;
         self.fault(format!(
             "network: latency {}±{} ms, loss {}, duplicate {}",

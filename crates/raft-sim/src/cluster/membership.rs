@@ -6,6 +6,7 @@ use raft_proto::new_conf_change_single;
 
 use super::{Cluster, MAX_NODE_ID, MAX_VOTERS};
 use crate::action::MemberChange;
+use crate::action_error::ActionError;
 use crate::disk::Disk;
 use crate::member::{conf_members, Ctx, Effects, Member};
 use crate::role::Role;
@@ -28,45 +29,42 @@ impl Cluster {
     pub(super) fn change_membership(
         &mut self,
         changes: &[(MemberChange, NodeId)],
-    ) -> Result<(), String> {
+    ) -> Result<(), ActionError> {
         if changes.is_empty() {
-            return Err("no membership change given".into());
+            return Err(ActionError::NoChange);
         }
         let current = conf_members(&self.conf);
         let mut singles: Vec<ConfChangeSingle> = Vec::new();
         let mut joining = Vec::new();
         for &(change, id) in changes {
             if id == 0 || id > MAX_NODE_ID {
-                return Err(format!("member ids run from 1 to {MAX_NODE_ID}"));
+                return Err(ActionError::IdOutOfRange);
             }
             if change != MemberChange::Remove
                 && self.members.get(&id).is_some_and(Member::is_removed)
             {
-                return Err(format!(
-                    "n{id} was removed, and a member id is never reused (etcd refuses \
-                     it too); add a new member instead"
-                ));
+                return Err(ActionError::IdNeverReused { node: id });
             }
             let is_member = current.contains(&id);
             let ty = match change {
                 MemberChange::AddVoter => {
                     if self.conf.voters.contains(&id) {
-                        return Err(format!("n{id} is already a voter"));
+                        return Err(ActionError::AlreadyVoter { node: id });
                     }
                     if self.conf.voters.len() as u64 >= MAX_VOTERS {
-                        return Err(format!("a cluster has at most {MAX_VOTERS} voters"));
+                        return Err(ActionError::TooManyVoters);
                     }
                     ConfChangeType::AddNode
                 }
                 MemberChange::AddLearner => {
                     if is_member {
-                        return Err(format!("n{id} is already a member"));
+                        return Err(ActionError::AlreadyMember { node: id });
                     }
                     ConfChangeType::AddLearnerNode
                 }
                 MemberChange::Remove => {
                     if !is_member {
-                        return Err(format!("n{id} is not a member"));
+                        return Err(ActionError::NotMember { node: id });
                     }
                     ConfChangeType::RemoveNode
                 }
@@ -76,9 +74,7 @@ impl Cluster {
             }
             singles.push(new_conf_change_single(id, ty));
         }
-        let leader = self
-            .leader()
-            .ok_or("there is no leader to propose the change")?;
+        let leader = self.leader().ok_or(ActionError::NoLeaderForChange)?;
         let mut fx = Effects::default();
         let m = self.members.get_mut(&leader).expect("leader exists");
         m.propose_conf_change(
@@ -109,10 +105,10 @@ impl Cluster {
     }
 
     /// The lowest id never used by any member.
-    pub fn next_member_id(&self) -> Result<NodeId, String> {
+    pub fn next_member_id(&self) -> Result<NodeId, ActionError> {
         let next = self.members.keys().next_back().copied().unwrap_or(0) + 1;
         if next > MAX_NODE_ID {
-            return Err(format!("all {MAX_NODE_ID} member ids are used up"));
+            return Err(ActionError::IdsUsedUp);
         }
         Ok(next)
     }
@@ -164,27 +160,24 @@ impl Cluster {
     }
 
     /// Member replacement, as etcd does it: see [`crate::Action::WipeAndRejoin`].
-    pub(super) fn wipe_and_rejoin(&mut self, node: NodeId) -> Result<(), String> {
+    pub(super) fn wipe_and_rejoin(&mut self, node: NodeId) -> Result<(), ActionError> {
         let m = self.existing(node)?;
         if m.is_removed() {
-            return Err(format!("n{node} is not a member"));
+            return Err(ActionError::NotMember { node });
         }
         let voters = self.voters();
         if voters.contains(&node) && voters.len() < 3 {
             // Removing the wiped voter must be committed by the
             // others alone: with 2 voters that is impossible.
-            return Err(format!(
-                "with {} voters, the others cannot commit n{node}'s removal; \
-                 replace a member of a cluster of 3 or more",
-                voters.len()
-            ));
+            return Err(ActionError::ReplaceTooFew {
+                voters: voters.len(),
+                node,
+            });
         }
         if let Some(Replacement { old, .. }) = self.replacing {
             // Losing a second disk before the first replacement is
             // done could lose a quorum's worth of data for good.
-            return Err(format!(
-                "n{old} is still being replaced; replace one member at a time"
-            ));
+            return Err(ActionError::StillReplacing { old });
         }
         let new = self.next_member_id()?;
         self.fault(format!("wipe n{node}; n{new} will replace it"));
