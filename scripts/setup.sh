@@ -69,5 +69,9 @@ if $want_browser; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     apt_install chromium chromium-driver
   fi
+  # The Chinese screenshots need a CJK font (a 5 MB one; Noto CJK is 90).
+  if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+    apt_install fonts-wqy-microhei
+  fi
 fi
 log "ready"

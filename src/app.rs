@@ -37,7 +37,7 @@ pub struct AppProps {
     pub traffic: u64,
     /// A problem with the query string, shown above the page.
     #[prop_or_default]
-    pub notice: Option<String>,
+    pub notice: Option<Key>,
     /// The language the page starts in (the header switch changes it).
     #[prop_or_default]
     pub lang: Lang,
@@ -161,32 +161,29 @@ pub fn App(props: &AppProps) -> Html {
                     </strong>
                     <span class="sep">{ t(Key::TermIs(frame.view.members.iter().map(|m| m.term).max().unwrap_or(0))) }</span>
                 </p>
+                <select class="lang-pick" aria-label={t(Key::Language)} onchange={choose_lang}>
+                    { for Lang::ALL.iter().map(|l| html! {
+                        <option value={l.code()} selected={*l == *lang} lang={l.code()}>{ l.own_name() }</option>
+                    }) }
+                </select>
                 <TimeControls frame={frame.clone()} dispatch={dispatch.clone()} />
-                <label class="lang-pick">
-                    <span class="sr-only">{ t(Key::Language) }</span>
-                    <select id="lang" aria-label={t(Key::Language)} onchange={choose_lang}>
-                        { for Lang::ALL.iter().map(|l| html! {
-                            <option value={l.code()} selected={*l == *lang} lang={l.code()}>{ l.own_name() }</option>
-                        }) }
-                    </select>
-                </label>
             </header>
             if let Some(notice) = &frame.notice {
-                <p class="notice" role="status">{ notice }
+                <p class="notice" role="status">{ t(notice.clone()) }
                     <button type="button" class="small dismiss"
                         onclick={dispatch.reform(|_: MouseEvent| Cmd::DismissNotice)}>{ t(Key::Dismiss) }</button>
                 </p>
             }
             if !frame.view.violations.is_empty() {
                 <p class="violation" role="alert">
-                    { format!("Safety violation (seed {}): {}", frame.view.seed,
-                        frame.view.violations.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join("; ")) }
+                    { t(Key::SafetyViolation(frame.view.seed,
+                        frame.view.violations.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join("; "))) }
                 </p>
             }
             <main class="grid">
                 // First: every new cluster starts here (folded by default).
                 <SettingsPanel frame={slow.clone()} dispatch={dispatch.clone()} />
-                <section class="panel stage" aria-label="Cluster">
+                <section class="panel stage" aria-label={t(Key::ClusterRegion)}>
                     <ClusterView frame={frame.clone()} selection={(*selection).clone()}
                         select={select.clone()} reduced_motion={*reduced_motion} />
                     <Inspector frame={frame.clone()} selection={(*selection).clone()}

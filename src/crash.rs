@@ -2,9 +2,15 @@
 //! so the overlay is written straight into the DOM by the panic hook, from
 //! a copy of the context (seed and recent actions) kept outside the
 //! simulation, which may be borrowed when the panic happens.
+//!
+//! The overlay speaks the language of the playgrounds on the page, read
+//! from their root elements' `lang` attribute (the components' context is
+//! gone by then); when that is unknown, or playgrounds on one page differ,
+//! it says everything in both languages.
 
 use std::cell::RefCell;
 
+use crate::i18n::{Key, Lang};
 use crate::model::Sim;
 
 thread_local! {
@@ -22,33 +28,54 @@ pub fn remember(sim: &Sim) {
     });
 }
 
-/// The overlay's text for a panic `message`.
-pub fn report(message: &str) -> String {
+/// `key` in `lang`, or in both languages when it is unknown.
+fn say(key: Key, lang: Option<Lang>) -> String {
+    match lang {
+        Some(l) => key.text(l),
+        None => format!("{} / {}", key.text(Lang::En), key.text(Lang::Zh)),
+    }
+}
+
+/// The overlay's text for a panic `message`, in `lang` (both if `None`).
+pub fn report(message: &str, lang: Option<Lang>) -> String {
     let (seed, actions) =
         CONTEXT.with(|c| c.try_borrow().map(|c| c.clone()).unwrap_or((0, Vec::new())));
-    let mut text = format!(
-        "The simulation stopped because of a bug: {message}\n\n\
-         Seed: {seed}\nRecent actions (oldest first):\n"
-    );
-    for a in &actions {
-        text.push_str("  ");
-        text.push_str(a);
-        text.push('\n');
+    let actions: String = actions.iter().map(|a| format!("  {a}\n")).collect();
+    let report = Key::CrashReport(message.into(), seed, actions);
+    match lang {
+        Some(l) => report.text(l),
+        None => format!("{}\n\n{}", report.text(Lang::En), report.text(Lang::Zh)),
     }
-    text.push_str("\nReload the page to start again. Please report this text with the bug.");
-    text
+}
+
+/// The language of the playgrounds on the page, from their root
+/// elements' `lang`; `None` if there is none, or they differ.
+pub fn page_lang() -> Option<Lang> {
+    let document = web_sys::window()?.document()?;
+    let roots = document.query_selector_all(".page[lang]").ok()?;
+    let mut langs = (0..roots.length())
+        .filter_map(|i| roots.item(i))
+        .filter_map(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+        .map(|e| e.get_attribute("lang").and_then(|l| Lang::parse(&l)));
+    let first = langs.next()??;
+    langs.all(|l| l == Some(first)).then_some(first)
+}
+
+/// What the panic hook does with a panic `message`: the overlay, in the
+/// page's language.
+pub fn overlay(message: &str) {
+    let lang = page_lang();
+    show(&report(message, lang), lang);
 }
 
 /// Installs the panic hook.
 pub fn install() {
-    std::panic::set_hook(Box::new(|info| {
-        let text = report(&info.to_string());
-        show(&text);
-    }));
+    std::panic::set_hook(Box::new(|info| overlay(&info.to_string())));
 }
 
-/// Puts the overlay with `text` on the page.
-pub fn show(text: &str) {
+/// Puts the overlay with `text` on the page, its own words in `lang`
+/// (both if `None`).
+pub fn show(text: &str, lang: Option<Lang>) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -58,9 +85,12 @@ pub fn show(text: &str) {
     };
     overlay.set_id("crash");
     let _ = overlay.set_attribute("role", "alertdialog");
-    let _ = overlay.set_attribute("aria-label", "The simulation crashed");
+    let _ = overlay.set_attribute("aria-label", &say(Key::CrashLabel, lang));
+    if let Some(l) = lang {
+        let _ = overlay.set_attribute("lang", l.code());
+    }
     if let Ok(title) = document.create_element("h2") {
-        title.set_text_content(Some("Something broke inside the simulation"));
+        title.set_text_content(Some(&say(Key::CrashTitle, lang)));
         let _ = overlay.append_child(&title);
     }
     if let Ok(pre) = document.create_element("pre") {
@@ -68,7 +98,7 @@ pub fn show(text: &str) {
         let _ = overlay.append_child(&pre);
     }
     if let Ok(button) = document.create_element("button") {
-        button.set_text_content(Some("Reload"));
+        button.set_text_content(Some(&say(Key::Reload, lang)));
         let _ = button.set_attribute("onclick", "location.reload()");
         let _ = overlay.append_child(&button);
     }
@@ -91,9 +121,14 @@ mod tests {
         sim.act(ErrorAt::Inspector, Action::Crash { node: 2 })
             .unwrap();
         remember(&sim);
-        let text = report("index out of bounds");
+        let text = report("index out of bounds", Some(Lang::En));
         assert!(text.contains("index out of bounds"));
         assert!(text.contains("Seed: 4242"));
         assert!(text.contains("\"crash\""), "{text}");
+        let zh = report("index out of bounds", Some(Lang::Zh));
+        assert!(zh.contains("种子：4242"), "{zh}");
+        // A page whose language is unknown gets both.
+        let both = report("index out of bounds", None);
+        assert!(both.contains("Seed: 4242") && both.contains("种子：4242"));
     }
 }

@@ -206,7 +206,7 @@ async fn a_crash_leaves_an_overlay_with_the_seed_and_recent_actions() {
     button(&root, "Isolate").click();
     settle().await;
     // What the panic hook does, minus the panic (which would end the test).
-    raft_playground::crash::show(&raft_playground::crash::report("boom"));
+    raft_playground::crash::overlay("boom");
     let document = web_sys::window().unwrap().document().unwrap();
     let overlay = document.get_element_by_id("crash").expect("overlay shown");
     let text = overlay.text_content().unwrap();
@@ -331,4 +331,41 @@ async fn the_value_limit_holds_while_typing() {
         .contains("error"));
     let text = note.text_content().unwrap();
     assert!(text.contains("1200 bytes"), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn switching_the_language_keeps_the_simulation_running_as_it_is() {
+    let root = mount(settings(5, 3), true, 20.0);
+    wait_for("a leader", || {
+        !find(&root, "#leader").text_content().unwrap().is_empty()
+    })
+    .await;
+    assert_eq!(attr(&root, ".page", "lang"), "en");
+    let leader = find(&root, "#leader").text_content().unwrap();
+    let term = attr(&root, &format!("[data-node-id='{leader}']"), "data-term");
+    let clock = || {
+        let t = find(&root, "#virtual-time").text_content().unwrap();
+        t.trim_end_matches(" s").parse::<f64>().unwrap()
+    };
+    let before = clock();
+
+    let pick = find(&root, ".lang-pick");
+    pick.unchecked_ref::<web_sys::HtmlSelectElement>()
+        .set_value("zh");
+    fire(&pick, "change");
+    settle().await;
+    assert_eq!(attr(&root, ".page", "lang"), "zh");
+    assert_eq!(find(&root, ".settings h2").text_content().unwrap(), "设置");
+    // The same cluster, still running: a rebuilt one would start again
+    // at 0 s without a leader.
+    wait_for("the clock to move on", || clock() > before + 0.5).await;
+    assert_eq!(find(&root, "#leader").text_content().unwrap(), leader);
+    assert_eq!(
+        attr(&root, &format!("[data-node-id='{leader}']"), "data-term"),
+        term
+    );
+    assert_eq!(
+        attr(&root, &format!("[data-node-id='{leader}']"), "data-role"),
+        "leader"
+    );
 }

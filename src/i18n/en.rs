@@ -2,15 +2,421 @@
 
 use super::Key;
 
+/// "n3".
+fn n(id: &u64) -> String {
+    format!("n{id}")
+}
+
+/// A count with its noun: "1 key", "2 keys".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn on_off(on: &bool) -> &'static str {
+    if *on {
+        "on"
+    } else {
+        "off"
+    }
+}
+
 /// `key` in English.
 pub(super) fn text(key: &Key) -> String {
     match key {
-        // The header.
+        // The header and the page around the panels.
         Key::Title => "Raft Playground".into(),
         Key::Leader => "Leader: ".into(),
         Key::NoLeader => "none".into(),
         Key::TermIs(t) => format!(" · term {t}"),
         Key::Language => "Language".into(),
         Key::Dismiss => "Dismiss".into(),
+        Key::ClusterRegion => "Cluster".into(),
+        Key::SafetyViolation(seed, what) => format!("Safety violation (seed {seed}): {what}"),
+        Key::Notices(all) => all.iter().map(text).collect::<Vec<_>>().join(". "),
+
+        // Time controls.
+        Key::TimeGroup => "Time".into(),
+        Key::Play => "Play".into(),
+        Key::Pause => "Pause".into(),
+        Key::Step => "Step".into(),
+        Key::StepTitle => "Run the next event (a tick or a delivery) and pause".into(),
+        Key::Speed => "speed ".into(),
+        Key::RunningAt(speed) => format!("running at {speed}"),
+        Key::RunningAtTitle => "Each frame advances at most 2 s of virtual time, and this \
+             cluster's frames are slow: the simulation cannot keep up with the speed asked for."
+            .into(),
+        Key::VirtualTime => "virtual time".into(),
+
+        // Settings.
+        Key::Settings => "Settings".into(),
+        Key::SettingsSummary(members, seed, latency, jitter, loss, pv, cq) => format!(
+            "{members} members, seed {seed}, latency {latency} ± {jitter} ms, loss {loss}%, \
+             PreVote {}, CheckQuorum {}",
+            on_off(pv),
+            on_off(cq)
+        ),
+        Key::FieldMembers => "members (1–9)".into(),
+        Key::FieldSeed => "seed".into(),
+        Key::FieldLatency => "latency ms".into(),
+        Key::FieldJitter => "jitter ms".into(),
+        Key::FieldLoss => "loss %".into(),
+        Key::FieldDuplicate => "duplication %".into(),
+        Key::FieldElectionTick => "election ticks".into(),
+        Key::FieldHeartbeatTick => "heartbeat ticks".into(),
+        Key::PreVoteFlag => " PreVote".into(),
+        Key::CheckQuorumFlag => " CheckQuorum".into(),
+        Key::FlagsNote => "(these two apply at once; the rest on “new cluster”)".into(),
+        Key::NewCluster => "New cluster".into(),
+        Key::RunningCluster(seed, members) => format!(" running: seed {seed}, {members} members"),
+        Key::TrafficLabel => "background writes per virtual second".into(),
+        Key::Set => "Set".into(),
+        Key::TrafficNow(n) => format!(" now {n}/s"),
+        Key::FixMarked => "fix the marked settings first".into(),
+
+        // What is wrong with a setting.
+        Key::NotPercent(v) => format!("“{v}” is not a percentage from 0 to 100"),
+        Key::MembersRange => "1 to 9 members".into(),
+        Key::MembersNot(n) => format!("members must be 1 to 9, not {n}"),
+        Key::EnterWholeNumber => "enter a whole number".into(),
+        Key::NotWholeNumber(v) => format!("“{v}” is not a whole number"),
+        Key::UseOnOff(v) => format!("“{v}”: use on or off"),
+        Key::UnknownSetting(k) => format!("unknown setting {k}"),
+        Key::TrafficRange => "traffic: enter writes per second, 0 to 200".into(),
+        Key::LatencyTooLong => "latency and jitter must be at most 60000 ms".into(),
+        Key::HeartbeatAtLeastOne => "heartbeat ticks must be at least 1".into(),
+        Key::ElectionAfterHeartbeat(e, h) => {
+            format!("election ticks ({e}) must be greater than heartbeat ticks ({h})")
+        }
+        Key::ElectionTooLong => "election ticks must be at most 1000".into(),
+        Key::UrlSetting(k, v, what) => format!("URL setting {k}={v}: {}", text(what)),
+        Key::UrlSettingUsing(k, v, what, used) => {
+            format!("URL setting {k}={v}: {}; using {used}", text(what))
+        }
+        Key::SpeedRange => "speed must be from 0.01 to 100; using 0.5".into(),
+        Key::TrafficCapped => "at most 200 writes per second; using 200".into(),
+        Key::UseEnOrZh => "use en or zh; using the browser's language".into(),
+
+        // The quorum panel.
+        Key::Quorum => "Quorum".into(),
+        Key::VotersN => "voters n".into(),
+        Key::QuorumFormula => "quorum ⌊n/2⌋+1".into(),
+        Key::Tolerates => "tolerates ⌊(n−1)/2⌋".into(),
+        Key::LeaderReaches => "leader reaches".into(),
+        Key::ReachOf(r, v) => format!("{r} of {v}"),
+        Key::QuorumOk(l, r, v, q) => format!(
+            "Quorum available: the leader {} reaches {r} of {v} voters; quorum is {q}, so \
+             writes can commit.",
+            n(l)
+        ),
+        Key::QuorumFar(l, r, v, q) => format!(
+            "Quorum available, but the leader {} reaches only {r} of {v} voters (quorum is \
+             {q}): the majority must elect a new leader before writes can commit.",
+            n(l)
+        ),
+        Key::QuorumNoLeader(q, v) => format!(
+            "Quorum available, but there is no leader: an election is needed first (quorum \
+             is {q} of {v} voters), then writes can commit."
+        ),
+        Key::QuorumLost => "Quorum lost: writes cannot commit.".into(),
+        Key::QuorumLostWhy(q, v) => format!(
+            " No group of running, connected voters reaches {q} of {v}. Reads that need the \
+             leader (ReadIndex) wait too; serializable reads still answer, possibly stale."
+        ),
+        Key::SidesLabel => "Sides of the network".into(),
+        Key::Nobody => "nobody".into(),
+        Key::SideVoters(v, quorum) => format!(
+            ": {}, {}",
+            count(*v, "voter", "voters"),
+            if *quorum { "has a quorum" } else { "no quorum" }
+        ),
+        Key::SideLeaders(leaders) => format!("; leader {leaders}"),
+        Key::LeaderInTerm(l, t) => format!("{} (term {t})", n(l)),
+        Key::StaleCheckQuorum => " (stale: it cannot commit, and steps down within an election \
+             timeout, once CheckQuorum notices it no longer hears from a quorum)"
+            .into(),
+        Key::StaleNoCheckQuorum => " (stale: it cannot commit; with CheckQuorum off it stays \
+             leader until it hears of a higher term, after the partition heals)"
+            .into(),
+        Key::Uncommitted => "Uncommitted proposals".into(),
+        Key::PendingEntry(index, term, leader, what, retries, acked) => format!(
+            "#{index} (term {term}) on leader {}: {what}{} — acknowledged by {acked}; ",
+            n(leader),
+            if *retries > 0 {
+                format!(" (retried {retries}×)")
+            } else {
+                String::new()
+            }
+        ),
+        Key::PendingWaits(missing, needed, of) => {
+            format!("waiting for {missing} (needs {needed} of {of})")
+        }
+        Key::AndMore(more) => format!("… and {more} more"),
+        Key::MembershipGroup => "Change membership".into(),
+        Key::MembershipLabel => "Membership: ".into(),
+        Key::AddVoter(id) => format!("add voter {}", n(id)),
+        Key::AddLearner(id) => format!("add learner {}", n(id)),
+        Key::MembershipHint => " (remove or promote one by clicking it)".into(),
+        Key::WaitingRequests(r) => format!(
+            "{} waiting for an answer; each fails after the request timeout.",
+            count(*r, "client request", "client requests")
+        ),
+
+        // The partition panel.
+        Key::Partition => "Partition".into(),
+        Key::LeaderAlone => "Leader alone".into(),
+        Key::MinorityWithLeader => "Minority with the leader".into(),
+        Key::HealAll => "Heal all".into(),
+        Key::DragHint => "Or drag members between groups (click a member to move it to the \
+             next group), then apply."
+            .into(),
+        Key::Group(g) => format!("group {g}"),
+        Key::ChipLabel(m, g, next) => {
+            format!("{} in group {g}; press to move to group {next}", n(m))
+        }
+        Key::ApplyPartition => "Apply partition".into(),
+        Key::TwoGroupsFirst => {
+            "put members in at least two groups first (drag them, or click to move)".into()
+        }
+        Key::NeedTwoMembers => "a partition needs at least two members".into(),
+        Key::NoLeaderNow => "there is no leader right now".into(),
+
+        // The inspector: a member.
+        Key::InspectHint => "Click a member, a link or a message (or focus it and press Enter) \
+             to inspect it and break things."
+            .into(),
+        Key::Close => "Close".into(),
+        Key::Gone(m) => format!("{} is gone.", n(m)),
+        Key::BeingReplaced(old, new) => format!("{} is being replaced by {}", n(old), n(new)),
+        Key::Term => "term".into(),
+        Key::VotedFor => "voted for".into(),
+        Key::Follows => "follows".into(),
+        Key::Log => "log".into(),
+        Key::LogFacts(last, commit, applied, snap) => {
+            format!("last #{last}, commit #{commit}, applied #{applied}, snapshot #{snap}")
+        }
+        Key::Voter => "voter".into(),
+        Key::Yes => "yes".into(),
+        Key::No => "no".into(),
+        Key::NoLearner => "no (learner)".into(),
+        Key::Kv => "KV".into(),
+        Key::KvFacts(keys, rev) => format!("{}, revision {rev}", count(*keys, "key", "keys")),
+        Key::ProgressCaption => "What this leader knows of each member".into(),
+        Key::ColMember => "member".into(),
+        Key::ColMatched => "matched".into(),
+        Key::ColNext => "next".into(),
+        Key::ColState => "state".into(),
+        Key::ColActive => "active".into(),
+        Key::ProgressProbe => "probe".into(),
+        Key::ProgressReplicate => "replicate".into(),
+        Key::ProgressSnapshot => "snapshot".into(),
+        Key::Crash => "Crash".into(),
+        Key::Restart => "Restart".into(),
+        Key::WipeReplace => "Wipe disk & replace".into(),
+        Key::Isolate => "Isolate".into(),
+        Key::TransferHere => "Transfer leadership here".into(),
+        Key::CampaignNow => "Campaign now".into(),
+        Key::CompactLog => "Compact log".into(),
+        Key::RemoveMember => "Remove from cluster".into(),
+        Key::PromoteVoter => "Promote to voter".into(),
+        Key::DiskSurvives => {
+            "Its disk survives the crash: restart it and it rejoins with its log.".into()
+        }
+        // The inspector: a message.
+        Key::ArrivedOrLost => "arrived or lost".into(),
+        Key::HeldInFlight => "held in flight".into(),
+        Key::LostAt(t) => format!("in flight, will be lost at {t}"),
+        Key::ArrivesAt(t) => format!("in flight, arrives at {t}"),
+        Key::FromTo => "from → to".into(),
+        Key::Index => "index".into(),
+        Key::IndexLogTerm(i, t) => format!("{i} (log term {t})"),
+        Key::Commit => "commit".into(),
+        Key::Entries => "entries".into(),
+        Key::Reject => "reject".into(),
+        Key::Sent => "sent".into(),
+        Key::Status => "status".into(),
+        Key::DropIt => "Drop it".into(),
+        Key::HoldIt => "Hold it".into(),
+        Key::ReleaseIt => "Release it".into(),
+        Key::PauseTip => "Tip: pause first, then click messages at leisure.".into(),
+        // The inspector: a link.
+        Key::LinkTitle(a, b) => format!("Link {} – {}", n(a), n(b)),
+        Key::LinkDirection(a, b, cut) => {
+            format!("{} → {}: {}", n(a), n(b), if *cut { "cut" } else { "up" })
+        }
+        Key::CutBoth => "Cut both ways".into(),
+        Key::CutOneWay(a, b) => format!("Cut {} → {} only", n(a), n(b)),
+        Key::HealBoth => "Heal both ways".into(),
+        Key::OneWayNote => "A one-way cut is how asymmetric network faults look: one side \
+             hears, the other does not."
+            .into(),
+        Key::InFlightOnLink(k) => format!("In flight on this link: {k}"),
+        Key::MessageOnLink(kind, from, to, term, lost, held) => format!(
+            "{kind} {} → {} term {term}{}",
+            n(from),
+            n(to),
+            if *lost {
+                " (will be lost)"
+            } else if *held {
+                " (held)"
+            } else {
+                ""
+            }
+        ),
+
+        // The drawing.
+        Key::DrawingLabel => "Cluster members, links and messages in flight".into(),
+        Key::LinkUp(a, b) => format!("link {} – {}: up", n(a), n(b)),
+        Key::LinkCut(a, b) => format!("link {} – {}: cut both ways", n(a), n(b)),
+        Key::LinkOneWay(a, b, from, to) => {
+            format!(
+                "link {} – {}: {} cannot reach {}",
+                n(a),
+                n(b),
+                n(from),
+                n(to)
+            )
+        }
+        Key::MemberLabel(m, role, term, commit, applied, voter) => format!(
+            "{}: {role}, term {term}, commit {commit}, applied {applied}{}",
+            n(m),
+            if *voter { "" } else { ", not a voter" }
+        ),
+        Key::MessageLabel(kind, from, to, term) => {
+            format!("{kind} {} → {} term {term}", n(from), n(to))
+        }
+        Key::LegendPreVote => "pre-vote".into(),
+        Key::LegendVote => "vote".into(),
+        Key::LegendAppend => "append".into(),
+        Key::LegendHeartbeat => "heartbeat".into(),
+        Key::LegendSnapshot => "snapshot".into(),
+        Key::LegendReadIndex => "read index".into(),
+        Key::LegendOther => "other".into(),
+        Key::HollowResponse => "hollow: response".into(),
+        Key::LostMark => "✕ lost".into(),
+
+        // The client panel.
+        Key::Client => "Client".into(),
+        Key::Request => "request".into(),
+        Key::OpPut => "put".into(),
+        Key::OpGet => "get".into(),
+        Key::OpDelete => "delete".into(),
+        Key::OpRange => "range".into(),
+        Key::Prefix => "prefix".into(),
+        Key::KeyField => "key".into(),
+        Key::ValueField => "value".into(),
+        Key::ReadModeField => "read mode".into(),
+        Key::ModeLinearizable => "linearizable (ReadIndex)".into(),
+        Key::ModeLease => "lease".into(),
+        Key::ModeSerializable => "serializable (local)".into(),
+        Key::ShortLinearizable => " (linearizable)".into(),
+        Key::ShortLease => " (lease)".into(),
+        Key::ShortSerializable => " (serializable)".into(),
+        Key::SendTo => "send to".into(),
+        Key::TheLeader => "the leader".into(),
+        Key::Send => "Send".into(),
+        Key::ValueTooBig(bytes, limit) => format!("value is {bytes} bytes; the limit is {limit}"),
+        Key::ValueBytes(bytes, limit) => format!("{bytes} of {limit} bytes"),
+        Key::ResultsCaption => "Your requests, newest first".into(),
+        Key::ColRequest => "request".into(),
+        Key::ColTo => "to".into(),
+        Key::ColResult => "result".into(),
+        Key::ColLatency => "latency".into(),
+        Key::Waiting => "waiting…".into(),
+        Key::NoRequests => {
+            "No requests yet. Try a put, then crash the leader and put again.".into()
+        }
+        Key::Ms(ms) => format!("{ms} ms"),
+        Key::ResultPut(rev) => format!("ok, revision {rev}"),
+        Key::ResultDeleted(rev) => format!("deleted, revision {rev}"),
+        Key::ResultNothingDeleted(rev) => format!("not found, revision {rev}"),
+        Key::ResultGet(k, v, rev) => format!("{k}={v} (mod rev {rev})"),
+        Key::ResultGetNone(rev) => format!("not found (at revision {rev})"),
+        Key::RangeHead(keys, rev) => format!(
+            "{} at revision {rev}{}",
+            count(*keys, "key", "keys"),
+            if *keys == 0 { "" } else { ":" }
+        ),
+        Key::Failed(e) => e.text(raft_sim::Lang::En),
+        Key::ResultError(e) => format!("error: {}", e.text(raft_sim::Lang::En)),
+        Key::UnknownRequest(op) => format!("unknown request “{op}”"),
+        Key::UnknownMode(mode) => format!("unknown read mode “{mode}”"),
+        Key::TargetNotMember(t) => format!("target “{t}” is not a member"),
+        Key::KeyOnlySpaces => "the key is only spaces: type a key".into(),
+        Key::PrefixOnlySpaces => {
+            "the prefix is only spaces: type a prefix, or leave it empty for every key".into()
+        }
+        Key::NoLeaderPickMember => "there is no leader right now: pick a member to send to".into(),
+        Key::NotAccepted => "the request was not accepted".into(),
+        Key::EnterWatchKey => "enter a key to watch (or tick prefix for all keys)".into(),
+        Key::Watch => "Watch".into(),
+        Key::WatchKeyLabel => "key or prefix to watch".into(),
+        Key::PrefixBox => " prefix".into(),
+        Key::WatchButton => "Watch".into(),
+        Key::WatchOnNote => " on the member chosen in “send to”".into(),
+        Key::WatchTitle(id, m, key, prefix) => format!(
+            "watch #{id} on {}: {key}{}",
+            n(m),
+            if *prefix { "*" } else { "" }
+        ),
+        Key::WatchEnded => " ended (its member went down)".into(),
+        Key::Cancel => "cancel".into(),
+        Key::NoEventsYet => "no events yet".into(),
+        Key::WatchEvent(rev, delete, key, value) => format!(
+            "rev {rev} {} {key} {value}",
+            if *delete { "Delete" } else { "Put" }
+        ),
+        Key::EachStore => "Each member's store".into(),
+        Key::StoreGroup => "Member whose store to show".into(),
+        Key::StoreDown => {
+            "This member is down; its store comes back from its disk on restart.".into()
+        }
+        Key::EmptyStore => "Empty store.".into(),
+        Key::PickMember => "Pick a member.".into(),
+        Key::ColKey => "key".into(),
+        Key::ColValue => "value".into(),
+        Key::ColModRev => "mod rev".into(),
+        Key::ColVersion => "version".into(),
+
+        // The logs panel.
+        Key::Logs => "Logs".into(),
+        Key::Applied => "applied".into(),
+        Key::Committed => "committed".into(),
+        Key::NotCommitted => "not committed".into(),
+        Key::SnapshotLegend => "snapshot".into(),
+        Key::LogsNote => " Color = term. The thick bar follows the commit index.".into(),
+        Key::DownDisk(last, commit) => format!("down — disk keeps #{last} (commit {commit})"),
+        Key::EntryTitle(i, t, what, state) => format!("#{i} term {t}: {what} ({})", text(state)),
+        Key::OlderNotShown => "older entries not shown".into(),
+        Key::SnapTitle(i) => format!("entries up to #{i} compacted into a snapshot"),
+        Key::SnapBlock(i) => format!("snap ≤{i}"),
+        Key::LeaderNoOp => "(leader no-op)".into(),
+        Key::LeaveJoint => "conf change: leave joint".into(),
+        Key::ConfChange(changes) => format!("conf change: {changes}"),
+
+        // The event log.
+        Key::EventLog => "Event log".into(),
+        Key::ShowEvents => "Show events".into(),
+        Key::CatElections => "elections".into(),
+        Key::CatMessages => "messages".into(),
+        Key::CatDrops => "drops".into(),
+        Key::CatCommits => "commits".into(),
+        Key::CatClients => "clients".into(),
+        Key::CatMembership => "membership".into(),
+        Key::CatFaults => "faults".into(),
+        Key::FilterPlaceholder => "filter: n3, leader, dropped…".into(),
+        Key::FilterLabel => "Filter events by text".into(),
+
+        // Errors from the core.
+        Key::Refused(e) => e.text(raft_sim::Lang::En),
+
+        // The crash overlay.
+        Key::CrashTitle => "Something broke inside the simulation".into(),
+        Key::CrashLabel => "The simulation crashed".into(),
+        Key::Reload => "Reload".into(),
+        Key::CrashReport(message, seed, actions) => format!(
+            "The simulation stopped because of a bug: {message}\n\nSeed: {seed}\nRecent \
+             actions (oldest first):\n{actions}\nReload the page to start again. Please \
+             report this text with the bug."
+        ),
     }
 }

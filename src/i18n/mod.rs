@@ -55,6 +55,24 @@ impl Sample for String {
     }
 }
 
+impl Sample for bool {
+    fn sample() -> Self {
+        true
+    }
+}
+
+impl Sample for raft_sim::ActionError {
+    fn sample() -> Self {
+        raft_sim::ActionError::AlreadyDown { node: 2 }
+    }
+}
+
+impl Sample for raft_sim::ClientError {
+    fn sample() -> Self {
+        raft_sim::ClientError::LeaseNeedsCheckQuorum
+    }
+}
+
 impl Sample for Lang {
     fn sample() -> Self {
         Lang::Zh
@@ -95,7 +113,7 @@ macro_rules! keys {
 }
 
 keys! {
-    // The header.
+    // The header and the page around the panels.
     Title,
     Leader,
     NoLeader,
@@ -103,6 +121,357 @@ keys! {
     TermIs(u64),
     Language,
     Dismiss,
+    ClusterRegion,
+    /// (seed, the violations)
+    SafetyViolation(u64, String),
+    /// Several notices in one line.
+    Notices(Vec<Key>),
+
+    // Time controls.
+    TimeGroup,
+    Play,
+    Pause,
+    Step,
+    StepTitle,
+    Speed,
+    /// (the speed, "15×")
+    RunningAt(String),
+    RunningAtTitle,
+    VirtualTime,
+
+    // Settings.
+    Settings,
+    /// (members, seed, latency, jitter, loss %, PreVote, CheckQuorum)
+    SettingsSummary(u64, u64, u64, u64, f64, bool, bool),
+    FieldMembers,
+    FieldSeed,
+    FieldLatency,
+    FieldJitter,
+    FieldLoss,
+    FieldDuplicate,
+    FieldElectionTick,
+    FieldHeartbeatTick,
+    PreVoteFlag,
+    CheckQuorumFlag,
+    FlagsNote,
+    NewCluster,
+    /// (seed, members)
+    RunningCluster(u64, u64),
+    TrafficLabel,
+    Set,
+    /// (writes per second)
+    TrafficNow(u64),
+    FixMarked,
+
+    // What is wrong with a setting (the form and the URL).
+    /// (the value typed)
+    NotPercent(String),
+    MembersRange,
+    /// (the number of members asked for)
+    MembersNot(u64),
+    EnterWholeNumber,
+    /// (the value typed)
+    NotWholeNumber(String),
+    /// (the value typed)
+    UseOnOff(String),
+    /// (the setting's name)
+    UnknownSetting(String),
+    TrafficRange,
+    LatencyTooLong,
+    HeartbeatAtLeastOne,
+    /// (election ticks, heartbeat ticks)
+    ElectionAfterHeartbeat(u64, u64),
+    ElectionTooLong,
+    /// (key, value, what is wrong)
+    UrlSetting(String, String, Box<Key>),
+    /// (key, value, what is wrong, the value used instead)
+    UrlSettingUsing(String, String, Box<Key>, String),
+    SpeedRange,
+    TrafficCapped,
+    UseEnOrZh,
+
+    // The quorum panel.
+    Quorum,
+    VotersN,
+    QuorumFormula,
+    Tolerates,
+    LeaderReaches,
+    /// (voters reached, voters)
+    ReachOf(usize, usize),
+    /// (leader, voters it reaches, voters, quorum)
+    QuorumOk(u64, usize, usize, usize),
+    /// (leader, voters it reaches, voters, quorum)
+    QuorumFar(u64, usize, usize, usize),
+    /// (quorum, voters)
+    QuorumNoLeader(usize, usize),
+    QuorumLost,
+    /// (quorum, voters)
+    QuorumLostWhy(usize, usize),
+    SidesLabel,
+    Nobody,
+    /// (voters on the side, whether it has a quorum)
+    SideVoters(usize, bool),
+    /// (the leaders, "n1 (term 3)")
+    SideLeaders(String),
+    /// (leader, term)
+    LeaderInTerm(u64, u64),
+    StaleCheckQuorum,
+    StaleNoCheckQuorum,
+    Uncommitted,
+    /// (index, term, leader, what, retries, who acknowledged it)
+    PendingEntry(u64, u64, u64, String, usize, String),
+    /// (whom it waits for, acknowledgements needed, voters)
+    PendingWaits(String, usize, usize),
+    /// (how many more)
+    AndMore(usize),
+    MembershipGroup,
+    MembershipLabel,
+    /// (the new member)
+    AddVoter(u64),
+    /// (the new member)
+    AddLearner(u64),
+    MembershipHint,
+    /// (requests)
+    WaitingRequests(usize),
+
+    // The partition panel.
+    Partition,
+    LeaderAlone,
+    MinorityWithLeader,
+    HealAll,
+    DragHint,
+    /// (group name)
+    Group(String),
+    /// (member, its group, the next group)
+    ChipLabel(u64, String, String),
+    ApplyPartition,
+    TwoGroupsFirst,
+    NeedTwoMembers,
+    NoLeaderNow,
+
+    // The inspector: a member.
+    InspectHint,
+    Close,
+    /// (member)
+    Gone(u64),
+    /// (old member, new member)
+    BeingReplaced(u64, u64),
+    Term,
+    VotedFor,
+    Follows,
+    Log,
+    /// (last index, commit, applied, snapshot)
+    LogFacts(u64, u64, u64, u64),
+    Voter,
+    Yes,
+    No,
+    NoLearner,
+    Kv,
+    /// (keys, revision)
+    KvFacts(usize, u64),
+    ProgressCaption,
+    ColMember,
+    ColMatched,
+    ColNext,
+    ColState,
+    ColActive,
+    ProgressProbe,
+    ProgressReplicate,
+    ProgressSnapshot,
+    Crash,
+    Restart,
+    WipeReplace,
+    Isolate,
+    TransferHere,
+    CampaignNow,
+    CompactLog,
+    RemoveMember,
+    PromoteVoter,
+    DiskSurvives,
+    // The inspector: a message.
+    ArrivedOrLost,
+    HeldInFlight,
+    /// (virtual time)
+    LostAt(String),
+    /// (virtual time)
+    ArrivesAt(String),
+    FromTo,
+    Index,
+    /// (index, log term)
+    IndexLogTerm(u64, u64),
+    Commit,
+    Entries,
+    Reject,
+    Sent,
+    Status,
+    DropIt,
+    HoldIt,
+    ReleaseIt,
+    PauseTip,
+    // The inspector: a link.
+    /// (one end, the other)
+    LinkTitle(u64, u64),
+    /// (from, to, cut)
+    LinkDirection(u64, u64, bool),
+    CutBoth,
+    /// (from, to)
+    CutOneWay(u64, u64),
+    HealBoth,
+    OneWayNote,
+    /// (messages)
+    InFlightOnLink(usize),
+    /// (kind, from, to, term, will be lost, held)
+    MessageOnLink(String, u64, u64, u64, bool, bool),
+
+    // The drawing.
+    DrawingLabel,
+    /// (one end, the other)
+    LinkUp(u64, u64),
+    /// (one end, the other)
+    LinkCut(u64, u64),
+    /// (one end, the other, the member that cannot reach, the one it cannot reach)
+    LinkOneWay(u64, u64, u64, u64),
+    /// (member, role, term, commit, applied, voter)
+    MemberLabel(u64, String, u64, u64, u64, bool),
+    /// (kind, from, to, term)
+    MessageLabel(String, u64, u64, u64),
+    LegendPreVote,
+    LegendVote,
+    LegendAppend,
+    LegendHeartbeat,
+    LegendSnapshot,
+    LegendReadIndex,
+    LegendOther,
+    HollowResponse,
+    LostMark,
+
+    // The client panel.
+    Client,
+    Request,
+    OpPut,
+    OpGet,
+    OpDelete,
+    OpRange,
+    Prefix,
+    KeyField,
+    ValueField,
+    ReadModeField,
+    ModeLinearizable,
+    ModeLease,
+    ModeSerializable,
+    ShortLinearizable,
+    ShortLease,
+    ShortSerializable,
+    SendTo,
+    TheLeader,
+    Send,
+    /// (bytes, limit)
+    ValueTooBig(usize, usize),
+    /// (bytes, limit)
+    ValueBytes(usize, usize),
+    ResultsCaption,
+    ColRequest,
+    ColTo,
+    ColResult,
+    ColLatency,
+    Waiting,
+    NoRequests,
+    /// (milliseconds)
+    Ms(u64),
+    /// (revision)
+    ResultPut(u64),
+    /// (revision)
+    ResultDeleted(u64),
+    /// (revision)
+    ResultNothingDeleted(u64),
+    /// (key, value, mod revision)
+    ResultGet(String, String, u64),
+    /// (revision)
+    ResultGetNone(u64),
+    /// (keys, revision)
+    RangeHead(usize, u64),
+    /// The request was refused before it was sent.
+    Failed(raft_sim::ClientError),
+    /// The request failed (a result in the table).
+    ResultError(raft_sim::ClientError),
+    /// (what was chosen)
+    UnknownRequest(String),
+    /// (what was chosen)
+    UnknownMode(String),
+    /// (what was chosen)
+    TargetNotMember(String),
+    KeyOnlySpaces,
+    PrefixOnlySpaces,
+    NoLeaderPickMember,
+    NotAccepted,
+    EnterWatchKey,
+    Watch,
+    WatchKeyLabel,
+    PrefixBox,
+    WatchButton,
+    WatchOnNote,
+    /// (watch id, member, key, prefix)
+    WatchTitle(u64, u64, String, bool),
+    WatchEnded,
+    Cancel,
+    NoEventsYet,
+    /// (revision, a delete, key, value)
+    WatchEvent(u64, bool, String, String),
+    EachStore,
+    StoreGroup,
+    StoreDown,
+    EmptyStore,
+    PickMember,
+    ColKey,
+    ColValue,
+    ColModRev,
+    ColVersion,
+
+    // The logs panel.
+    Logs,
+    Applied,
+    Committed,
+    NotCommitted,
+    SnapshotLegend,
+    LogsNote,
+    /// (last index on disk, commit)
+    DownDisk(u64, u64),
+    /// (index, term, what, its state)
+    EntryTitle(u64, u64, String, Box<Key>),
+    OlderNotShown,
+    /// (snapshot index)
+    SnapTitle(u64),
+    /// (snapshot index)
+    SnapBlock(u64),
+    LeaderNoOp,
+    LeaveJoint,
+    /// (the changes, as raft-rs writes them)
+    ConfChange(String),
+
+    // The event log.
+    EventLog,
+    ShowEvents,
+    CatElections,
+    CatMessages,
+    CatDrops,
+    CatCommits,
+    CatClients,
+    CatMembership,
+    CatFaults,
+    FilterPlaceholder,
+    FilterLabel,
+
+    // Errors from the core.
+    /// An action the cluster refused.
+    Refused(raft_sim::ActionError),
+
+    // The crash overlay (also said in both languages when the page's
+    // language cannot be found).
+    CrashTitle,
+    CrashLabel,
+    Reload,
+    /// (the panic, seed, recent actions one a line)
+    CrashReport(String, u64, String),
 }
 
 impl Key {
@@ -117,7 +486,13 @@ impl Key {
 
 /// Keys whose Chinese is the same as the English on purpose: names and
 /// terms Chinese writers keep as they are.
-pub const SAME_IN_BOTH: &[&str] = &[];
+pub const SAME_IN_BOTH: &[&str] = &[
+    // A switch named by its raft-rs name in both languages.
+    "CheckQuorumFlag",
+    // Numbers and units only.
+    "ReachOf",
+    "Ms",
+];
 
 /// Whether `s` has a CJK ideograph.
 pub fn has_cjk(s: &str) -> bool {

@@ -8,6 +8,7 @@ use raft_sim::{Action, ClientOp, MemberChange, NodeId, ReadMode};
 use super::partition::Preset;
 use super::settings::{parse_traffic, PageSettings};
 use super::sim::Sim;
+use crate::i18n::Key;
 
 /// Where an error belongs on the page, so it is shown next to the control
 /// that caused it.
@@ -50,7 +51,7 @@ pub enum Cmd {
     /// Watch a key (or a prefix) on a member.
     Watch(Target, String, bool),
     /// A form error found before anything was sent.
-    Reject(ErrorAt, String),
+    Reject(ErrorAt, Key),
     /// Forget the error shown.
     ClearError,
     /// Hide the notice above the page.
@@ -126,7 +127,7 @@ fn resolve(sim: &mut Sim, target: Target, at: ErrorAt) -> Option<NodeId> {
         Target::Leader => {
             let leader = sim.cluster().leader();
             if leader.is_none() {
-                sim.reject(at, "there is no leader right now: pick a member to send to");
+                sim.reject(at, Key::NoLeaderPickMember);
             }
             leader
         }
@@ -151,7 +152,7 @@ mod tests {
         run(&mut s, Cmd::Preset(Preset::LeaderAlone));
         assert_eq!(
             s.frame().error,
-            Some((ErrorAt::Partition, "there is no leader right now".into()))
+            Some((ErrorAt::Partition, Key::NoLeaderNow))
         );
         run_until(&mut s, 10_000, |s| s.cluster().leader().is_some());
         let l = s.cluster().leader().unwrap();
@@ -164,7 +165,11 @@ mod tests {
     #[test]
     fn the_url_notice_can_be_dismissed() {
         let mut s = sim(3);
-        s.set_notice(Some("URL setting speed=0: …".into()));
+        s.set_notice(Some(Key::UrlSetting(
+            "speed".into(),
+            "0".into(),
+            Box::new(Key::SpeedRange),
+        )));
         assert!(s.frame().notice.is_some());
         run(&mut s, Cmd::DismissNotice);
         assert_eq!(s.frame().notice, None);
@@ -183,7 +188,7 @@ mod tests {
         assert_eq!(s.frame().traffic, 20);
         run(&mut s, Cmd::ClearErrorAt(ErrorAt::Traffic));
         assert_eq!(s.frame().error, None);
-        s.reject(ErrorAt::Client, "key must not be empty");
+        s.reject(ErrorAt::Client, Key::KeyOnlySpaces);
         run(&mut s, Cmd::ClearErrorAt(ErrorAt::Traffic));
         assert!(s.frame().error.is_some());
     }
@@ -201,7 +206,7 @@ mod tests {
         );
         let error = s.frame().error.clone().unwrap();
         assert_eq!(error.0, ErrorAt::Client);
-        assert!(error.1.contains("no leader"), "{error:?}");
+        assert_eq!(error.1, Key::NoLeaderPickMember);
         // The panel still shows that frame when a leader appears.
         let stale = s.frame();
         run_until(&mut s, 10_000, |s| s.cluster().leader().is_some());

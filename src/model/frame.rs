@@ -6,13 +6,14 @@ use std::rc::Rc;
 
 use raft_sim::cluster::WatchView;
 use raft_sim::kv::KeyValue;
-use raft_sim::{HistoryEntry, MsgKind, NodeId, View};
+use raft_sim::{ActionError, HistoryEntry, MsgKind, NodeId, View};
 
 use super::commands::ErrorAt;
 use super::log_lines::LogLine;
 use super::partition::Side;
 use super::pending::Pending;
 use super::settings::PageSettings;
+use crate::i18n::Key;
 
 /// How long a lost message stays drawn where it was lost, in virtual ms.
 pub const GHOST_MS: u64 = 400;
@@ -63,13 +64,13 @@ pub struct Frame {
     /// Settings the cluster was built from.
     pub settings: PageSettings,
     /// The latest error and where it belongs.
-    pub error: Option<(ErrorAt, String)>,
+    pub error: Option<(ErrorAt, Key)>,
     /// A notice above the page (what was wrong with the URL).
-    pub notice: Option<String>,
+    pub notice: Option<Key>,
     /// A membership replacement under way (old, new).
     pub replacement: Option<(NodeId, NodeId)>,
     /// The id a new member would get, or why none can be added.
-    pub next_member: Result<NodeId, String>,
+    pub next_member: Result<NodeId, ActionError>,
     /// Each member's KV contents, in id order (`None`: down).
     pub stores: Vec<(NodeId, Option<Vec<KeyValue>>)>,
 }
@@ -80,11 +81,11 @@ impl Frame {
     /// timeout without hearing from a quorum; without it, nothing on its
     /// side tells it, and it leads until a message from a higher term
     /// reaches it (once the partition heals).
-    pub fn stale_leader_note(&self) -> &'static str {
+    pub fn stale_leader_note(&self) -> Key {
         if self.settings.check_quorum {
-            " (stale: it cannot commit, and steps down within an election timeout, once CheckQuorum notices it no longer hears from a quorum)"
+            Key::StaleCheckQuorum
         } else {
-            " (stale: it cannot commit; with CheckQuorum off it stays leader until it hears of a higher term, after the partition heals)"
+            Key::StaleNoCheckQuorum
         }
     }
 

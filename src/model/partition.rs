@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use raft_sim::reach::quorum_size;
 use raft_sim::{Cluster, NodeId, Role, View};
 
+use crate::i18n::Key;
+
 /// Members that can all talk to each other both ways (a side of a
 /// partition), as the quorum panel shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,14 +39,14 @@ pub fn preset_groups(
     preset: Preset,
     members: Vec<NodeId>,
     leader: Option<NodeId>,
-) -> Result<Vec<Vec<NodeId>>, String> {
+) -> Result<Vec<Vec<NodeId>>, Key> {
     let n = members.len();
     if n < 2 {
-        return Err("a partition needs at least two members".into());
+        return Err(Key::NeedTwoMembers);
     }
     match preset {
         Preset::LeaderAlone => {
-            let l = leader.ok_or("there is no leader right now")?;
+            let l = leader.ok_or(Key::NoLeaderNow)?;
             let rest: Vec<NodeId> = members.into_iter().filter(|&m| m != l).collect();
             Ok(vec![vec![l], rest])
         }
@@ -53,7 +55,7 @@ pub fn preset_groups(
             Ok(vec![a.to_vec(), b.to_vec()])
         }
         Preset::MinorityWithLeader => {
-            let l = leader.ok_or("there is no leader right now")?;
+            let l = leader.ok_or(Key::NoLeaderNow)?;
             // The largest group that is still short of a quorum.
             let minority = (quorum_size(n) - 1).max(1);
             let mut a = vec![l];
@@ -217,10 +219,8 @@ mod tests {
     fn the_stale_leader_note_follows_the_check_quorum_in_force() {
         let mut s = sim(3);
         run_until(&mut s, 10_000, |s| s.cluster().leader().is_some());
-        assert!(s
-            .frame()
-            .stale_leader_note()
-            .contains("CheckQuorum notices"));
+        let en = |k: Key| k.text(raft_sim::Lang::En);
+        assert!(en(s.frame().stale_leader_note()).contains("CheckQuorum notices"));
         s.act(ErrorAt::Settings, Action::SetCheckQuorum { on: false })
             .unwrap();
         let groups = s.preset(Preset::LeaderAlone).unwrap();
@@ -234,7 +234,7 @@ mod tests {
             .sides
             .iter()
             .any(|side| !side.has_quorum && !side.leaders.is_empty()));
-        let note = frame.stale_leader_note();
+        let note = en(frame.stale_leader_note());
         assert!(!note.contains("CheckQuorum notices"), "{note}");
         assert!(note.contains("stays leader"), "{note}");
     }

@@ -9,6 +9,8 @@
 
 use raft_sim::cluster::MAX_VOTERS;
 use raft_sim::{ClusterConfig, NetConfig, RaftSettings};
+
+use crate::i18n::Key;
 use serde::{Deserialize, Serialize};
 
 /// Slowest and fastest speeds, in virtual seconds per wall second.
@@ -78,13 +80,28 @@ impl PageSettings {
         }
     }
 
-    /// The cluster these settings describe, checked.
-    pub fn config(&self) -> Result<ClusterConfig, String> {
+    /// The cluster these settings describe, checked. The page checks
+    /// every limit the form or the URL can reach itself, so that each
+    /// error can be said in the learner's language; the core's own check
+    /// stays as a backstop.
+    pub fn config(&self) -> Result<ClusterConfig, Key> {
         if !(1..=MAX_VOTERS).contains(&self.members) {
-            return Err(format!(
-                "members must be 1 to {}, not {}",
-                MAX_VOTERS, self.members
+            return Err(Key::MembersNot(self.members));
+        }
+        if self.latency_ms > 60_000 || self.jitter_ms > 60_000 {
+            return Err(Key::LatencyTooLong);
+        }
+        if self.heartbeat_tick == 0 {
+            return Err(Key::HeartbeatAtLeastOne);
+        }
+        if self.election_tick <= self.heartbeat_tick {
+            return Err(Key::ElectionAfterHeartbeat(
+                self.election_tick,
+                self.heartbeat_tick,
             ));
+        }
+        if self.election_tick > 1000 {
+            return Err(Key::ElectionTooLong);
         }
         let config = ClusterConfig {
             seed: self.seed,
@@ -101,7 +118,9 @@ impl PageSettings {
             trace_capacity: 20_000,
             history_limit: Some(HISTORY_LIMIT),
         };
-        config.validate()?;
+        config
+            .validate()
+            .map_err(|e| Key::Refused(raft_sim::ActionError::Other(e)))?;
         Ok(config)
     }
 
@@ -126,7 +145,7 @@ impl PageSettings {
     /// Sets one setting (a key of [`SETTING_KEYS`] or an alias) from text,
     /// as typed in the form or the URL; the error says what is wrong with
     /// the value.
-    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), Key> {
         let v = value.trim();
         let pct = || {
             v.strip_suffix('%')
@@ -135,14 +154,14 @@ impl PageSettings {
                 .parse::<f64>()
                 .ok()
                 .filter(|p| (0.0..=100.0).contains(p))
-                .ok_or_else(|| format!("“{v}” is not a percentage from 0 to 100"))
+                .ok_or_else(|| Key::NotPercent(v.into()))
         };
         match canonical_key(key) {
             Some("seed") => self.seed = parse_int(v)?,
             Some("members") => {
                 let n = parse_int(v)?;
                 if !(1..=MAX_VOTERS).contains(&n) {
-                    return Err(format!("1 to {MAX_VOTERS} members"));
+                    return Err(Key::MembersRange);
                 }
                 self.members = n;
             }
@@ -154,7 +173,7 @@ impl PageSettings {
             Some("check-quorum") => self.check_quorum = parse_flag(v)?,
             Some("election-tick") => self.election_tick = parse_int(v)?,
             Some("heartbeat-tick") => self.heartbeat_tick = parse_int(v)?,
-            _ => return Err(format!("unknown setting {key}")),
+            _ => return Err(Key::UnknownSetting(key.into())),
         }
         Ok(())
     }
@@ -189,31 +208,29 @@ pub fn canonical_key(key: &str) -> Option<&'static str> {
     SETTING_KEYS.iter().copied().find(|&k| k == key)
 }
 
-fn parse_int(v: &str) -> Result<u64, String> {
+fn parse_int(v: &str) -> Result<u64, Key> {
     v.parse::<u64>().map_err(|_| {
         if v.is_empty() {
-            "enter a whole number".to_string()
+            Key::EnterWholeNumber
         } else {
-            format!("“{v}” is not a whole number")
+            Key::NotWholeNumber(v.into())
         }
     })
 }
 
-fn parse_flag(v: &str) -> Result<bool, String> {
+fn parse_flag(v: &str) -> Result<bool, Key> {
     match v {
         "1" | "true" | "on" => Ok(true),
         "0" | "false" | "off" => Ok(false),
-        _ => Err(format!("“{v}”: use on or off")),
+        _ => Err(Key::UseOnOff(v.into())),
     }
 }
 
 /// The traffic rate as typed in the settings panel.
-pub fn parse_traffic(v: &str) -> Result<u64, String> {
+pub fn parse_traffic(v: &str) -> Result<u64, Key> {
     match v.trim().parse::<u64>() {
         Ok(n) if n <= MAX_TRAFFIC => Ok(n),
-        _ => Err(format!(
-            "traffic: enter writes per second, 0 to {MAX_TRAFFIC}"
-        )),
+        _ => Err(Key::TrafficRange),
     }
 }
 
@@ -239,7 +256,7 @@ pub struct Query {
     /// Page options.
     pub extras: QueryExtras,
     /// What was wrong, naming the key.
-    pub notices: Vec<String>,
+    pub notices: Vec<Key>,
 }
 
 impl Query {
@@ -255,7 +272,7 @@ impl Query {
             }
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let (key, value) = (percent_decode(key), percent_decode(value));
-            let bad = |what: String| format!("URL setting {key}={value}: {what}");
+            let bad = |what: Key| Key::UrlSetting(key.clone(), value.clone(), Box::new(what));
             match key.as_str() {
                 // Clamping would turn speed=0 (maybe meant as "paused") or
                 // speed=-5 into 0.01× without a word.
@@ -263,13 +280,11 @@ impl Query {
                     Ok(speed) if (MIN_SPEED..=MAX_SPEED).contains(&speed) => {
                         q.extras.speed = Some(speed)
                     }
-                    _ => q.notices.push(bad(format!(
-                        "speed must be from {MIN_SPEED} to {MAX_SPEED}; using {DEFAULT_SPEED}"
-                    ))),
+                    _ => q.notices.push(bad(Key::SpeedRange)),
                 },
                 "lang" => match raft_sim::Lang::parse(&value) {
                     Some(l) => q.extras.lang = Some(l),
-                    None => q.notices.push(bad("use en or zh".into())),
+                    None => q.notices.push(bad(Key::UseEnOrZh)),
                 },
                 "paused" => match parse_flag(&value) {
                     Ok(p) => q.extras.paused = p,
@@ -277,9 +292,7 @@ impl Query {
                 },
                 "traffic" => match parse_int(&value) {
                     Ok(n) if n > MAX_TRAFFIC => {
-                        q.notices.push(bad(format!(
-                            "at most {MAX_TRAFFIC} writes per second; using {MAX_TRAFFIC}"
-                        )));
+                        q.notices.push(bad(Key::TrafficCapped));
                         q.extras.traffic = Some(MAX_TRAFFIC);
                     }
                     Ok(n) => q.extras.traffic = Some(n),
@@ -318,14 +331,18 @@ impl Query {
         for ((key, value), e) in refused {
             let used = q.settings.get(&key);
             q.notices
-                .push(format!("URL setting {key}={value}: {e}; using {used}"));
+                .push(Key::UrlSettingUsing(key, value, Box::new(e), used));
         }
         q
     }
 
     /// The notices as one line for the page, or `None` if all was well.
-    pub fn notice(&self) -> Option<String> {
-        (!self.notices.is_empty()).then(|| self.notices.join(". "))
+    pub fn notice(&self) -> Option<Key> {
+        match self.notices.as_slice() {
+            [] => None,
+            [one] => Some(one.clone()),
+            all => Some(Key::Notices(all.to_vec())),
+        }
     }
 }
 
@@ -377,7 +394,7 @@ pub fn settings_line(s: &PageSettings) -> String {
 pub fn parse_settings(
     base: &PageSettings,
     text: &[(String, String)],
-) -> Result<PageSettings, Vec<(String, String)>> {
+) -> Result<PageSettings, Vec<(String, Key)>> {
     let mut s = base.clone();
     let mut errors = Vec::new();
     for (key, value) in text {
@@ -400,16 +417,22 @@ pub fn parse_settings(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use raft_sim::Lang;
+
+    /// A notice as the page shows it in English.
+    fn said(q: &Query) -> Option<String> {
+        q.notice().map(|k| k.text(Lang::En))
+    }
 
     #[test]
     fn query_settings_parse_and_name_the_bad_key() {
         let q = Query::parse("?members=9&seed=7&speed=2&traffic=50");
         assert_eq!((q.settings.members, q.settings.seed), (9, 7));
         assert_eq!((q.extras.speed, q.extras.traffic), (Some(2.0), Some(50)));
-        assert_eq!(q.notice(), None);
-        let e = Query::parse("members=ten").notice().unwrap();
+        assert_eq!(said(&q), None);
+        let e = said(&Query::parse("members=ten")).unwrap();
         assert!(e.contains("members=ten"), "{e}");
-        let e = Query::parse("members=12").notice().unwrap();
+        let e = said(&Query::parse("members=12")).unwrap();
         assert!(e.contains("members"), "{e}");
     }
 
@@ -420,7 +443,7 @@ mod tests {
         let old = "members=3&latency=20&jitter=5&loss=5&dup=2\
                    &prevote=off&checkquorum=off&election=20&heartbeat=2";
         let (a, b) = (Query::parse(url), Query::parse(old));
-        assert_eq!((a.notice(), b.notice()), (None, None));
+        assert_eq!((said(&a), said(&b)), (None, None));
         let (a, b) = (a.settings, b.settings);
         assert_eq!(a, b);
         assert_eq!((a.loss_pct, a.dup_pct), (5.0, 2.0));
@@ -438,7 +461,7 @@ mod tests {
         let q = Query::parse("?members=9&latency=99999999&seed=7");
         assert_eq!((q.settings.members, q.settings.seed), (9, 7));
         assert_eq!(q.settings.latency_ms, PageSettings::default().latency_ms);
-        let notice = q.notice().unwrap();
+        let notice = said(&q).unwrap();
         assert!(notice.contains("latency=99999999"), "{notice}");
         assert!(!notice.contains("members"), "{notice}");
         // Limits that relate two settings do not depend on their order.
@@ -447,10 +470,10 @@ mod tests {
             (q.settings.heartbeat_tick, q.settings.election_tick),
             (20, 30)
         );
-        assert_eq!(q.notice(), None);
+        assert_eq!(said(&q), None);
         let q = Query::parse("?members=ten&paused=on");
         assert!(q.extras.paused);
-        assert!(q.notice().unwrap().contains("members=ten"));
+        assert!(said(&q).unwrap().contains("members=ten"));
     }
 
     #[test]
@@ -459,7 +482,7 @@ mod tests {
             let q = Query::parse(&format!("?speed={bad}&members=3"));
             assert_eq!(q.extras.speed, None, "speed={bad}");
             assert_eq!(q.settings.members, 3);
-            let notice = q.notice().unwrap_or_default();
+            let notice = said(&q).unwrap_or_default();
             assert!(notice.contains(&format!("speed={bad}")), "{notice}");
         }
         assert_eq!(Query::parse("?speed=0.01").extras.speed, Some(MIN_SPEED));
@@ -468,7 +491,7 @@ mod tests {
     #[test]
     fn url_keys_and_values_are_percent_decoded() {
         let q = Query::parse("?members=%35&check%2Dquorum=off&loss=5%25&seed=+7");
-        assert_eq!(q.notice(), None);
+        assert_eq!(said(&q), None);
         assert_eq!(q.settings.members, 5);
         assert!(!q.settings.check_quorum);
         assert_eq!(q.settings.loss_pct, 5.0);
@@ -479,24 +502,33 @@ mod tests {
 
     #[test]
     fn the_url_names_a_language_and_a_bad_one_spoils_only_itself() {
-        use raft_sim::Lang;
         assert_eq!(Query::parse("?lang=zh").extras.lang, Some(Lang::Zh));
         assert_eq!(Query::parse("?lang=en").extras.lang, Some(Lang::En));
         assert_eq!(Query::parse("?lang=zh-CN").extras.lang, Some(Lang::Zh));
         let q = Query::parse("?lang=klingon&members=3");
         assert_eq!(q.extras.lang, None);
         assert_eq!(q.settings.members, 3);
-        assert!(q.notice().unwrap().contains("lang=klingon"));
+        assert!(said(&q).unwrap().contains("lang=klingon"));
+    }
+
+    #[test]
+    fn the_words_name_the_limits_in_force() {
+        let en = |k: Key| k.text(Lang::En);
+        assert!(en(Key::SpeedRange).contains(&format!("{MIN_SPEED} to {MAX_SPEED}")));
+        assert!(en(Key::SpeedRange).contains(&format!("using {DEFAULT_SPEED}")));
+        assert!(en(Key::TrafficCapped).contains(&MAX_TRAFFIC.to_string()));
+        assert!(en(Key::TrafficRange).contains(&format!("0 to {MAX_TRAFFIC}")));
+        assert!(en(Key::MembersRange).contains(&format!("1 to {MAX_VOTERS}")));
     }
 
     #[test]
     fn too_much_traffic_in_the_url_is_capped_with_a_notice() {
         let q = Query::parse("?traffic=999999");
         assert_eq!(q.extras.traffic, Some(MAX_TRAFFIC));
-        let notice = q.notice().unwrap_or_default();
+        let notice = said(&q).unwrap_or_default();
         assert!(notice.contains("traffic=999999"), "{notice}");
         assert!(notice.contains(&MAX_TRAFFIC.to_string()), "{notice}");
-        assert_eq!(Query::parse("?traffic=50").notice(), None);
+        assert_eq!(said(&Query::parse("?traffic=50")), None);
     }
 
     #[test]
@@ -505,7 +537,7 @@ mod tests {
         let text = |k: &str, v: &str| vec![(k.to_string(), v.to_string())];
         let e = parse_settings(&base, &text("members", "twelve")).unwrap_err();
         assert_eq!(e[0].0, "members");
-        assert!(e[0].1.contains("twelve"));
+        assert!(e[0].1.text(Lang::En).contains("twelve"));
         let e = parse_settings(&base, &text("loss", "150")).unwrap_err();
         assert_eq!(e[0].0, "loss");
         let e = parse_settings(&base, &text("members", "10")).unwrap_err();

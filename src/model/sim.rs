@@ -11,7 +11,9 @@ use std::collections::VecDeque;
 
 use raft_sim::cluster::WatchView;
 use raft_sim::kv::KeyValue;
-use raft_sim::{Action, ClientOp, Cluster, EventKind, NodeId, ReadMode, Role};
+use raft_sim::{
+    Action, ActionError, ClientError, ClientOp, Cluster, EventKind, NodeId, ReadMode, Role,
+};
 
 use super::commands::ErrorAt;
 use super::frame::{Frame, FrameRef, Ghost, GHOST_MS};
@@ -22,6 +24,7 @@ use super::settings::{
     settings_line, PageSettings, DEFAULT_SPEED, MAX_SPEED, MAX_TRAFFIC, MIN_SPEED,
 };
 use super::speed_meter::SpeedMeter;
+use crate::i18n::Key;
 
 /// Most virtual time one frame may advance; a slow frame (or a tab that
 /// wakes up) loses time rather than freezing the page to catch up.
@@ -57,14 +60,15 @@ pub struct Sim {
     ghosts: VecDeque<Ghost>,
     actions: VecDeque<String>,
     user_ops: VecDeque<u64>,
-    error: Option<(ErrorAt, String)>,
-    notice: Option<String>,
+    error: Option<(ErrorAt, Key)>,
+    notice: Option<Key>,
 }
 
 impl Sim {
     /// A running cluster built from `settings`.
-    pub fn new(settings: PageSettings) -> Result<Sim, String> {
-        let cluster = Cluster::new(settings.config()?)?;
+    pub fn new(settings: PageSettings) -> Result<Sim, Key> {
+        let cluster =
+            Cluster::new(settings.config()?).map_err(|e| Key::Refused(ActionError::Other(e)))?;
         let mut sim = Sim {
             cluster,
             settings,
@@ -131,7 +135,7 @@ impl Sim {
     }
 
     /// Replaces the cluster with a new one built from `settings`.
-    pub fn rebuild(&mut self, settings: PageSettings) -> Result<(), String> {
+    pub fn rebuild(&mut self, settings: PageSettings) -> Result<(), Key> {
         match Sim::new(settings) {
             Ok(mut fresh) => {
                 fresh.playing = self.playing;
@@ -215,7 +219,7 @@ impl Sim {
     }
 
     /// Applies a user action; an error is remembered for the panel `at`.
-    pub fn act(&mut self, at: ErrorAt, action: Action) -> Result<Option<u64>, String> {
+    pub fn act(&mut self, at: ErrorAt, action: Action) -> Result<Option<u64>, ActionError> {
         self.record(action_line(&action));
         let result = self.cluster.apply(action.clone());
         match &result {
@@ -237,7 +241,7 @@ impl Sim {
             }
             Err(e) => {
                 self.record(format!("  refused: {e}"));
-                self.error = Some((at, e.clone()));
+                self.error = Some((at, Key::Refused(e.clone())));
             }
         }
         self.collect_events();
@@ -246,13 +250,13 @@ impl Sim {
 
     /// Shows an error found before anything reached the cluster (a form
     /// that did not parse).
-    pub fn reject(&mut self, at: ErrorAt, message: impl Into<String>) {
-        self.error = Some((at, message.into()));
+    pub fn reject(&mut self, at: ErrorAt, message: Key) {
+        self.error = Some((at, message));
     }
 
     /// Shows a notice above the page (what was wrong with the URL) until
     /// the user dismisses it.
-    pub fn set_notice(&mut self, notice: Option<String>) {
+    pub fn set_notice(&mut self, notice: Option<Key>) {
         self.notice = notice;
     }
 
@@ -270,7 +274,7 @@ impl Sim {
 
     /// A client request as typed in the client panel: checked first, then
     /// sent to `node`.
-    pub fn client(&mut self, node: NodeId, op: ClientOp, mode: ReadMode) -> Result<u64, String> {
+    pub fn client(&mut self, node: NodeId, op: ClientOp, mode: ReadMode) -> Result<u64, Key> {
         if let Err(e) = check_typed(&op) {
             self.reject(ErrorAt::Client, e.clone());
             return Err(e);
@@ -281,8 +285,9 @@ impl Sim {
             op,
             mode,
         };
-        self.act(ErrorAt::Client, action)?
-            .ok_or_else(|| "the request was not accepted".to_string())
+        self.act(ErrorAt::Client, action)
+            .map_err(Key::Refused)?
+            .ok_or(Key::NotAccepted)
     }
 
     /// Members that exist (not removed), in id order.
@@ -295,7 +300,7 @@ impl Sim {
     }
 
     /// The groups a partition preset stands for, or why it does not apply.
-    pub fn preset(&self, preset: Preset) -> Result<Vec<Vec<NodeId>>, String> {
+    pub fn preset(&self, preset: Preset) -> Result<Vec<Vec<NodeId>>, Key> {
         preset_groups(preset, self.members(), self.cluster.leader())
     }
 
@@ -398,16 +403,17 @@ impl Sim {
 /// What the core checks, and one more thing a person types by mistake: a
 /// key of only spaces (valid for etcd, but never meant, and invisible in
 /// the store's table).
-fn check_typed(op: &ClientOp) -> Result<(), String> {
-    op.validate()?;
+pub fn check_typed(op: &ClientOp) -> Result<(), Key> {
+    op.validate()
+        .map_err(|reason| Key::Failed(ClientError::Invalid { reason }))?;
     match op {
         ClientOp::Put { key, .. } | ClientOp::Get { key } | ClientOp::Delete { key }
             if key.trim().is_empty() =>
         {
-            Err("the key is only spaces: type a key".into())
+            Err(Key::KeyOnlySpaces)
         }
         ClientOp::Range { prefix } if !prefix.is_empty() && prefix.trim().is_empty() => {
-            Err("the prefix is only spaces: type a prefix, or leave it empty for every key".into())
+            Err(Key::PrefixOnlySpaces)
         }
         _ => Ok(()),
     }
@@ -516,7 +522,7 @@ pub(crate) mod tests {
                 ReadMode::Linearizable,
             )
             .unwrap_err();
-        assert!(err.contains("key"), "{err}");
+        assert!(err.text(raft_sim::Lang::En).contains("key"), "{err:?}");
         assert_eq!(s.frame().error, Some((ErrorAt::Client, err)));
         // Nothing reached the cluster.
         assert!(s.cluster().history().is_empty());
@@ -537,7 +543,7 @@ pub(crate) mod tests {
             },
         ] {
             let err = s.client(1, op, ReadMode::Linearizable).unwrap_err();
-            assert!(err.contains("spaces"), "{err}");
+            assert!(err.text(raft_sim::Lang::En).contains("spaces"), "{err:?}");
             assert_eq!(s.frame().error, Some((ErrorAt::Client, err)));
         }
         assert!(s.cluster().history().is_empty());
@@ -603,9 +609,13 @@ pub(crate) mod tests {
         let err = s
             .act(ErrorAt::Inspector, Action::Restart { node: 1 })
             .unwrap_err();
-        assert_eq!(s.frame().error, Some((ErrorAt::Inspector, err.clone())));
+        assert_eq!(
+            s.frame().error,
+            Some((ErrorAt::Inspector, Key::Refused(err.clone())))
+        );
         let recent: Vec<&str> = s.recent_actions().collect();
         assert!(recent.iter().any(|l| l.contains("restart")), "{recent:?}");
+        let err = err.to_string();
         assert!(recent.iter().any(|l| l.contains(&err)), "{recent:?}");
     }
 

@@ -2,10 +2,13 @@
 //! and latencies, watches, and each member's KV contents.
 
 use raft_sim::client::{MAX_KEY_BYTES, MAX_VALUE_BYTES};
-use raft_sim::{Action, ClientOp, NodeId, OpResult, ReadMode, Reply};
+use raft_sim::kv::WatchEventKind;
+use raft_sim::{Action, ClientError, ClientOp, NodeId, OpResult, ReadMode, Reply};
 use yew::prelude::*;
 
-use super::{breakable, checked_of, count, node, value_of};
+use super::{breakable, checked_of, node, use_lang, value_of};
+
+use crate::i18n::{Key, Lang};
 
 use crate::model::{Cmd, ErrorAt, FrameRef, Target};
 
@@ -34,7 +37,7 @@ pub struct Form {
 }
 
 /// Reads a typed request; errors say which control is wrong.
-pub fn parse_form(f: &Form) -> Result<(Target, ClientOp, ReadMode), String> {
+pub fn parse_form(f: &Form) -> Result<(Target, ClientOp, ReadMode), Key> {
     let node = parse_target(&f.target)?;
     let key = f.key.clone();
     let op = match f.op.as_str() {
@@ -45,24 +48,22 @@ pub fn parse_form(f: &Form) -> Result<(Target, ClientOp, ReadMode), String> {
         "get" => ClientOp::Get { key },
         "delete" => ClientOp::Delete { key },
         "range" => ClientOp::Range { prefix: key },
-        other => return Err(format!("unknown request “{other}”")),
+        other => return Err(Key::UnknownRequest(other.into())),
     };
-    let mode = ReadMode::parse(&f.mode).ok_or_else(|| format!("unknown read mode “{}”", f.mode))?;
-    op.validate()?;
+    let mode = ReadMode::parse(&f.mode).ok_or_else(|| Key::UnknownMode(f.mode.clone()))?;
+    op.validate()
+        .map_err(|reason| Key::Failed(ClientError::Invalid { reason }))?;
     Ok((node, op, mode))
 }
 
 /// What to say under the value while it is typed: an error past the limit,
 /// a count of bytes once it is near it, nothing before. `true`: an error.
-pub fn value_note(value: &str) -> Option<(bool, String)> {
+pub fn value_note(value: &str) -> Option<(bool, Key)> {
     let bytes = value.len();
     if bytes > MAX_VALUE_BYTES {
-        Some((
-            true,
-            format!("value is {bytes} bytes; the limit is {MAX_VALUE_BYTES}"),
-        ))
+        Some((true, Key::ValueTooBig(bytes, MAX_VALUE_BYTES)))
     } else if bytes * 4 >= MAX_VALUE_BYTES * 3 {
-        Some((false, format!("{bytes} of {MAX_VALUE_BYTES} bytes")))
+        Some((false, Key::ValueBytes(bytes, MAX_VALUE_BYTES)))
     } else {
         None
     }
@@ -74,12 +75,30 @@ const RANGE_SHOWN: usize = 8;
 const VALUE_SHOWN: usize = 40;
 
 /// An answer as a headline and, for a range, a line per key and value.
-pub fn answer(result: &OpResult) -> (String, Vec<String>) {
-    let OpResult::Ok {
-        reply: Reply::Range { kvs, revision },
-    } = result
-    else {
-        return (result.to_string(), Vec::new());
+pub fn answer(result: &OpResult, lang: Lang) -> (String, Vec<String>) {
+    let (kvs, revision) = match result {
+        OpResult::Ok {
+            reply: Reply::Range { kvs, revision },
+        } => (kvs, *revision),
+        OpResult::Ok { reply } => {
+            let key = match reply {
+                Reply::Put { revision } => Key::ResultPut(*revision),
+                Reply::Delete {
+                    revision,
+                    deleted: true,
+                } => Key::ResultDeleted(*revision),
+                Reply::Delete { revision, .. } => Key::ResultNothingDeleted(*revision),
+                Reply::Get { kv: Some(kv), .. } => {
+                    Key::ResultGet(kv.key.clone(), kv.value.clone(), kv.mod_revision)
+                }
+                Reply::Get { kv: None, revision } => Key::ResultGetNone(*revision),
+                Reply::Range { .. } => unreachable!("matched above"),
+            };
+            return (key.text(lang), Vec::new());
+        }
+        OpResult::Err { error } => {
+            return (Key::ResultError(error.clone()).text(lang), Vec::new());
+        }
     };
     let mut lines: Vec<String> = kvs
         .iter()
@@ -95,25 +114,37 @@ pub fn answer(result: &OpResult) -> (String, Vec<String>) {
         })
         .collect();
     if kvs.len() > RANGE_SHOWN {
-        lines.push(format!("… and {} more", kvs.len() - RANGE_SHOWN));
+        lines.push(Key::AndMore(kvs.len() - RANGE_SHOWN).text(lang));
     }
-    let colon = if kvs.is_empty() { "" } else { ":" };
-    let head = format!(
-        "{} at revision {revision}{colon}",
-        count(kvs.len(), "key", "keys")
-    );
-    (head, lines)
+    (Key::RangeHead(kvs.len(), revision).text(lang), lines)
 }
 
 /// "leader" or a member id. Who leads is decided when the request runs.
-fn parse_target(target: &str) -> Result<Target, String> {
+fn parse_target(target: &str) -> Result<Target, Key> {
     if target == "leader" {
         return Ok(Target::Leader);
     }
     target
         .parse::<NodeId>()
         .map(Target::Member)
-        .map_err(|_| format!("target “{target}” is not a member"))
+        .map_err(|_| Key::TargetNotMember(target.into()))
+}
+
+/// The request kinds of the form: (value, label).
+const OPS: [(&str, Key); 4] = [
+    ("put", Key::OpPut),
+    ("get", Key::OpGet),
+    ("delete", Key::OpDelete),
+    ("range", Key::OpRange),
+];
+
+/// A read's mode after it in the results table.
+fn mode_tag(mode: ReadMode) -> Key {
+    match mode {
+        ReadMode::Linearizable => Key::ShortLinearizable,
+        ReadMode::Lease => Key::ShortLease,
+        ReadMode::Serializable => Key::ShortSerializable,
+    }
 }
 
 fn op_text(op: &ClientOp) -> String {
@@ -128,6 +159,8 @@ fn op_text(op: &ClientOp) -> String {
 /// The client panel.
 #[component]
 pub fn ClientPanel(props: &ClientPanelProps) -> Html {
+    let lang = use_lang();
+    let t = |k: Key| k.text(lang);
     let form = use_state(|| Form {
         op: "put".into(),
         key: "/registry/pods/default/web-0".into(),
@@ -177,10 +210,7 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
         );
         Callback::from(move |_: MouseEvent| {
             if key.trim().is_empty() && !*prefix {
-                d.emit(Cmd::Reject(
-                    ErrorAt::Watch,
-                    "enter a key to watch (or tick prefix for all keys)".into(),
-                ));
+                d.emit(Cmd::Reject(ErrorAt::Watch, Key::EnterWatchKey));
                 return;
             }
             match parse_target(&form.target) {
@@ -190,7 +220,7 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
         })
     };
     let error_at = |at: ErrorAt| match &frame.error {
-        Some((a, e)) if *a == at => html! { <p class="error" role="alert">{ e }</p> },
+        Some((a, e)) if *a == at => html! { <p class="error" role="alert">{ t(e.clone()) }</p> },
         _ => html! {},
     };
     let is_write = matches!(form.op.as_str(), "put" | "delete");
@@ -199,21 +229,21 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
 
     html! {
         <section class="panel client" aria-labelledby="client-h">
-            <h2 id="client-h">{ "Client" }</h2>
+            <h2 id="client-h">{ t(Key::Client) }</h2>
             <form class="request" onsubmit={send} novalidate=true>
-                <label>{ "request" }
-                    <select onchange={set(|f, v| f.op = v)} aria-label="request">
-                        { for ["put", "get", "delete", "range"].iter().map(|o| html! {
-                            <option value={*o} selected={form.op == *o}>{ *o }</option>
+                <label>{ t(Key::Request) }
+                    <select onchange={set(|f, v| f.op = v)} aria-label={t(Key::Request)}>
+                        { for OPS.iter().map(|(o, label)| html! {
+                            <option value={*o} selected={form.op == *o}>{ t(label.clone()) }</option>
                         }) }
                     </select>
                 </label>
-                <label class="grow">{ if form.op == "range" { "prefix" } else { "key" } }
+                <label class="grow">{ if form.op == "range" { t(Key::Prefix) } else { t(Key::KeyField) } }
                     <input type="text" value={form.key.clone()} oninput={input(|f, v| f.key = v)}
                         maxlength={MAX_KEY_BYTES.to_string()} />
                 </label>
                 if form.op == "put" {
-                    <label class="grow">{ "value" }
+                    <label class="grow">{ t(Key::ValueField) }
                         // The limit holds as the user types (maxlength
                         // counts characters; the note counts bytes), so a
                         // pasted megabyte never reaches the page's state.
@@ -222,42 +252,42 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
                     </label>
                 }
                 if !is_write {
-                    <label>{ "read mode" }
+                    <label>{ t(Key::ReadModeField) }
                         <select onchange={set(|f, v| f.mode = v)}>
-                            <option value="linearizable" selected={form.mode == "linearizable"}>{ "linearizable (ReadIndex)" }</option>
-                            <option value="lease" selected={form.mode == "lease"}>{ "lease" }</option>
-                            <option value="serializable" selected={form.mode == "serializable"}>{ "serializable (local)" }</option>
+                            <option value="linearizable" selected={form.mode == "linearizable"}>{ t(Key::ModeLinearizable) }</option>
+                            <option value="lease" selected={form.mode == "lease"}>{ t(Key::ModeLease) }</option>
+                            <option value="serializable" selected={form.mode == "serializable"}>{ t(Key::ModeSerializable) }</option>
                         </select>
                     </label>
                 }
-                <label>{ "send to" }
+                <label>{ t(Key::SendTo) }
                     <select onchange={set(|f, v| f.target = v)}>
-                        <option value="leader" selected={form.target == "leader"}>{ "the leader" }</option>
+                        <option value="leader" selected={form.target == "leader"}>{ t(Key::TheLeader) }</option>
                         { for members.iter().map(|m| html! {
                             <option value={m.to_string()} selected={form.target == m.to_string()}>{ node(*m) }</option>
                         }) }
                     </select>
                 </label>
-                <button type="submit" class="primary">{ "Send" }</button>
+                <button type="submit" class="primary">{ t(Key::Send) }</button>
             </form>
             if form.op == "put" {
                 <p id="value-note" aria-live="polite" class={match value_note(&form.value) {
                     Some((true, _)) => "error value-note",
                     _ => "note value-note",
-                }}>{ value_note(&form.value).map(|(_, t)| t).unwrap_or_default() }</p>
+                }}>{ value_note(&form.value).map(|(_, k)| t(k)).unwrap_or_default() }</p>
             }
             { error_at(ErrorAt::Client) }
             <table class="results">
-                <caption class="sr-only">{ "Your requests, newest first" }</caption>
-                <thead><tr><th>{ "request" }</th><th>{ "to" }</th><th>{ "result" }</th><th>{ "latency" }</th></tr></thead>
+                <caption class="sr-only">{ t(Key::ResultsCaption) }</caption>
+                <thead><tr><th>{ t(Key::ColRequest) }</th><th>{ t(Key::ColTo) }</th><th>{ t(Key::ColResult) }</th><th>{ t(Key::ColLatency) }</th></tr></thead>
                 <tbody>
                     { for frame.requests.iter().take(10).map(|h| {
                         let (class, (result, kvs)) = match &h.result {
-                            None => ("pending", ("waiting…".to_string(), Vec::new())),
-                            Some(r @ OpResult::Ok { .. }) => ("ok", answer(r)),
-                            Some(r) => ("err", answer(r)),
+                            None => ("pending", (t(Key::Waiting), Vec::new())),
+                            Some(r @ OpResult::Ok { .. }) => ("ok", answer(r, lang)),
+                            Some(r) => ("err", answer(r, lang)),
                         };
-                        let mode = h.mode.filter(|_| !h.op.is_write()).map(|m| format!(" ({})", m.as_str())).unwrap_or_default();
+                        let mode = h.mode.filter(|_| !h.op.is_write()).map(|m| t(mode_tag(m))).unwrap_or_default();
                         html! {
                             <tr class={class} data-op-id={h.op_id.to_string()}>
                                 <td>{ breakable(&op_text(&h.op)) }{ mode }</td>
@@ -267,24 +297,24 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
                                         <ul class="kvs">{ for kvs.iter().map(|l| html! { <li>{ breakable(l) }</li> }) }</ul>
                                     }
                                 </td>
-                                <td>{ h.latency().map(|l| format!("{l} ms")).unwrap_or_else(|| "—".into()) }</td>
+                                <td>{ h.latency().map(|l| t(Key::Ms(l))).unwrap_or_else(|| "—".into()) }</td>
                             </tr>
                         }
                     }) }
                     if frame.requests.is_empty() {
-                        <tr><td colspan="4" class="note">{ "No requests yet. Try a put, then crash the leader and put again." }</td></tr>
+                        <tr><td colspan="4" class="note">{ t(Key::NoRequests) }</td></tr>
                     }
                 </tbody>
             </table>
 
-            <h3>{ "Watch" }</h3>
+            <h3>{ t(Key::Watch) }</h3>
             <div class="watch-form">
-                <input type="text" aria-label="key or prefix to watch" value={(*watch_key).clone()}
+                <input type="text" aria-label={t(Key::WatchKeyLabel)} value={(*watch_key).clone()}
                     oninput={{ let k = watch_key.clone(); Callback::from(move |e: InputEvent| k.set(value_of(&e))) }} />
                 <label><input type="checkbox" checked={*watch_prefix}
-                    onchange={{ let p = watch_prefix.clone(); Callback::from(move |e: Event| p.set(checked_of(&e))) }} />{ " prefix" }</label>
-                <button type="button" onclick={watch}>{ "Watch" }</button>
-                <span class="note">{ " on the member chosen in “send to”" }</span>
+                    onchange={{ let p = watch_prefix.clone(); Callback::from(move |e: Event| p.set(checked_of(&e))) }} />{ t(Key::PrefixBox) }</label>
+                <button type="button" onclick={watch}>{ t(Key::WatchButton) }</button>
+                <span class="note">{ t(Key::WatchOnNote) }</span>
             </div>
             { error_at(ErrorAt::Watch) }
             { for frame.watches.iter().rev().take(4).map(|w| {
@@ -294,21 +324,21 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
                 };
                 html! {
                     <div class="watch">
-                        <strong>{ format!("watch #{} on {}: {}{}", w.id, node(w.node), w.key, if w.prefix { "*" } else { "" }) }</strong>
-                        if w.ended { <em>{ " ended (its member went down)" }</em> }
-                        else { <button type="button" class="small" onclick={cancel}>{ "cancel" }</button> }
+                        <strong>{ t(Key::WatchTitle(w.id, w.node, w.key.clone(), w.prefix)) }</strong>
+                        if w.ended { <em>{ t(Key::WatchEnded) }</em> }
+                        else { <button type="button" class="small" onclick={cancel}>{ t(Key::Cancel) }</button> }
                         <ol class="stream">
                             { for w.events.iter().rev().take(6).map(|e| html! {
-                                <li>{ format!("rev {} {:?} {} {}", e.revision, e.kind, e.key, e.value) }</li>
+                                <li>{ t(Key::WatchEvent(e.revision, e.kind == WatchEventKind::Delete, e.key.clone(), e.value.clone())) }</li>
                             }) }
-                            if w.events.is_empty() { <li class="note">{ "no events yet" }</li> }
+                            if w.events.is_empty() { <li class="note">{ t(Key::NoEventsYet) }</li> }
                         </ol>
                     </div>
                 }
             }) }
 
-            <h3>{ "Each member's store" }</h3>
-            <div class="kv-pick" role="group" aria-label="Member whose store to show">
+            <h3>{ t(Key::EachStore) }</h3>
+            <div class="kv-pick" role="group" aria-label={t(Key::StoreGroup)}>
                 { for members.iter().map(|m| {
                     let (k, id) = (kv_member.clone(), m.to_string());
                     let pressed = *kv_member == id;
@@ -317,17 +347,17 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
                 }) }
             </div>
             { match kv_rows {
-                Some((_, None)) => html! { <p class="note">{ "This member is down; its store comes back from its disk on restart." }</p> },
-                Some((_, Some(rows))) if rows.is_empty() => html! { <p class="note">{ "Empty store." }</p> },
+                Some((_, None)) => html! { <p class="note">{ t(Key::StoreDown) }</p> },
+                Some((_, Some(rows))) if rows.is_empty() => html! { <p class="note">{ t(Key::EmptyStore) }</p> },
                 Some((_, Some(rows))) => html! {
                     <table class="kv">
-                        <thead><tr><th>{ "key" }</th><th>{ "value" }</th><th>{ "mod rev" }</th><th>{ "version" }</th></tr></thead>
+                        <thead><tr><th>{ t(Key::ColKey) }</th><th>{ t(Key::ColValue) }</th><th>{ t(Key::ColModRev) }</th><th>{ t(Key::ColVersion) }</th></tr></thead>
                         <tbody>{ for rows.iter().take(40).map(|kv| html! {
                             <tr><td>{ breakable(&kv.key) }</td><td>{ breakable(&kv.value) }</td><td>{ kv.mod_revision }</td><td>{ kv.version }</td></tr>
                         }) }</tbody>
                     </table>
                 },
-                None => html! { <p class="note">{ "Pick a member." }</p> },
+                None => html! { <p class="note">{ t(Key::PickMember) }</p> },
             } }
         </section>
     }
@@ -359,37 +389,42 @@ mod tests {
         let range = |kvs| OpResult::Ok {
             reply: Reply::Range { kvs, revision: 5 },
         };
-        let (head, lines) = answer(&range(vec![kv("/a", "Running"), kv("/b", "Pending")]));
+        let (head, lines) = answer(
+            &range(vec![kv("/a", "Running"), kv("/b", "Pending")]),
+            Lang::En,
+        );
         assert_eq!(head, "2 keys at revision 5:");
         assert_eq!(lines, ["/a = Running", "/b = Pending"]);
-        let (head, lines) = answer(&range(vec![kv("/a", &"x".repeat(100))]));
+        let (head, lines) = answer(&range(vec![kv("/a", &"x".repeat(100))]), Lang::En);
         assert_eq!(head, "1 key at revision 5:");
         assert_eq!(lines, [format!("/a = {}…", "x".repeat(VALUE_SHOWN))]);
         let many: Vec<_> = (0..10).map(|i| kv(&format!("/k{i}"), "v")).collect();
-        let (_, lines) = answer(&range(many));
+        let (_, lines) = answer(&range(many), Lang::En);
         assert_eq!(lines.len(), RANGE_SHOWN + 1);
         assert_eq!(lines[RANGE_SHOWN], "… and 2 more");
-        let (head, lines) = answer(&range(vec![]));
+        let (head, lines) = answer(&range(vec![]), Lang::En);
         assert_eq!((head.as_str(), lines.len()), ("0 keys at revision 5", 0));
     }
 
     #[test]
     fn the_value_is_measured_as_it_is_typed() {
         assert_eq!(value_note("Running"), None);
-        let (error, text) = value_note(&"x".repeat(MAX_VALUE_BYTES)).unwrap();
+        let note = |v: &str| value_note(v).map(|(e, k)| (e, k.text(Lang::En)));
+        let (error, text) = note(&"x".repeat(MAX_VALUE_BYTES)).unwrap();
         assert!(!error);
         assert_eq!(
             text,
             format!("{MAX_VALUE_BYTES} of {MAX_VALUE_BYTES} bytes")
         );
         // Bytes, not characters: 600 two-byte characters are over.
-        let (error, text) = value_note(&"é".repeat(600)).unwrap();
+        let (error, text) = note(&"é".repeat(600)).unwrap();
         assert!(error);
         assert!(text.contains("1200 bytes"), "{text}");
     }
 
     #[test]
     fn form_errors_say_what_is_wrong() {
+        let parse_form = |f: &Form| parse_form(f).map_err(|k| k.text(Lang::En));
         assert!(parse_form(&form("put", "", "1"))
             .unwrap_err()
             .contains("key"));

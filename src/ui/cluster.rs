@@ -8,7 +8,8 @@ use raft_sim::{NodeId, Role};
 use yew::prelude::*;
 
 use super::inspector::Selection;
-use super::{kind_class, node, on_activate, term_color, LEGEND};
+use super::{kind_class, node, on_activate, term_color, use_lang, LEGEND};
+use crate::i18n::{Key, Lang};
 use crate::model::frame::GHOST_MS;
 use crate::model::FrameRef;
 
@@ -117,19 +118,33 @@ const EM_PER_BOLD_CHAR: f64 = 0.72;
 /// with baseline `y` inside a circle of radius `r` (`em`: width of one
 /// character in ems).
 pub fn fit_font(text: &str, base: f64, y: f64, r: f64, em: f64) -> f64 {
-    let chars = text.chars().count().max(1) as f64;
+    let ems = text_ems(text, em).max(em);
     let mut font = base;
     // The room depends on the font (a smaller line reaches less far from
     // the center), so shrink a few times until it fits.
     for _ in 0..8 {
         let room = chord(y, font, r) - 2.0 * LABEL_PAD;
-        let width = chars * em * font;
+        let width = ems * font;
         if width <= room {
             break;
         }
         font *= (room / width).max(0.1);
     }
     font
+}
+
+/// Width of `text` in ems, each character `em` wide except CJK ones,
+/// which are a full em (跟随者 is three ems; "follower" about five).
+pub fn text_ems(text: &str, em: f64) -> f64 {
+    text.chars()
+        .map(|c| {
+            if crate::i18n::has_cjk(c.encode_utf8(&mut [0; 4])) {
+                1.0
+            } else {
+                em
+            }
+        })
+        .sum()
 }
 
 /// Width of the circle of radius `r` across a line of text of size `font`
@@ -143,8 +158,8 @@ fn chord(y: f64, font: f64, r: f64) -> f64 {
 
 /// The words inside a member of radius `r`: name, role, term, and commit
 /// and applied index, each shrunk as needed to stay inside the circle.
-pub fn labels(m: &MemberView, r: f64) -> Vec<Label> {
-    label_lines(m.id, m.role, m.term, (m.commit, m.applied), r)
+pub fn labels(m: &MemberView, r: f64, lang: Lang) -> Vec<Label> {
+    label_lines(m.id, m.role, m.term, (m.commit, m.applied), r, lang)
 }
 
 fn label_lines(
@@ -153,6 +168,7 @@ fn label_lines(
     term: u64,
     (commit, applied): (u64, u64),
     r: f64,
+    lang: Lang,
 ) -> Vec<Label> {
     let k = r / MAX_NODE_R;
     let line = |class: &'static str, text: String, base: f64, y: f64, em: f64| {
@@ -166,7 +182,7 @@ fn label_lines(
     };
     vec![
         line("name", node(id), 16.0, -15.0, EM_PER_BOLD_CHAR),
-        line("role", role.as_str().to_string(), 11.0, 0.0, EM_PER_CHAR),
+        line("role", role.name(lang).to_string(), 11.0, 0.0, EM_PER_CHAR),
         line("nums", format!("T{term}"), 10.0, 13.0, EM_PER_CHAR),
         line(
             "nums",
@@ -202,6 +218,8 @@ static NEXT_CLIP: AtomicUsize = AtomicUsize::new(0);
 /// The SVG cluster view.
 #[component]
 pub fn ClusterView(props: &ClusterViewProps) -> Html {
+    let lang = use_lang();
+    let t = |k: Key| k.text(lang);
     let view = &props.frame.view;
     let drawn: Vec<&MemberView> = view
         .members
@@ -229,17 +247,12 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
                 Callback::from(move |()| cb.emit(Selection::Link(x, y)))
             };
             let click = select.reform(|_: MouseEvent| ());
-            let label = format!(
-                "link {} – {}: {}",
-                node(a.0),
-                node(b.0),
-                match state {
-                    "up" => "up".to_string(),
-                    "cut" => "cut both ways".to_string(),
-                    _ if ab => format!("{} cannot reach {}", node(a.0), node(b.0)),
-                    _ => format!("{} cannot reach {}", node(b.0), node(a.0)),
-                }
-            );
+            let label = t(match state {
+                "up" => Key::LinkUp(a.0, b.0),
+                "cut" => Key::LinkCut(a.0, b.0),
+                _ if ab => Key::LinkOneWay(a.0, b.0, a.0, b.0),
+                _ => Key::LinkOneWay(a.0, b.0, b.0, a.0),
+            });
             // A one-way cut is marked with a cross near the receiver that
             // hears nothing.
             // Wires run between the timer rings, so that no link lies under
@@ -269,7 +282,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
 
     let messages = view.messages.iter().filter_map(|m| {
         let (from, to) = (at(m.from)?, at(m.to)?);
-        Some(message(m, from, to, geo, view.time, props))
+        Some(message(m, from, to, geo, view.time, props, lang))
     });
 
     let ghosts = props.frame.ghosts.iter().filter_map(|g| {
@@ -291,7 +304,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
     let members = drawn
         .iter()
         .zip(&pos)
-        .map(|(m, &(_, x, y))| member(m, (x, y), geo, view.leader == Some(m.id), props));
+        .map(|(m, &(_, x, y))| member(m, (x, y), geo, view.leader == Some(m.id), props, lang));
 
     // Escape on the selected member, link or message closes its card.
     let escape = {
@@ -306,7 +319,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
     html! {
         <figure class="cluster">
             <svg viewBox={format!("0 0 {SIZE} {SIZE}")} role="group"
-                aria-label="Cluster members, links and messages in flight" onkeydown={escape}>
+                aria-label={t(Key::DrawingLabel)} onkeydown={escape}>
                 // Members first: Tab reaches them before the links.
                 <g class="members">{ for members }</g>
                 <defs><clipPath id={(*clip_id).clone()}>
@@ -320,12 +333,12 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
                 { for LEGEND.iter().map(|(class, label)| html! {
                     <span class="key"><svg viewBox="0 0 12 12" aria-hidden="true">
                         <circle class={classes!("msg", *class)} cx="6" cy="6" r="4.5" />
-                    </svg>{ *label }</span>
+                    </svg>{ t(label.clone()) }</span>
                 }) }
                 <span class="key"><svg viewBox="0 0 12 12" aria-hidden="true">
                     <circle class="msg append resp" cx="6" cy="6" r="4" />
-                </svg>{ "hollow: response" }</span>
-                <span class="key lost-key">{ "✕ lost" }</span>
+                </svg>{ t(Key::HollowResponse) }</span>
+                <span class="key lost-key">{ t(Key::LostMark) }</span>
             </figcaption>
         </figure>
     }
@@ -337,6 +350,7 @@ fn member(
     geo: Geometry,
     leader: bool,
     props: &ClusterViewProps,
+    lang: Lang,
 ) -> Html {
     let role = m.role.as_str();
     let selected = props.selection == Selection::Member(m.id);
@@ -352,14 +366,15 @@ fn member(
     ) && m.election_timeout > 0;
     let circumference = std::f64::consts::TAU * geo.timer_r();
     let left = 1.0 - (m.election_elapsed as f64 / m.election_timeout.max(1) as f64).min(1.0);
-    let label = format!(
-        "{}: {role}, term {}, commit {}, applied {}{}",
-        node(m.id),
+    let label = Key::MemberLabel(
+        m.id,
+        m.role.name(lang).into(),
         m.term,
         m.commit,
         m.applied,
-        if m.voter { "" } else { ", not a voter" }
-    );
+        m.voter,
+    )
+    .text(lang);
     html! {
         <g class={classes!("member", role, selected.then_some("selected"), leader.then_some("is-leader"))}
             data-node-id={m.id.to_string()} data-role={role} data-term={m.term.to_string()}
@@ -372,7 +387,7 @@ fn member(
                 <circle class="timer" r={f(geo.timer_r())} transform="rotate(-90)"
                     stroke-dasharray={format!("{:.1} {:.1}", left * circumference, circumference)} />
             }
-            { for labels(m, geo.node_r).into_iter().map(|l| html! {
+            { for labels(m, geo.node_r, lang).into_iter().map(|l| html! {
                 <text class={l.class} y={f(l.y)} font-size={f(l.font)} text-anchor="middle">{ l.text }</text>
             }) }
         </g>
@@ -386,6 +401,7 @@ fn message(
     geo: Geometry,
     now: u64,
     props: &ClusterViewProps,
+    lang: Lang,
 ) -> Html {
     let span = m.deliver_at.saturating_sub(m.sent_at).max(1) as f64;
     let progress = if m.held || props.reduced_motion {
@@ -402,13 +418,7 @@ fn message(
         Callback::from(move |()| cb.emit(Selection::Message(msg.clone())))
     };
     let click = select.reform(|e: MouseEvent| e.stop_propagation());
-    let label = format!(
-        "{} {} → {} term {}",
-        m.kind.raft_name(),
-        node(m.from),
-        node(m.to),
-        m.term
-    );
+    let label = Key::MessageLabel(m.kind.raft_name().into(), m.from, m.to, m.term).text(lang);
     html! {
         <g class={classes!("msg-g", selected.then_some("selected"))}
             transform={format!("translate({} {})", f(x), f(y))}
@@ -525,16 +535,16 @@ mod tests {
         ];
         for n in 1..=12 {
             let r = Geometry::for_members(n).node_r;
-            for role in roles {
+            for (role, lang) in roles.iter().flat_map(|r| Lang::ALL.map(|l| (r, l))) {
                 let role = Role::parse(role).unwrap();
                 // Large numbers, as after a long run with traffic.
-                for l in label_lines(9, role, 123, (12_345, 12_345), r) {
+                for l in label_lines(9, role, 123, (12_345, 12_345), r, lang) {
                     let em = if l.class == "name" {
                         EM_PER_BOLD_CHAR
                     } else {
                         EM_PER_CHAR
                     };
-                    let width = l.text.chars().count() as f64 * em * l.font;
+                    let width = text_ems(&l.text, em) * l.font;
                     let room = chord(l.y, l.font, r);
                     assert!(
                         width <= room,
@@ -551,7 +561,7 @@ mod tests {
                 }
             }
             // Labels are stacked top to bottom without touching.
-            let ls = label_lines(9, Role::PreCandidate, 1, (1, 1), r);
+            let ls = label_lines(9, Role::PreCandidate, 1, (1, 1), r, Lang::En);
             for w in ls.windows(2) {
                 assert!(
                     w[1].y - 0.75 * w[1].font >= w[0].y + 0.2 * w[0].font - 0.5,

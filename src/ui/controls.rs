@@ -3,7 +3,9 @@
 
 use yew::prelude::*;
 
-use super::{checked_of, time, value_of};
+use super::{checked_of, time, use_lang, value_of};
+
+use crate::i18n::{Key, Lang};
 
 use crate::model::settings::{parse_settings, parse_traffic, PageSettings, MAX_SPEED, MIN_SPEED};
 use crate::model::speed_meter::falls_short;
@@ -56,6 +58,8 @@ fn speed_label(s: f64) -> String {
 /// Play, pause, step and speed.
 #[component]
 pub fn TimeControls(props: &ControlsProps) -> Html {
+    let lang = use_lang();
+    let t = |k: Key| k.text(lang);
     let frame = &props.frame;
     let d = props.dispatch.clone();
     let playing = frame.playing;
@@ -76,34 +80,39 @@ pub fn TimeControls(props: &ControlsProps) -> Html {
         })
     };
     html! {
-        <div class="time" role="group" aria-label="Time">
+        <div class="time" role="group" aria-label={t(Key::TimeGroup)}>
             <button type="button" class="play" onclick={toggle} aria-pressed={(!playing).to_string()}>
-                { if playing { "Pause" } else { "Play" } }
+                { if playing { t(Key::Pause) } else { t(Key::Play) } }
             </button>
-            <button type="button" onclick={step} title="Run the next event (a tick or a delivery) and pause">{ "Step" }</button>
+            <button type="button" onclick={step} title={t(Key::StepTitle)}>{ t(Key::Step) }</button>
             <label class="speed">
-                { "speed " }
+                { t(Key::Speed) }
                 <input type="range" min="0" max={slider_max().to_string()} step="1"
                     value={speed_to_slider(frame.speed).to_string()} oninput={speed}
                     aria-valuetext={speed_label(frame.speed)} />
                 <output>{ speed_label(frame.speed) }</output>
             </label>
             if let Some(r) = falls_short(frame.speed, frame.reached_speed) {
-                <span class="reached" id="reached-speed"
-                    title="Each frame advances at most 2 s of virtual time, and this cluster's frames are slow: the simulation cannot keep up with the speed asked for.">
-                    { format!("running at {}", speed_label(r)) }
+                <span class="reached" id="reached-speed" title={t(Key::RunningAtTitle)}>
+                    { t(Key::RunningAt(speed_label(r))) }
                 </span>
             }
-            <span class="clock" title="virtual time">{ "t = " }<output id="virtual-time">{ time(frame.view.time) }</output></span>
+            <span class="clock" title={t(Key::VirtualTime)}>{ "t = " }<output id="virtual-time">{ time(frame.view.time) }</output></span>
         </div>
     }
 }
 
 /// One labelled settings field with its own error.
-fn field(label: &str, value: &str, error: Option<&String>, oninput: Callback<InputEvent>) -> Html {
-    let id = format!("set-{}", label.split_whitespace().next().unwrap_or(label));
+fn field(
+    key: &str,
+    label: &str,
+    value: &str,
+    error: Option<String>,
+    oninput: Callback<InputEvent>,
+) -> Html {
+    let id = format!("set-{key}");
     html! {
-        <div class={classes!("field", error.map(|_| "invalid"))}>
+        <div class={classes!("field", error.as_ref().map(|_| "invalid"))}>
             <label for={id.clone()}>{ label }</label>
             <input id={id.clone()} type="text" inputmode="decimal" value={value.to_string()} {oninput}
                 aria-invalid={error.is_some().to_string()} />
@@ -113,36 +122,37 @@ fn field(label: &str, value: &str, error: Option<&String>, oninput: Callback<Inp
 }
 
 /// The settings form's text fields: (key, label).
-const FIELDS: [(&str, &str); 8] = [
-    ("members", "members (1–9)"),
-    ("seed", "seed"),
-    ("latency", "latency ms"),
-    ("jitter", "jitter ms"),
-    ("loss", "loss %"),
-    ("duplicate", "duplication %"),
-    ("election-tick", "election ticks"),
-    ("heartbeat-tick", "heartbeat ticks"),
+const FIELDS: [(&str, Key); 8] = [
+    ("members", Key::FieldMembers),
+    ("seed", Key::FieldSeed),
+    ("latency", Key::FieldLatency),
+    ("jitter", Key::FieldJitter),
+    ("loss", Key::FieldLoss),
+    ("duplicate", Key::FieldDuplicate),
+    ("election-tick", Key::FieldElectionTick),
+    ("heartbeat-tick", Key::FieldHeartbeatTick),
 ];
 
 /// The running cluster's settings in one line, shown while the panel is
 /// folded.
-pub fn summary(s: &PageSettings) -> String {
-    let on = |b: bool| if b { "on" } else { "off" };
-    format!(
-        "{} members, seed {}, latency {} ± {} ms, loss {}%, PreVote {}, CheckQuorum {}",
+pub fn summary(s: &PageSettings, lang: Lang) -> String {
+    Key::SettingsSummary(
         s.members,
         s.seed,
         s.latency_ms,
         s.jitter_ms,
         s.loss_pct,
-        on(s.pre_vote),
-        on(s.check_quorum)
+        s.pre_vote,
+        s.check_quorum,
     )
+    .text(lang)
 }
 
 /// Settings and "new cluster".
 #[component]
 pub fn SettingsPanel(props: &ControlsProps) -> Html {
+    let lang = use_lang();
+    let t = |k: Key| k.text(lang);
     let frame = &props.frame;
     let base = frame.settings.clone();
     let text = {
@@ -158,7 +168,7 @@ pub fn SettingsPanel(props: &ControlsProps) -> Html {
         let base = base.clone();
         use_state(move || (base.pre_vote, base.check_quorum))
     };
-    let errors = use_state(Vec::<(String, String)>::new);
+    let errors = use_state(Vec::<(String, Key)>::new);
     let traffic = use_state(|| frame.traffic.to_string());
     let d = props.dispatch.clone();
 
@@ -181,10 +191,7 @@ pub fn SettingsPanel(props: &ControlsProps) -> Html {
                 }
                 Err(es) => {
                     errors.set(es);
-                    d.emit(Cmd::Reject(
-                        ErrorAt::Settings,
-                        "fix the marked settings first".into(),
-                    ));
+                    d.emit(Cmd::Reject(ErrorAt::Settings, Key::FixMarked));
                 }
             }
         })
@@ -230,8 +237,8 @@ pub fn SettingsPanel(props: &ControlsProps) -> Html {
     html! {
         <details class="panel settings" aria-labelledby="settings-h">
             <summary>
-                <h2 id="settings-h">{ "Settings" }</h2>
-                <span class="note">{ summary(&base) }</span>
+                <h2 id="settings-h">{ t(Key::Settings) }</h2>
+                <span class="note">{ summary(&base, lang) }</span>
             </summary>
             <form onsubmit={submit} novalidate=true>
                 <div class="fields">
@@ -244,26 +251,26 @@ pub fn SettingsPanel(props: &ControlsProps) -> Html {
                                 text.set(next);
                             })
                         };
-                        let err = errors.iter().find(|(k, _)| k == key).map(|(_, e)| e);
-                        field(label, &text[i].1, err, oninput)
+                        let err = errors.iter().find(|(k, _)| k == key).map(|(_, e)| t(e.clone()));
+                        field(key, &t(label.clone()), &text[i].1, err, oninput)
                     }) }
                 </div>
                 <div class="flags">
-                    <label><input type="checkbox" checked={flags.0} onchange={live_flag(true)} />{ " PreVote" }</label>
-                    <label><input type="checkbox" checked={flags.1} onchange={live_flag(false)} />{ " CheckQuorum" }</label>
-                    <span class="note">{ "(these two apply at once; the rest on “new cluster”)" }</span>
+                    <label><input type="checkbox" checked={flags.0} onchange={live_flag(true)} />{ t(Key::PreVoteFlag) }</label>
+                    <label><input type="checkbox" checked={flags.1} onchange={live_flag(false)} />{ t(Key::CheckQuorumFlag) }</label>
+                    <span class="note">{ t(Key::FlagsNote) }</span>
                 </div>
-                <button type="submit" class="primary">{ "New cluster" }</button>
-                <span class="note">{ format!(" running: seed {}, {} members", base.seed, base.members) }</span>
+                <button type="submit" class="primary">{ t(Key::NewCluster) }</button>
+                <span class="note">{ t(Key::RunningCluster(base.seed, base.members)) }</span>
             </form>
             <div class="traffic">
-                <label for="traffic">{ "background writes per virtual second" }</label>
+                <label for="traffic">{ t(Key::TrafficLabel) }</label>
                 <input id="traffic" type="text" inputmode="numeric" value={(*traffic).clone()} oninput={on_traffic} />
-                <button type="button" onclick={set_traffic}>{ "Set" }</button>
-                <span class="note">{ format!(" now {}/s", frame.traffic) }</span>
-                if let Some((ErrorAt::Traffic, e)) = &frame.error { <p class="error" role="alert">{ e }</p> }
+                <button type="button" onclick={set_traffic}>{ t(Key::Set) }</button>
+                <span class="note">{ t(Key::TrafficNow(frame.traffic)) }</span>
+                if let Some((ErrorAt::Traffic, e)) = &frame.error { <p class="error" role="alert">{ t(e.clone()) }</p> }
             </div>
-            if let Some(e) = form_error { <p class="error" role="alert">{ e }</p> }
+            if let Some(e) = form_error { <p class="error" role="alert">{ t(e) }</p> }
         </details>
     }
 }

@@ -4,7 +4,8 @@ use std::collections::BTreeSet;
 
 use yew::prelude::*;
 
-use super::{checked_of, time, value_of};
+use super::{checked_of, time, use_lang, value_of};
+use crate::i18n::Key;
 use crate::model::log_lines::Category;
 use crate::model::FrameRef;
 
@@ -17,9 +18,24 @@ pub struct EventLogProps {
 
 const SHOWN: usize = 80;
 
+/// A category's name in the filter ([`Category::label`] stays its class).
+fn category_name(c: Category) -> Key {
+    match c {
+        Category::Election => Key::CatElections,
+        Category::Message => Key::CatMessages,
+        Category::Drop => Key::CatDrops,
+        Category::Log => Key::CatCommits,
+        Category::Client => Key::CatClients,
+        Category::Membership => Key::CatMembership,
+        Category::Fault => Key::CatFaults,
+    }
+}
+
 /// The event log, newest first.
 #[component]
 pub fn EventLog(props: &EventLogProps) -> Html {
+    let lang = use_lang();
+    let t = |k: Key| k.text(lang);
     let hidden = use_state(|| BTreeSet::from([Category::Message]));
     let text = use_state(String::new);
     let needle = text.to_lowercase();
@@ -37,8 +53,8 @@ pub fn EventLog(props: &EventLogProps) -> Html {
     };
     html! {
         <section class="panel events" aria-labelledby="events-h">
-            <h2 id="events-h">{ "Event log" }</h2>
-            <div class="filters" role="group" aria-label="Show events">
+            <h2 id="events-h">{ t(Key::EventLog) }</h2>
+            <div class="filters" role="group" aria-label={t(Key::ShowEvents)}>
                 { for Category::ALL.iter().map(|&c| {
                     let onchange = {
                         let hidden = hidden.clone();
@@ -51,12 +67,12 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                     html! {
                         <label class={classes!("cat", format!("cat-{}", c.label()))}>
                             <input type="checkbox" checked={!hidden.contains(&c)} {onchange} />
-                            { c.label() }
+                            { t(category_name(c)) }
                         </label>
                     }
                 }) }
-                <input type="search" class="grep" placeholder="filter: n3, leader, dropped…"
-                    aria-label="Filter events by text" value={(*text).clone()} oninput={on_text} />
+                <input type="search" class="grep" placeholder={t(Key::FilterPlaceholder)}
+                    aria-label={t(Key::FilterLabel)} value={(*text).clone()} oninput={on_text} />
             </div>
             <ol class="lines" aria-live="off">
                 { for lines.map(|l| html! {

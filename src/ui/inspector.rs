@@ -6,7 +6,9 @@ use raft_sim::{Action, MemberChange, NodeId, Role};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::{count, node, time};
+use super::{node, time, use_lang};
+
+use crate::i18n::{Key, Lang};
 
 use crate::model::{membership, Cmd, ErrorAt, Frame, FrameRef};
 
@@ -36,7 +38,7 @@ pub struct InspectorProps {
     pub dispatch: Callback<Cmd>,
 }
 
-fn button(label: &str, dispatch: &Callback<Cmd>, action: Action, enabled: bool) -> Html {
+fn button(label: String, dispatch: &Callback<Cmd>, action: Action, enabled: bool) -> Html {
     let d = dispatch.clone();
     let onclick =
         Callback::from(move |_: MouseEvent| d.emit(Cmd::Act(ErrorAt::Inspector, action.clone())));
@@ -87,6 +89,8 @@ fn focus_lost() -> bool {
 /// The inspector card.
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
+    let lang = use_lang();
+    let t = |k: Key| k.text(lang);
     let frame = &props.frame;
     let card = use_node_ref();
     // Set by the card's buttons: an action can disable the button that was
@@ -136,8 +140,8 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         })
     };
     let error = match &frame.error {
-        Some((ErrorAt::Inspector, e)) if !e.is_empty() => {
-            html! { <p class="error" role="alert">{ e }</p> }
+        Some((ErrorAt::Inspector, e)) => {
+            html! { <p class="error" role="alert">{ t(e.clone()) }</p> }
         }
         _ => html! {},
     };
@@ -145,109 +149,118 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         Selection::None => {
             return html! {
                 <div class="inspector hint" ref={card}>
-                    <p>{ "Click a member, a link or a message (or focus it and press Enter) to inspect it and break things." }</p>
+                    <p>{ t(Key::InspectHint) }</p>
                 </div>
             }
         }
-        Selection::Member(id) => member_card(*id, frame, &dispatch),
-        Selection::Message(m) => message_card(m, frame, &dispatch),
-        Selection::Link(a, b) => link_card(*a, *b, frame, &dispatch, &select),
+        Selection::Member(id) => member_card(*id, frame, &dispatch, lang),
+        Selection::Message(m) => message_card(m, frame, &dispatch, lang),
+        Selection::Link(a, b) => link_card(*a, *b, frame, (&dispatch, &select), lang),
     };
     html! {
         <div class="inspector" aria-live="polite" ref={card} tabindex="-1" onkeydown={escape}>
-            <button type="button" class="close" aria-label="Close" onclick={close}>{ "×" }</button>
+            <button type="button" class="close" aria-label={t(Key::Close)} onclick={close}>{ "×" }</button>
             { body }
             { error }
         </div>
     }
 }
 
-/// A member's store in a few words: "1 key, revision 4".
-pub fn kv_text(keys: usize, revision: u64) -> String {
-    format!("{}, revision {revision}", count(keys, "key", "keys"))
+/// raft-rs's state of a follower's progress, as the leader's table shows
+/// it (`ProgressView::state`).
+fn progress_state(state: &str, lang: Lang) -> String {
+    let key = match state {
+        "probe" => Key::ProgressProbe,
+        "replicate" => Key::ProgressReplicate,
+        "snapshot" => Key::ProgressSnapshot,
+        other => return other.into(),
+    };
+    key.text(lang)
 }
 
-fn member_card(id: NodeId, frame: &Frame, d: &Callback<Cmd>) -> Html {
+fn member_card(id: NodeId, frame: &Frame, d: &Callback<Cmd>, lang: Lang) -> Html {
+    let t = |k: Key| k.text(lang);
     let Some(m) = frame.view.members.iter().find(|m| m.id == id) else {
-        return html! { <p>{ format!("{} is gone.", node(id)) }</p> };
+        return html! { <p>{ t(Key::Gone(id)) }</p> };
     };
     let up = !matches!(m.role, Role::Down | Role::Removed);
     let removed = m.role == Role::Removed;
     let is_leader = m.role == Role::Leader;
     let replaced = frame
         .replacement
-        .map(|(old, new)| format!("{} is being replaced by {}", node(old), node(new)));
+        .map(|(old, new)| t(Key::BeingReplaced(old, new)));
     html! {
         <>
-            <h3>{ format!("{} · {}", node(id), m.role.as_str()) }</h3>
+            <h3>{ format!("{} · {}", node(id), m.role.name(lang)) }</h3>
             <dl class="facts">
-                <dt>{ "term" }</dt><dd>{ m.term }</dd>
-                <dt>{ "voted for" }</dt><dd>{ if m.vote == 0 { "—".into() } else { node(m.vote) } }</dd>
-                <dt>{ "follows" }</dt><dd>{ if m.known_leader == 0 { "—".into() } else { node(m.known_leader) } }</dd>
-                <dt>{ "log" }</dt><dd>{ format!("last #{}, commit #{}, applied #{}, snapshot #{}", m.last_index, m.commit, m.applied, m.snapshot_index) }</dd>
-                <dt>{ "voter" }</dt><dd>{ if m.voter { "yes" } else { "no (learner)" } }</dd>
-                <dt>{ "KV" }</dt><dd>{ kv_text(m.kv_keys, m.kv_revision) }</dd>
+                <dt>{ t(Key::Term) }</dt><dd>{ m.term }</dd>
+                <dt>{ t(Key::VotedFor) }</dt><dd>{ if m.vote == 0 { "—".into() } else { node(m.vote) } }</dd>
+                <dt>{ t(Key::Follows) }</dt><dd>{ if m.known_leader == 0 { "—".into() } else { node(m.known_leader) } }</dd>
+                <dt>{ t(Key::Log) }</dt><dd>{ t(Key::LogFacts(m.last_index, m.commit, m.applied, m.snapshot_index)) }</dd>
+                <dt>{ t(Key::Voter) }</dt><dd>{ if m.voter { t(Key::Yes) } else { t(Key::NoLearner) } }</dd>
+                <dt>{ t(Key::Kv) }</dt><dd>{ t(Key::KvFacts(m.kv_keys, m.kv_revision)) }</dd>
             </dl>
             if !m.progress.is_empty() {
                 <table class="progress">
-                    <caption>{ "What this leader knows of each member" }</caption>
-                    <thead><tr><th>{ "member" }</th><th>{ "matched" }</th><th>{ "next" }</th><th>{ "state" }</th><th>{ "active" }</th></tr></thead>
+                    <caption>{ t(Key::ProgressCaption) }</caption>
+                    <thead><tr><th>{ t(Key::ColMember) }</th><th>{ t(Key::ColMatched) }</th><th>{ t(Key::ColNext) }</th><th>{ t(Key::ColState) }</th><th>{ t(Key::ColActive) }</th></tr></thead>
                     <tbody>{ for m.progress.iter().map(|p| html! {
                         <tr><td>{ node(p.node) }</td><td>{ p.matched }</td><td>{ p.next }</td>
-                            <td>{ &p.state }</td><td>{ if p.recent_active { "yes" } else { "no" } }</td></tr>
+                            <td>{ progress_state(&p.state, lang) }</td><td>{ if p.recent_active { t(Key::Yes) } else { t(Key::No) } }</td></tr>
                     }) }</tbody>
                 </table>
             }
             if let Some(r) = replaced { <p class="note">{ r }</p> }
             <div class="actions">
-                { button("Crash", d, Action::Crash { node: id }, up) }
-                { button("Restart", d, Action::Restart { node: id }, m.role == Role::Down) }
-                { button("Wipe disk & replace", d, Action::WipeAndRejoin { node: id }, !removed) }
-                { button("Isolate", d, Action::Isolate { node: id }, !removed) }
-                { button("Transfer leadership here", d, Action::TransferLeader { to: id }, up && !is_leader) }
-                { button("Campaign now", d, Action::Campaign { node: id }, up && !is_leader) }
-                { button("Compact log", d, Action::Compact { node: id }, up) }
+                { button(t(Key::Crash), d, Action::Crash { node: id }, up) }
+                { button(t(Key::Restart), d, Action::Restart { node: id }, m.role == Role::Down) }
+                { button(t(Key::WipeReplace), d, Action::WipeAndRejoin { node: id }, !removed) }
+                { button(t(Key::Isolate), d, Action::Isolate { node: id }, !removed) }
+                { button(t(Key::TransferHere), d, Action::TransferLeader { to: id }, up && !is_leader) }
+                { button(t(Key::CampaignNow), d, Action::Campaign { node: id }, up && !is_leader) }
+                { button(t(Key::CompactLog), d, Action::Compact { node: id }, up) }
                 if m.voter {
-                    { button("Remove from cluster", d, membership(MemberChange::Remove, id), !removed) }
+                    { button(t(Key::RemoveMember), d, membership(MemberChange::Remove, id), !removed) }
                 } else {
-                    { button("Promote to voter", d, membership(MemberChange::AddVoter, id), !removed) }
+                    { button(t(Key::PromoteVoter), d, membership(MemberChange::AddVoter, id), !removed) }
                 }
             </div>
             if m.role == Role::Down {
-                <p class="note">{ "Its disk survives the crash: restart it and it rejoins with its log." }</p>
+                <p class="note">{ t(Key::DiskSurvives) }</p>
             }
         </>
     }
 }
 
-fn message_card(m: &MessageView, frame: &Frame, d: &Callback<Cmd>) -> Html {
+fn message_card(m: &MessageView, frame: &Frame, d: &Callback<Cmd>, lang: Lang) -> Html {
+    let t = |k: Key| k.text(lang);
     let live = frame.view.messages.iter().find(|x| x.id == m.id);
     let shown = live.unwrap_or(m);
-    let status = match live {
-        None => "arrived or lost".to_string(),
-        Some(x) if x.held => "held in flight".into(),
-        Some(x) if x.lost => format!("in flight, will be lost at {}", time(x.deliver_at)),
-        Some(x) => format!("in flight, arrives at {}", time(x.deliver_at)),
-    };
+    let status = t(match live {
+        None => Key::ArrivedOrLost,
+        Some(x) if x.held => Key::HeldInFlight,
+        Some(x) if x.lost => Key::LostAt(time(x.deliver_at)),
+        Some(x) => Key::ArrivesAt(time(x.deliver_at)),
+    });
     html! {
         <>
             <h3>{ format!("{} #{}", shown.kind.raft_name(), shown.id) }</h3>
             <dl class="facts">
-                <dt>{ "from → to" }</dt><dd>{ format!("{} → {}", node(shown.from), node(shown.to)) }</dd>
-                <dt>{ "term" }</dt><dd>{ shown.term }</dd>
-                <dt>{ "index" }</dt><dd>{ format!("{} (log term {})", shown.index, shown.log_term) }</dd>
-                <dt>{ "commit" }</dt><dd>{ shown.commit }</dd>
-                <dt>{ "entries" }</dt><dd>{ shown.entries }</dd>
-                <dt>{ "reject" }</dt><dd>{ if shown.reject { "yes" } else { "no" } }</dd>
-                <dt>{ "sent" }</dt><dd>{ time(shown.sent_at) }</dd>
-                <dt>{ "status" }</dt><dd>{ status }</dd>
+                <dt>{ t(Key::FromTo) }</dt><dd>{ format!("{} → {}", node(shown.from), node(shown.to)) }</dd>
+                <dt>{ t(Key::Term) }</dt><dd>{ shown.term }</dd>
+                <dt>{ t(Key::Index) }</dt><dd>{ t(Key::IndexLogTerm(shown.index, shown.log_term)) }</dd>
+                <dt>{ t(Key::Commit) }</dt><dd>{ shown.commit }</dd>
+                <dt>{ t(Key::Entries) }</dt><dd>{ shown.entries }</dd>
+                <dt>{ t(Key::Reject) }</dt><dd>{ if shown.reject { t(Key::Yes) } else { t(Key::No) } }</dd>
+                <dt>{ t(Key::Sent) }</dt><dd>{ time(shown.sent_at) }</dd>
+                <dt>{ t(Key::Status) }</dt><dd>{ status }</dd>
             </dl>
             <div class="actions">
-                { button("Drop it", d, Action::Drop { msg: m.id }, live.is_some()) }
-                { button("Hold it", d, Action::Hold { msg: m.id }, live.is_some_and(|x| !x.held && !x.lost)) }
-                { button("Release it", d, Action::Release { msg: m.id }, live.is_some_and(|x| x.held)) }
+                { button(t(Key::DropIt), d, Action::Drop { msg: m.id }, live.is_some()) }
+                { button(t(Key::HoldIt), d, Action::Hold { msg: m.id }, live.is_some_and(|x| !x.held && !x.lost)) }
+                { button(t(Key::ReleaseIt), d, Action::Release { msg: m.id }, live.is_some_and(|x| x.held)) }
             </div>
-            <p class="note">{ "Tip: pause first, then click messages at leisure." }</p>
+            <p class="note">{ t(Key::PauseTip) }</p>
         </>
     }
 }
@@ -256,9 +269,10 @@ fn link_card(
     a: NodeId,
     b: NodeId,
     frame: &Frame,
-    d: &Callback<Cmd>,
-    select: &Callback<Selection>,
+    (d, select): (&Callback<Cmd>, &Callback<Selection>),
+    lang: Lang,
 ) -> Html {
+    let t = |k: Key| k.text(lang);
     // The messages on this link, so that they can be reached by keyboard
     // too (the moving dots are for the mouse).
     let on_link: Vec<&MessageView> = frame
@@ -268,14 +282,7 @@ fn link_card(
         .filter(|m| (m.from, m.to) == (a, b) || (m.from, m.to) == (b, a))
         .collect();
     let cut = |x, y| frame.view.cut_links.contains(&(x, y));
-    let dir = |x: NodeId, y: NodeId| {
-        format!(
-            "{} → {}: {}",
-            node(x),
-            node(y),
-            if cut(x, y) { "cut" } else { "up" }
-        )
-    };
+    let dir = |x: NodeId, y: NodeId| t(Key::LinkDirection(x, y, cut(x, y)));
     let cut_one = |x, y| Action::Cut {
         from: x,
         to: y,
@@ -283,21 +290,20 @@ fn link_card(
     };
     html! {
         <>
-            <h3>{ format!("Link {} – {}", node(a), node(b)) }</h3>
+            <h3>{ t(Key::LinkTitle(a, b)) }</h3>
             <ul class="dirs"><li>{ dir(a, b) }</li><li>{ dir(b, a) }</li></ul>
             <div class="actions">
-                { button("Cut both ways", d, Action::Cut { from: a, to: b, both: true }, !(cut(a, b) && cut(b, a))) }
-                { button(&format!("Cut {} → {} only", node(a), node(b)), d, cut_one(a, b), !cut(a, b)) }
-                { button(&format!("Cut {} → {} only", node(b), node(a)), d, cut_one(b, a), !cut(b, a)) }
-                { button("Heal both ways", d, Action::Repair { from: a, to: b, both: true }, cut(a, b) || cut(b, a)) }
+                { button(t(Key::CutBoth), d, Action::Cut { from: a, to: b, both: true }, !(cut(a, b) && cut(b, a))) }
+                { button(t(Key::CutOneWay(a, b)), d, cut_one(a, b), !cut(a, b)) }
+                { button(t(Key::CutOneWay(b, a)), d, cut_one(b, a), !cut(b, a)) }
+                { button(t(Key::HealBoth), d, Action::Repair { from: a, to: b, both: true }, cut(a, b) || cut(b, a)) }
             </div>
-            <p class="note">{ "A one-way cut is how asymmetric network faults look: one side hears, the other does not." }</p>
-            <h4>{ format!("In flight on this link: {}", on_link.len()) }</h4>
+            <p class="note">{ t(Key::OneWayNote) }</p>
+            <h4>{ t(Key::InFlightOnLink(on_link.len())) }</h4>
             <ul class="on-link">
                 { for on_link.iter().take(12).map(|m| {
                     let (s, m) = (select.clone(), (*m).clone());
-                    let label = format!("{} {} → {} term {}{}", m.kind.raft_name(), node(m.from), node(m.to), m.term,
-                        if m.lost { " (will be lost)" } else if m.held { " (held)" } else { "" });
+                    let label = t(Key::MessageOnLink(m.kind.raft_name().to_string(), m.from, m.to, m.term, m.lost, m.held));
                     let onclick = Callback::from(move |_: MouseEvent| s.emit(Selection::Message(m.clone())));
                     html! { <li><button type="button" class="small" {onclick}>{ label }</button></li> }
                 }) }
@@ -312,8 +318,9 @@ mod tests {
 
     #[test]
     fn one_key_is_singular() {
-        assert_eq!(kv_text(1, 4), "1 key, revision 4");
-        assert_eq!(kv_text(0, 1), "0 keys, revision 1");
-        assert_eq!(kv_text(2, 9), "2 keys, revision 9");
+        let kv = |keys, rev| Key::KvFacts(keys, rev).text(Lang::En);
+        assert_eq!(kv(1, 4), "1 key, revision 4");
+        assert_eq!(kv(0, 1), "0 keys, revision 1");
+        assert_eq!(kv(2, 9), "2 keys, revision 9");
     }
 }

@@ -4,7 +4,8 @@
 use raft_sim::Role;
 use yew::prelude::*;
 
-use super::{node, term_color};
+use super::{entry_words, node, term_color, use_lang};
+use crate::i18n::Key;
 use crate::model::FrameRef;
 
 /// Properties of [`LogsPanel`].
@@ -17,16 +18,18 @@ pub struct LogsPanelProps {
 /// The logs panel.
 #[component]
 pub fn LogsPanel(props: &LogsPanelProps) -> Html {
+    let lang = use_lang();
+    let t = |k: Key| k.text(lang);
     let view = &props.frame.view;
     html! {
         <section class="panel logs" aria-labelledby="logs-h">
-            <h2 id="logs-h">{ "Logs" }</h2>
+            <h2 id="logs-h">{ t(Key::Logs) }</h2>
             <p class="legend note">
-                <span class="entry sample applied">{ "applied" }</span>
-                <span class="entry sample committed">{ "committed" }</span>
-                <span class="entry sample uncommitted">{ "not committed" }</span>
-                <span class="entry sample snap">{ "snapshot" }</span>
-                { " Color = term. The thick bar follows the commit index." }
+                <span class="entry sample applied">{ t(Key::Applied) }</span>
+                <span class="entry sample committed">{ t(Key::Committed) }</span>
+                <span class="entry sample uncommitted">{ t(Key::NotCommitted) }</span>
+                <span class="entry sample snap">{ t(Key::SnapshotLegend) }</span>
+                { t(Key::LogsNote) }
             </p>
             <div class="rows">
             { for view.members.iter().filter(|m| m.role != Role::Removed).map(|m| {
@@ -36,29 +39,30 @@ pub fn LogsPanel(props: &LogsPanelProps) -> Html {
                 html! {
                     <div class={classes!("row", m.role.as_str())} data-log-node={m.id.to_string()}
                         data-commit={m.commit.to_string()} data-last={m.last_index.to_string()}>
-                        <span class="who">{ node(m.id) }<small>{ m.role.as_str() }</small></span>
+                        <span class="who">{ node(m.id) }<small>{ m.role.name(lang) }</small></span>
                         <div class="entries">
                             if down {
-                                <span class="down-note">{ format!("down — disk keeps #{} (commit {})", m.last_index, m.commit) }</span>
+                                <span class="down-note">{ t(Key::DownDisk(m.last_index, m.commit)) }</span>
                             } else {
                                 // Newest first in the DOM; the row is laid out
                                 // right to left so that the newest entry is in
                                 // view and older ones scroll in from the left.
                                 { for m.log.iter().rev().map(|e| {
-                                    let state = if e.index <= m.applied { "applied" }
-                                        else if e.index <= m.commit { "committed" } else { "uncommitted" };
+                                    let (state, said) = if e.index <= m.applied { ("applied", Key::Applied) }
+                                        else if e.index <= m.commit { ("committed", Key::Committed) } else { ("uncommitted", Key::NotCommitted) };
+                                    let what = entry_words(&e.what, lang);
                                     html! {
                                         <span key={e.index} class={classes!("entry", state, (e.index == m.commit).then_some("commit-mark"))}
                                             style={format!("--term: {}", term_color(e.term))}
-                                            title={format!("#{} term {}: {} ({state})", e.index, e.term, e.what)}>
-                                            <b>{ e.index }</b><i>{ &e.what }</i>
+                                            title={t(Key::EntryTitle(e.index, e.term, what.clone(), Box::new(said)))}>
+                                            <b>{ e.index }</b><i>{ what }</i>
                                         </span>
                                     }
                                 }) }
-                                if gap { <span class="gap" title="older entries not shown">{ "…" }</span> }
+                                if gap { <span class="gap" title={t(Key::OlderNotShown)}>{ "…" }</span> }
                                 if m.snapshot_index > 0 {
-                                    <span class="entry snap" title={format!("entries up to #{} compacted into a snapshot", m.snapshot_index)}>
-                                        { format!("snap ≤{}", m.snapshot_index) }</span>
+                                    <span class="entry snap" title={t(Key::SnapTitle(m.snapshot_index))}>
+                                        { t(Key::SnapBlock(m.snapshot_index)) }</span>
                                 }
                             }
                         </div>

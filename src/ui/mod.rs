@@ -15,7 +15,7 @@ use raft_sim::{MsgKind, NodeId};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::i18n::Lang;
+use crate::i18n::{Key, Lang};
 
 /// The language of the playground this component is in (provided by the
 /// root, [`crate::app::App`]); English outside one.
@@ -51,14 +51,14 @@ pub fn kind_class(kind: MsgKind) -> (&'static str, bool) {
 }
 
 /// Message kinds grouped for the legend: (class, label).
-pub const LEGEND: [(&str, &str); 7] = [
-    ("pre-vote", "pre-vote"),
-    ("vote", "vote"),
-    ("append", "append"),
-    ("heartbeat", "heartbeat"),
-    ("snapshot", "snapshot"),
-    ("read-index", "read index"),
-    ("other", "other"),
+pub const LEGEND: [(&str, Key); 7] = [
+    ("pre-vote", Key::LegendPreVote),
+    ("vote", Key::LegendVote),
+    ("append", Key::LegendAppend),
+    ("heartbeat", Key::LegendHeartbeat),
+    ("snapshot", Key::LegendSnapshot),
+    ("read-index", Key::LegendReadIndex),
+    ("other", Key::LegendOther),
 ];
 
 /// "n3".
@@ -66,9 +66,28 @@ pub fn node(id: NodeId) -> String {
     format!("n{id}")
 }
 
-/// A count with its noun: "1 key", "2 keys".
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+/// What separates the items of a list of members: "n1, n2" or "n1、n2".
+pub fn list_sep(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => ", ",
+        Lang::Zh => "、",
+    }
+}
+
+/// A log entry as the core describes it (`MemberView`'s `what`), in
+/// `lang`: the core's fixed words are said by the page's table, while a
+/// write (`put /a=1`, `delete /a`: etcd's own verbs, and the user's key)
+/// and raft-rs's names of conf changes stay as they are.
+pub fn entry_words(what: &str, lang: Lang) -> String {
+    let key = match what {
+        "(leader no-op)" => Key::LeaderNoOp,
+        "conf change: leave joint" => Key::LeaveJoint,
+        _ => match what.strip_prefix("conf change: ") {
+            Some(changes) => Key::ConfChange(changes.into()),
+            None => return what.into(),
+        },
+    };
+    key.text(lang)
 }
 
 /// Longest run of characters left without a place to break a line.
@@ -139,6 +158,38 @@ pub fn on_activate(cb: Callback<()>) -> Callback<KeyboardEvent> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cores_fixed_entry_words_are_said_in_the_pages_language() {
+        use raft_sim::{Action, Cluster, ClusterConfig, MemberChange};
+        let mut c = Cluster::new(ClusterConfig {
+            members: 3,
+            ..ClusterConfig::default()
+        })
+        .unwrap();
+        c.advance_to(5_000);
+        c.apply(Action::ChangeMembership {
+            changes: vec![(MemberChange::AddLearner, 4)],
+        })
+        .unwrap();
+        c.advance_to(8_000);
+        let words: Vec<String> = c
+            .view(20)
+            .members
+            .iter()
+            .flat_map(|m| m.log.iter().map(|e| e.what.clone()))
+            .collect();
+        let zh: Vec<String> = words.iter().map(|w| entry_words(w, Lang::Zh)).collect();
+        assert!(zh.contains(&Key::LeaderNoOp.text(Lang::Zh)), "{words:?}");
+        assert!(zh.iter().any(|w| w.starts_with("成员变更：")), "{words:?}");
+        for (w, z) in words.iter().zip(&zh) {
+            assert_eq!(&entry_words(w, Lang::En), w);
+            // What is left in English is a write: etcd's verb and a key.
+            if !crate::i18n::has_cjk(z) {
+                assert!(z.starts_with("put ") || z.starts_with("delete "), "{z}");
+            }
+        }
+    }
 
     #[test]
     fn lines_break_after_slashes_and_inside_long_runs_only() {

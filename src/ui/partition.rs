@@ -7,7 +7,9 @@ use raft_sim::{Action, NodeId};
 use web_sys::DragEvent;
 use yew::prelude::*;
 
-use super::node;
+use super::{node, use_lang};
+
+use crate::i18n::Key;
 
 use crate::model::partition::{draft_of, groups_in_force, Preset};
 use crate::model::{Cmd, ErrorAt, FrameRef};
@@ -40,6 +42,8 @@ pub fn groups(members: &[NodeId], draft: &BTreeMap<NodeId, usize>) -> Vec<Vec<No
 /// The partition panel.
 #[component]
 pub fn PartitionPanel(props: &PartitionPanelProps) -> Html {
+    let lang = use_lang();
+    let t = |k: Key| k.text(lang);
     // The user's moves, with the partition in force when they began: the
     // editor shows the partition in force until the user moves a member,
     // and starts again from it whenever it changes (a preset, heal all).
@@ -64,10 +68,7 @@ pub fn PartitionPanel(props: &PartitionPanelProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let gs = groups(&members, &draft);
             if gs.len() < 2 {
-                d.emit(Cmd::Reject(
-                    ErrorAt::Partition,
-                    "put members in at least two groups first (drag them, or click to move)".into(),
-                ));
+                d.emit(Cmd::Reject(ErrorAt::Partition, Key::TwoGroupsFirst));
             } else {
                 d.emit(Cmd::Act(
                     ErrorAt::Partition,
@@ -90,19 +91,21 @@ pub fn PartitionPanel(props: &PartitionPanelProps) -> Html {
     };
     let n = members.len();
     let error = match &props.frame.error {
-        Some((ErrorAt::Partition, e)) => html! { <p class="error" role="alert">{ e }</p> },
+        Some((ErrorAt::Partition, e)) => {
+            html! { <p class="error" role="alert">{ t(e.clone()) }</p> }
+        }
         _ => html! {},
     };
     html! {
         <section class="panel partition" aria-labelledby="partition-h">
-            <h2 id="partition-h">{ "Partition" }</h2>
+            <h2 id="partition-h">{ t(Key::Partition) }</h2>
             <div class="presets">
-                { preset(Preset::LeaderAlone, "Leader alone".into()) }
+                { preset(Preset::LeaderAlone, t(Key::LeaderAlone)) }
                 { preset(Preset::Halves, format!("{} | {}", n / 2, n - n / 2)) }
-                { preset(Preset::MinorityWithLeader, "Minority with the leader".into()) }
-                <button type="button" class="heal" onclick={heal}>{ "Heal all" }</button>
+                { preset(Preset::MinorityWithLeader, t(Key::MinorityWithLeader)) }
+                <button type="button" class="heal" onclick={heal}>{ t(Key::HealAll) }</button>
             </div>
-            <p class="note">{ "Or drag members between groups (click a member to move it to the next group), then apply." }</p>
+            <p class="note">{ t(Key::DragHint) }</p>
             <div class="groups">
                 { for GROUPS.iter().enumerate().map(|(g, name)| {
                     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
@@ -118,7 +121,7 @@ pub fn PartitionPanel(props: &PartitionPanelProps) -> Html {
                     };
                     html! {
                         <div class="group" {ondragover} {ondrop} data-group={*name}>
-                            <span class="group-name">{ format!("group {name}") }</span>
+                            <span class="group-name">{ t(Key::Group(name.to_string())) }</span>
                             { for members.iter().filter(|m| draft.get(m).copied().unwrap_or(0) == g).map(|&m| {
                                 let ondragstart = Callback::from(move |e: DragEvent| {
                                     if let Some(t) = e.data_transfer() {
@@ -131,7 +134,7 @@ pub fn PartitionPanel(props: &PartitionPanelProps) -> Html {
                                 };
                                 html! {
                                     <button type="button" class="chip" draggable="true" {ondragstart} {onclick}
-                                        aria-label={format!("{} in group {name}; press to move to group {}", node(m), GROUPS[(g + 1) % GROUPS.len()])}>
+                                        aria-label={t(Key::ChipLabel(m, name.to_string(), GROUPS[(g + 1) % GROUPS.len()].to_string()))}>
                                         { node(m) }
                                     </button>
                                 }
@@ -140,7 +143,7 @@ pub fn PartitionPanel(props: &PartitionPanelProps) -> Html {
                     }
                 }) }
             </div>
-            <button type="button" class="apply" onclick={apply}>{ "Apply partition" }</button>
+            <button type="button" class="apply" onclick={apply}>{ t(Key::ApplyPartition) }</button>
             { error }
         </section>
     }

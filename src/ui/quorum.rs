@@ -5,7 +5,9 @@ use raft_sim::view::QuorumView;
 use raft_sim::{MemberChange, NodeId};
 use yew::prelude::*;
 
-use super::{count, node};
+use super::{entry_words, list_sep, node, use_lang};
+
+use crate::i18n::{Key, Lang};
 
 use crate::model::{membership, Cmd, ErrorAt, FrameRef};
 
@@ -18,44 +20,34 @@ pub struct QuorumPanelProps {
     pub dispatch: Callback<Cmd>,
 }
 
-fn names(ids: &[u64]) -> String {
+fn names(ids: &[u64], lang: Lang) -> String {
     if ids.is_empty() {
-        return "nobody".into();
+        return Key::Nobody.text(lang);
     }
-    ids.iter().map(|&i| node(i)).collect::<Vec<_>>().join(", ")
+    ids.iter()
+        .map(|&i| node(i))
+        .collect::<Vec<_>>()
+        .join(list_sep(lang))
 }
 
 /// How many voters the leader reaches, as a count out of all voters
 /// ("5 of 5"), or a dash without a leader.
-pub fn reach_text(q: &QuorumView, leader: Option<NodeId>) -> String {
+pub fn reach_text(q: &QuorumView, leader: Option<NodeId>, lang: Lang) -> String {
     match leader {
-        Some(_) => format!("{} of {}", q.leader_reaches, q.voters),
+        Some(_) => Key::ReachOf(q.leader_reaches, q.voters).text(lang),
         None => "—".into(),
     }
 }
 
 /// The verdict under the numbers, when a quorum is available: whether
 /// writes can commit now or what must happen first.
-pub fn available_text(q: &QuorumView, leader: Option<NodeId>) -> String {
+pub fn available_text(q: &QuorumView, leader: Option<NodeId>) -> Key {
     match leader {
-        Some(l) if q.leader_reaches >= q.quorum => format!(
-            "Quorum available: the leader {} reaches {} of {} voters; quorum is {}, so writes can commit.",
-            node(l),
-            q.leader_reaches,
-            q.voters,
-            q.quorum
-        ),
-        Some(l) => format!(
-            "Quorum available, but the leader {} reaches only {} of {} voters (quorum is {}): the majority must elect a new leader before writes can commit.",
-            node(l),
-            q.leader_reaches,
-            q.voters,
-            q.quorum
-        ),
-        None => format!(
-            "Quorum available, but there is no leader: an election is needed first (quorum is {} of {} voters), then writes can commit.",
-            q.quorum, q.voters
-        ),
+        Some(l) if q.leader_reaches >= q.quorum => {
+            Key::QuorumOk(l, q.leader_reaches, q.voters, q.quorum)
+        }
+        Some(l) => Key::QuorumFar(l, q.leader_reaches, q.voters, q.quorum),
+        None => Key::QuorumNoLeader(q.quorum, q.voters),
     }
 }
 
@@ -63,56 +55,59 @@ pub fn available_text(q: &QuorumView, leader: Option<NodeId>) -> String {
 /// quorum (writes can commit) and `lost` otherwise.
 #[component]
 pub fn QuorumPanel(props: &QuorumPanelProps) -> Html {
+    let lang = use_lang();
+    let t = |k: Key| k.text(lang);
     let frame = &props.frame;
     let q = &frame.view.quorum;
     let state = if q.available { "ok" } else { "lost" };
     let partitioned = frame.sides.len() > 1;
-    let add = |change: MemberChange, label: &str| match &frame.next_member {
+    let add = |change: MemberChange, label: fn(NodeId) -> Key| match &frame.next_member {
         Ok(id) => {
             let (d, id) = (props.dispatch.clone(), *id);
             let onclick = Callback::from(move |_: MouseEvent| {
                 d.emit(Cmd::Act(ErrorAt::Membership, membership(change, id)))
             });
-            html! { <button type="button" class="small" {onclick}>{ format!("{label} {}", node(id)) }</button> }
+            html! { <button type="button" class="small" {onclick}>{ t(label(id)) }</button> }
         }
         Err(_) => html! {},
     };
     let membership_error = match &frame.error {
-        Some((ErrorAt::Membership, e)) => html! { <p class="error" role="alert">{ e }</p> },
+        Some((ErrorAt::Membership, e)) => {
+            html! { <p class="error" role="alert">{ t(e.clone()) }</p> }
+        }
         _ => match &frame.next_member {
-            Err(e) => html! { <p class="note">{ e }</p> },
+            Err(e) => html! { <p class="note">{ e.text(lang) }</p> },
             Ok(_) => html! {},
         },
     };
     html! {
         <section class={classes!("panel", "quorum", state)} data-quorum={state} aria-labelledby="quorum-h">
-            <h2 id="quorum-h">{ "Quorum" }</h2>
+            <h2 id="quorum-h">{ t(Key::Quorum) }</h2>
             <dl class="numbers">
-                <div><dt>{ "voters n" }</dt><dd data-q="voters">{ q.voters }</dd></div>
-                <div><dt>{ "quorum ⌊n/2⌋+1" }</dt><dd data-q="quorum">{ q.quorum }</dd></div>
-                <div><dt>{ "tolerates ⌊(n−1)/2⌋" }</dt><dd data-q="tolerance">{ q.tolerance }</dd></div>
-                <div><dt>{ "leader reaches" }</dt><dd data-q="reaches">{ reach_text(q, frame.view.leader) }</dd></div>
+                <div><dt>{ t(Key::VotersN) }</dt><dd data-q="voters">{ q.voters }</dd></div>
+                <div><dt>{ t(Key::QuorumFormula) }</dt><dd data-q="quorum">{ q.quorum }</dd></div>
+                <div><dt>{ t(Key::Tolerates) }</dt><dd data-q="tolerance">{ q.tolerance }</dd></div>
+                <div><dt>{ t(Key::LeaderReaches) }</dt><dd data-q="reaches">{ reach_text(q, frame.view.leader, lang) }</dd></div>
             </dl>
             if q.available {
-                <p class="verdict ok">{ available_text(q, frame.view.leader) }</p>
+                <p class="verdict ok">{ t(available_text(q, frame.view.leader)) }</p>
             } else {
-                <p class="verdict lost" role="alert"><strong>{ "Quorum lost: writes cannot commit." }</strong>
-                    { format!(" No group of running, connected voters reaches {} of {}. Reads that need the leader (ReadIndex) wait too; serializable reads still answer, possibly stale.", q.quorum, q.voters) }</p>
+                <p class="verdict lost" role="alert"><strong>{ t(Key::QuorumLost) }</strong>
+                    { t(Key::QuorumLostWhy(q.quorum, q.voters)) }</p>
             }
             if partitioned || !q.available {
-                <ul class="sides" aria-label="Sides of the network">
+                <ul class="sides" aria-label={t(Key::SidesLabel)}>
                     { for frame.sides.iter().map(|s| {
                         let state = if s.has_quorum { "ok" } else { "lost" };
-                        let leaders = s.leaders.iter().map(|&(l, t)| format!("{} (term {t})", node(l))).collect::<Vec<_>>().join(", ");
+                        let leaders = s.leaders.iter().map(|&(l, term)| t(Key::LeaderInTerm(l, term))).collect::<Vec<_>>().join(list_sep(lang));
                         html! {
                             <li class={classes!("net-side", state)} data-side-quorum={state}
                                 data-side={s.members.iter().map(u64::to_string).collect::<Vec<_>>().join(",")}>
-                                <strong>{ names(&s.members) }</strong>
-                                { format!(": {}, ", count(s.voters, "voter", "voters")) }
-                                { if s.has_quorum { "has a quorum" } else { "no quorum" } }
+                                <strong>{ names(&s.members, lang) }</strong>
+                                { t(Key::SideVoters(s.voters, s.has_quorum)) }
                                 if !leaders.is_empty() {
-                                    { format!("; leader {leaders}") }
-                                    if !s.has_quorum { <em>{ frame.stale_leader_note() }</em> }
+                                    { t(Key::SideLeaders(leaders)) }
+                                    if !s.has_quorum { <em>{ t(frame.stale_leader_note()) }</em> }
                                 }
                             </li>
                         }
@@ -120,27 +115,26 @@ pub fn QuorumPanel(props: &QuorumPanelProps) -> Html {
                 </ul>
             }
             if !frame.pending.is_empty() {
-                <h3>{ "Uncommitted proposals" }</h3>
+                <h3>{ t(Key::Uncommitted) }</h3>
                 <ul class="pending">
                     { for frame.pending.iter().take(5).map(|p| html! {
                         <li>
-                            { format!("#{} (term {}) on leader {}: {}{} — acknowledged by {}; ", p.index, p.term, node(p.leader), p.what,
-                                if p.retries > 0 { format!(" (retried {}×)", p.retries) } else { String::new() }, names(&p.acked)) }
-                            <strong>{ format!("waiting for {} (needs {} of {})", names(&p.missing), p.needed, p.acked.len() + p.missing.len()) }</strong>
+                            { t(Key::PendingEntry(p.index, p.term, p.leader, entry_words(&p.what, lang), p.retries, names(&p.acked, lang))) }
+                            <strong>{ t(Key::PendingWaits(names(&p.missing, lang), p.needed, p.acked.len() + p.missing.len())) }</strong>
                         </li>
                     }) }
-                    if frame.pending.len() > 5 { <li>{ format!("… and {} more", frame.pending.len() - 5) }</li> }
+                    if frame.pending.len() > 5 { <li>{ t(Key::AndMore(frame.pending.len() - 5)) }</li> }
                 </ul>
             }
-            <div class="membership" role="group" aria-label="Change membership">
-                <span class="note">{ "Membership: " }</span>
-                { add(MemberChange::AddVoter, "add voter") }
-                { add(MemberChange::AddLearner, "add learner") }
-                <span class="note">{ " (remove or promote one by clicking it)" }</span>
+            <div class="membership" role="group" aria-label={t(Key::MembershipGroup)}>
+                <span class="note">{ t(Key::MembershipLabel) }</span>
+                { add(MemberChange::AddVoter, Key::AddVoter) }
+                { add(MemberChange::AddLearner, Key::AddLearner) }
+                <span class="note">{ t(Key::MembershipHint) }</span>
             </div>
             { membership_error }
             if frame.waiting_requests > 0 {
-                <p class="note">{ format!("{} waiting for an answer; each fails after the request timeout.", count(frame.waiting_requests, "client request", "client requests")) }</p>
+                <p class="note">{ t(Key::WaitingRequests(frame.waiting_requests)) }</p>
             }
         </section>
     }
@@ -162,9 +156,9 @@ mod tests {
 
     #[test]
     fn reach_reads_as_a_count_of_voters_not_a_fraction() {
-        assert_eq!(reach_text(&five(5), Some(2)), "5 of 5");
-        assert_eq!(reach_text(&five(0), None), "—");
-        let text = available_text(&five(5), Some(2));
+        assert_eq!(reach_text(&five(5), Some(2), Lang::En), "5 of 5");
+        assert_eq!(reach_text(&five(0), None, Lang::En), "—");
+        let text = available_text(&five(5), Some(2)).text(Lang::En);
         assert!(
             text.contains("the leader n2 reaches 5 of 5 voters; quorum is 3"),
             "{text}"
@@ -173,11 +167,11 @@ mod tests {
 
     #[test]
     fn no_leader_means_an_election_comes_before_writes() {
-        let text = available_text(&five(0), None);
+        let text = available_text(&five(0), None).text(Lang::En);
         assert!(text.contains("no leader"), "{text}");
         assert!(text.contains("election is needed first"), "{text}");
         // A leader cut off from the majority cannot commit either.
-        let text = available_text(&five(2), Some(1));
+        let text = available_text(&five(2), Some(1)).text(Lang::En);
         assert!(text.contains("reaches only 2 of 5"), "{text}");
         assert!(!text.contains("so writes can commit"), "{text}");
     }
