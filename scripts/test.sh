@@ -6,7 +6,9 @@
 #  3. in headless Chromium (wasm-bindgen-test): the same golden runs under
 #     wasm32, and the page's components;
 #  4. the release build of the page: its size budget, and the end-to-end
-#     test in Debian's Chromium, which saves screenshots to test-output/e2e/.
+#     tests in Debian's Chromium (the playground as a user drives it; every
+#     word in the language asked for), which save screenshots to
+#     test-output/e2e/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,4 +38,5 @@ node tests/e2e/size.mjs dist
 
 echo "== end-to-end (playwright-core, Debian Chromium)"
 node tests/e2e/playground.mjs dist
+node tests/e2e/lang.mjs dist
 ls test-output/e2e/*.png

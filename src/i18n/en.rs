@@ -1,6 +1,15 @@
 //! The page in English: one arm per [`Key`].
 
+use std::borrow::Cow;
+
 use super::Key;
+
+/// Text with values, owned.
+macro_rules! f {
+    ($($t:tt)*) => {
+        Cow::Owned(format!($($t)*))
+    };
+}
 
 /// "n3".
 fn n(id: &u64) -> String {
@@ -21,18 +30,18 @@ fn on_off(on: &bool) -> &'static str {
 }
 
 /// `key` in English.
-pub(super) fn text(key: &Key) -> String {
+pub(super) fn text(key: &Key) -> Cow<'static, str> {
     match key {
         // The header and the page around the panels.
         Key::Title => "Raft Playground".into(),
         Key::Leader => "Leader: ".into(),
         Key::NoLeader => "none".into(),
-        Key::TermIs(t) => format!(" · term {t}"),
+        Key::TermIs(t) => f!(" · term {t}"),
         Key::Language => "Language".into(),
         Key::Dismiss => "Dismiss".into(),
         Key::ClusterRegion => "Cluster".into(),
-        Key::SafetyViolation(seed, what) => format!("Safety violation (seed {seed}): {what}"),
-        Key::Notices(all) => all.iter().map(text).collect::<Vec<_>>().join(". "),
+        Key::SafetyViolation(seed, what) => f!("Safety violation (seed {seed}): {what}"),
+        Key::Notices(all) => all.iter().map(text).collect::<Vec<_>>().join(". ").into(),
 
         // Time controls.
         Key::TimeGroup => "Time".into(),
@@ -41,7 +50,7 @@ pub(super) fn text(key: &Key) -> String {
         Key::Step => "Step".into(),
         Key::StepTitle => "Run the next event (a tick or a delivery) and pause".into(),
         Key::Speed => "speed ".into(),
-        Key::RunningAt(speed) => format!("running at {speed}"),
+        Key::RunningAt(speed) => f!("running at {speed}"),
         Key::RunningAtTitle => "Each frame advances at most 2 s of virtual time, and this \
              cluster's frames are slow: the simulation cannot keep up with the speed asked for."
             .into(),
@@ -49,7 +58,7 @@ pub(super) fn text(key: &Key) -> String {
 
         // Settings.
         Key::Settings => "Settings".into(),
-        Key::SettingsSummary(members, seed, latency, jitter, loss, pv, cq) => format!(
+        Key::SettingsSummary(members, seed, latency, jitter, loss, pv, cq) => f!(
             "{members} members, seed {seed}, latency {latency} ± {jitter} ms, loss {loss}%, \
              PreVote {}, CheckQuorum {}",
             on_off(pv),
@@ -67,30 +76,30 @@ pub(super) fn text(key: &Key) -> String {
         Key::CheckQuorumFlag => " CheckQuorum".into(),
         Key::FlagsNote => "(these two apply at once; the rest on “new cluster”)".into(),
         Key::NewCluster => "New cluster".into(),
-        Key::RunningCluster(seed, members) => format!(" running: seed {seed}, {members} members"),
+        Key::RunningCluster(seed, members) => f!(" running: seed {seed}, {members} members"),
         Key::TrafficLabel => "background writes per virtual second".into(),
         Key::Set => "Set".into(),
-        Key::TrafficNow(n) => format!(" now {n}/s"),
+        Key::TrafficNow(n) => f!(" now {n}/s"),
         Key::FixMarked => "fix the marked settings first".into(),
 
         // What is wrong with a setting.
-        Key::NotPercent(v) => format!("“{v}” is not a percentage from 0 to 100"),
+        Key::NotPercent(v) => f!("“{v}” is not a percentage from 0 to 100"),
         Key::MembersRange => "1 to 9 members".into(),
-        Key::MembersNot(n) => format!("members must be 1 to 9, not {n}"),
+        Key::MembersNot(n) => f!("members must be 1 to 9, not {n}"),
         Key::EnterWholeNumber => "enter a whole number".into(),
-        Key::NotWholeNumber(v) => format!("“{v}” is not a whole number"),
-        Key::UseOnOff(v) => format!("“{v}”: use on or off"),
-        Key::UnknownSetting(k) => format!("unknown setting {k}"),
+        Key::NotWholeNumber(v) => f!("“{v}” is not a whole number"),
+        Key::UseOnOff(v) => f!("“{v}”: use on or off"),
+        Key::UnknownSetting(k) => f!("unknown setting {k}"),
         Key::TrafficRange => "traffic: enter writes per second, 0 to 200".into(),
         Key::LatencyTooLong => "latency and jitter must be at most 60000 ms".into(),
         Key::HeartbeatAtLeastOne => "heartbeat ticks must be at least 1".into(),
         Key::ElectionAfterHeartbeat(e, h) => {
-            format!("election ticks ({e}) must be greater than heartbeat ticks ({h})")
+            f!("election ticks ({e}) must be greater than heartbeat ticks ({h})")
         }
         Key::ElectionTooLong => "election ticks must be at most 1000".into(),
-        Key::UrlSetting(k, v, what) => format!("URL setting {k}={v}: {}", text(what)),
+        Key::UrlSetting(k, v, what) => f!("URL setting {k}={v}: {}", text(what)),
         Key::UrlSettingUsing(k, v, what, used) => {
-            format!("URL setting {k}={v}: {}; using {used}", text(what))
+            f!("URL setting {k}={v}: {}; using {used}", text(what))
         }
         Key::SpeedRange => "speed must be from 0.01 to 100; using 0.5".into(),
         Key::TrafficCapped => "at most 200 writes per second; using 200".into(),
@@ -102,35 +111,35 @@ pub(super) fn text(key: &Key) -> String {
         Key::QuorumFormula => "quorum ⌊n/2⌋+1".into(),
         Key::Tolerates => "tolerates ⌊(n−1)/2⌋".into(),
         Key::LeaderReaches => "leader reaches".into(),
-        Key::ReachOf(r, v) => format!("{r} of {v}"),
-        Key::QuorumOk(l, r, v, q) => format!(
+        Key::ReachOf(r, v) => f!("{r} of {v}"),
+        Key::QuorumOk(l, r, v, q) => f!(
             "Quorum available: the leader {} reaches {r} of {v} voters; quorum is {q}, so \
              writes can commit.",
             n(l)
         ),
-        Key::QuorumFar(l, r, v, q) => format!(
+        Key::QuorumFar(l, r, v, q) => f!(
             "Quorum available, but the leader {} reaches only {r} of {v} voters (quorum is \
              {q}): the majority must elect a new leader before writes can commit.",
             n(l)
         ),
-        Key::QuorumNoLeader(q, v) => format!(
+        Key::QuorumNoLeader(q, v) => f!(
             "Quorum available, but there is no leader: an election is needed first (quorum \
              is {q} of {v} voters), then writes can commit."
         ),
         Key::QuorumLost => "Quorum lost: writes cannot commit.".into(),
-        Key::QuorumLostWhy(q, v) => format!(
+        Key::QuorumLostWhy(q, v) => f!(
             " No group of running, connected voters reaches {q} of {v}. Reads that need the \
              leader (ReadIndex) wait too; serializable reads still answer, possibly stale."
         ),
         Key::SidesLabel => "Sides of the network".into(),
         Key::Nobody => "nobody".into(),
-        Key::SideVoters(v, quorum) => format!(
+        Key::SideVoters(v, quorum) => f!(
             ": {}, {}",
             count(*v, "voter", "voters"),
             if *quorum { "has a quorum" } else { "no quorum" }
         ),
-        Key::SideLeaders(leaders) => format!("; leader {leaders}"),
-        Key::LeaderInTerm(l, t) => format!("{} (term {t})", n(l)),
+        Key::SideLeaders(leaders) => f!("; leader {leaders}"),
+        Key::LeaderInTerm(l, t) => f!("{} (term {t})", n(l)),
         Key::StaleCheckQuorum => " (stale: it cannot commit, and steps down within an election \
              timeout, once CheckQuorum notices it no longer hears from a quorum)"
             .into(),
@@ -138,7 +147,7 @@ pub(super) fn text(key: &Key) -> String {
              leader until it hears of a higher term, after the partition heals)"
             .into(),
         Key::Uncommitted => "Uncommitted proposals".into(),
-        Key::PendingEntry(index, term, leader, what, retries, acked) => format!(
+        Key::PendingEntry(index, term, leader, what, retries, acked) => f!(
             "#{index} (term {term}) on leader {}: {what}{} — acknowledged by {acked}; ",
             n(leader),
             if *retries > 0 {
@@ -148,15 +157,15 @@ pub(super) fn text(key: &Key) -> String {
             }
         ),
         Key::PendingWaits(missing, needed, of) => {
-            format!("waiting for {missing} (needs {needed} of {of})")
+            f!("waiting for {missing} (needs {needed} of {of})")
         }
-        Key::AndMore(more) => format!("… and {more} more"),
+        Key::AndMore(more) => f!("… and {more} more"),
         Key::MembershipGroup => "Change membership".into(),
         Key::MembershipLabel => "Membership: ".into(),
-        Key::AddVoter(id) => format!("add voter {}", n(id)),
-        Key::AddLearner(id) => format!("add learner {}", n(id)),
+        Key::AddVoter(id) => f!("add voter {}", n(id)),
+        Key::AddLearner(id) => f!("add learner {}", n(id)),
         Key::MembershipHint => " (remove or promote one by clicking it)".into(),
-        Key::WaitingRequests(r) => format!(
+        Key::WaitingRequests(r) => f!(
             "{} waiting for an answer; each fails after the request timeout.",
             count(*r, "client request", "client requests")
         ),
@@ -169,9 +178,9 @@ pub(super) fn text(key: &Key) -> String {
         Key::DragHint => "Or drag members between groups (click a member to move it to the \
              next group), then apply."
             .into(),
-        Key::Group(g) => format!("group {g}"),
+        Key::Group(g) => f!("group {g}"),
         Key::ChipLabel(m, g, next) => {
-            format!("{} in group {g}; press to move to group {next}", n(m))
+            f!("{} in group {g}; press to move to group {next}", n(m))
         }
         Key::ApplyPartition => "Apply partition".into(),
         Key::TwoGroupsFirst => {
@@ -185,21 +194,21 @@ pub(super) fn text(key: &Key) -> String {
              to inspect it and break things."
             .into(),
         Key::Close => "Close".into(),
-        Key::Gone(m) => format!("{} is gone.", n(m)),
-        Key::BeingReplaced(old, new) => format!("{} is being replaced by {}", n(old), n(new)),
+        Key::Gone(m) => f!("{} is gone.", n(m)),
+        Key::BeingReplaced(old, new) => f!("{} is being replaced by {}", n(old), n(new)),
         Key::Term => "term".into(),
         Key::VotedFor => "voted for".into(),
         Key::Follows => "follows".into(),
         Key::Log => "log".into(),
         Key::LogFacts(last, commit, applied, snap) => {
-            format!("last #{last}, commit #{commit}, applied #{applied}, snapshot #{snap}")
+            f!("last #{last}, commit #{commit}, applied #{applied}, snapshot #{snap}")
         }
         Key::Voter => "voter".into(),
         Key::Yes => "yes".into(),
         Key::No => "no".into(),
         Key::NoLearner => "no (learner)".into(),
         Key::Kv => "KV".into(),
-        Key::KvFacts(keys, rev) => format!("{}, revision {rev}", count(*keys, "key", "keys")),
+        Key::KvFacts(keys, rev) => f!("{}, revision {rev}", count(*keys, "key", "keys")),
         Key::ProgressCaption => "What this leader knows of each member".into(),
         Key::ColMember => "member".into(),
         Key::ColMatched => "matched".into(),
@@ -224,11 +233,11 @@ pub(super) fn text(key: &Key) -> String {
         // The inspector: a message.
         Key::ArrivedOrLost => "arrived or lost".into(),
         Key::HeldInFlight => "held in flight".into(),
-        Key::LostAt(t) => format!("in flight, will be lost at {t}"),
-        Key::ArrivesAt(t) => format!("in flight, arrives at {t}"),
+        Key::LostAt(t) => f!("in flight, will be lost at {t}"),
+        Key::ArrivesAt(t) => f!("in flight, arrives at {t}"),
         Key::FromTo => "from → to".into(),
         Key::Index => "index".into(),
-        Key::IndexLogTerm(i, t) => format!("{i} (log term {t})"),
+        Key::IndexLogTerm(i, t) => f!("{i} (log term {t})"),
         Key::Commit => "commit".into(),
         Key::Entries => "entries".into(),
         Key::Reject => "reject".into(),
@@ -239,18 +248,18 @@ pub(super) fn text(key: &Key) -> String {
         Key::ReleaseIt => "Release it".into(),
         Key::PauseTip => "Tip: pause first, then click messages at leisure.".into(),
         // The inspector: a link.
-        Key::LinkTitle(a, b) => format!("Link {} – {}", n(a), n(b)),
+        Key::LinkTitle(a, b) => f!("Link {} – {}", n(a), n(b)),
         Key::LinkDirection(a, b, cut) => {
-            format!("{} → {}: {}", n(a), n(b), if *cut { "cut" } else { "up" })
+            f!("{} → {}: {}", n(a), n(b), if *cut { "cut" } else { "up" })
         }
         Key::CutBoth => "Cut both ways".into(),
-        Key::CutOneWay(a, b) => format!("Cut {} → {} only", n(a), n(b)),
+        Key::CutOneWay(a, b) => f!("Cut {} → {} only", n(a), n(b)),
         Key::HealBoth => "Heal both ways".into(),
         Key::OneWayNote => "A one-way cut is how asymmetric network faults look: one side \
              hears, the other does not."
             .into(),
-        Key::InFlightOnLink(k) => format!("In flight on this link: {k}"),
-        Key::MessageOnLink(kind, from, to, term, lost, held) => format!(
+        Key::InFlightOnLink(k) => f!("In flight on this link: {k}"),
+        Key::MessageOnLink(kind, from, to, term, lost, held) => f!(
             "{kind} {} → {} term {term}{}",
             n(from),
             n(to),
@@ -265,10 +274,10 @@ pub(super) fn text(key: &Key) -> String {
 
         // The drawing.
         Key::DrawingLabel => "Cluster members, links and messages in flight".into(),
-        Key::LinkUp(a, b) => format!("link {} – {}: up", n(a), n(b)),
-        Key::LinkCut(a, b) => format!("link {} – {}: cut both ways", n(a), n(b)),
+        Key::LinkUp(a, b) => f!("link {} – {}: up", n(a), n(b)),
+        Key::LinkCut(a, b) => f!("link {} – {}: cut both ways", n(a), n(b)),
         Key::LinkOneWay(a, b, from, to) => {
-            format!(
+            f!(
                 "link {} – {}: {} cannot reach {}",
                 n(a),
                 n(b),
@@ -276,13 +285,13 @@ pub(super) fn text(key: &Key) -> String {
                 n(to)
             )
         }
-        Key::MemberLabel(m, role, term, commit, applied, voter) => format!(
+        Key::MemberLabel(m, role, term, commit, applied, voter) => f!(
             "{}: {role}, term {term}, commit {commit}, applied {applied}{}",
             n(m),
             if *voter { "" } else { ", not a voter" }
         ),
         Key::MessageLabel(kind, from, to, term) => {
-            format!("{kind} {} → {} term {term}", n(from), n(to))
+            f!("{kind} {} → {} term {term}", n(from), n(to))
         }
         Key::LegendPreVote => "pre-vote".into(),
         Key::LegendVote => "vote".into(),
@@ -314,8 +323,8 @@ pub(super) fn text(key: &Key) -> String {
         Key::SendTo => "send to".into(),
         Key::TheLeader => "the leader".into(),
         Key::Send => "Send".into(),
-        Key::ValueTooBig(bytes, limit) => format!("value is {bytes} bytes; the limit is {limit}"),
-        Key::ValueBytes(bytes, limit) => format!("{bytes} of {limit} bytes"),
+        Key::ValueTooBig(bytes, limit) => f!("value is {bytes} bytes; the limit is {limit}"),
+        Key::ValueBytes(bytes, limit) => f!("{bytes} of {limit} bytes"),
         Key::ResultsCaption => "Your requests, newest first".into(),
         Key::ColRequest => "request".into(),
         Key::ColTo => "to".into(),
@@ -325,22 +334,22 @@ pub(super) fn text(key: &Key) -> String {
         Key::NoRequests => {
             "No requests yet. Try a put, then crash the leader and put again.".into()
         }
-        Key::Ms(ms) => format!("{ms} ms"),
-        Key::ResultPut(rev) => format!("ok, revision {rev}"),
-        Key::ResultDeleted(rev) => format!("deleted, revision {rev}"),
-        Key::ResultNothingDeleted(rev) => format!("not found, revision {rev}"),
-        Key::ResultGet(k, v, rev) => format!("{k}={v} (mod rev {rev})"),
-        Key::ResultGetNone(rev) => format!("not found (at revision {rev})"),
-        Key::RangeHead(keys, rev) => format!(
+        Key::Ms(ms) => f!("{ms} ms"),
+        Key::ResultPut(rev) => f!("ok, revision {rev}"),
+        Key::ResultDeleted(rev) => f!("deleted, revision {rev}"),
+        Key::ResultNothingDeleted(rev) => f!("not found, revision {rev}"),
+        Key::ResultGet(k, v, rev) => f!("{k}={v} (mod rev {rev})"),
+        Key::ResultGetNone(rev) => f!("not found (at revision {rev})"),
+        Key::RangeHead(keys, rev) => f!(
             "{} at revision {rev}{}",
             count(*keys, "key", "keys"),
             if *keys == 0 { "" } else { ":" }
         ),
-        Key::Failed(e) => e.text(raft_sim::Lang::En),
-        Key::ResultError(e) => format!("error: {}", e.text(raft_sim::Lang::En)),
-        Key::UnknownRequest(op) => format!("unknown request “{op}”"),
-        Key::UnknownMode(mode) => format!("unknown read mode “{mode}”"),
-        Key::TargetNotMember(t) => format!("target “{t}” is not a member"),
+        Key::Failed(e) => e.text(raft_sim::Lang::En).into(),
+        Key::ResultError(e) => f!("error: {}", e.text(raft_sim::Lang::En)),
+        Key::UnknownRequest(op) => f!("unknown request “{op}”"),
+        Key::UnknownMode(mode) => f!("unknown read mode “{mode}”"),
+        Key::TargetNotMember(t) => f!("target “{t}” is not a member"),
         Key::KeyOnlySpaces => "the key is only spaces: type a key".into(),
         Key::PrefixOnlySpaces => {
             "the prefix is only spaces: type a prefix, or leave it empty for every key".into()
@@ -353,7 +362,7 @@ pub(super) fn text(key: &Key) -> String {
         Key::PrefixBox => " prefix".into(),
         Key::WatchButton => "Watch".into(),
         Key::WatchOnNote => " on the member chosen in “send to”".into(),
-        Key::WatchTitle(id, m, key, prefix) => format!(
+        Key::WatchTitle(id, m, key, prefix) => f!(
             "watch #{id} on {}: {key}{}",
             n(m),
             if *prefix { "*" } else { "" }
@@ -361,7 +370,7 @@ pub(super) fn text(key: &Key) -> String {
         Key::WatchEnded => " ended (its member went down)".into(),
         Key::Cancel => "cancel".into(),
         Key::NoEventsYet => "no events yet".into(),
-        Key::WatchEvent(rev, delete, key, value) => format!(
+        Key::WatchEvent(rev, delete, key, value) => f!(
             "rev {rev} {} {key} {value}",
             if *delete { "Delete" } else { "Put" }
         ),
@@ -384,14 +393,14 @@ pub(super) fn text(key: &Key) -> String {
         Key::NotCommitted => "not committed".into(),
         Key::SnapshotLegend => "snapshot".into(),
         Key::LogsNote => " Color = term. The thick bar follows the commit index.".into(),
-        Key::DownDisk(last, commit) => format!("down — disk keeps #{last} (commit {commit})"),
-        Key::EntryTitle(i, t, what, state) => format!("#{i} term {t}: {what} ({})", text(state)),
+        Key::DownDisk(last, commit) => f!("down — disk keeps #{last} (commit {commit})"),
+        Key::EntryTitle(i, t, what, state) => f!("#{i} term {t}: {what} ({})", text(state)),
         Key::OlderNotShown => "older entries not shown".into(),
-        Key::SnapTitle(i) => format!("entries up to #{i} compacted into a snapshot"),
-        Key::SnapBlock(i) => format!("snap ≤{i}"),
+        Key::SnapTitle(i) => f!("entries up to #{i} compacted into a snapshot"),
+        Key::SnapBlock(i) => f!("snap ≤{i}"),
         Key::LeaderNoOp => "(leader no-op)".into(),
         Key::LeaveJoint => "conf change: leave joint".into(),
-        Key::ConfChange(changes) => format!("conf change: {changes}"),
+        Key::ConfChange(changes) => f!("conf change: {changes}"),
 
         // The event log.
         Key::EventLog => "Event log".into(),
@@ -407,13 +416,13 @@ pub(super) fn text(key: &Key) -> String {
         Key::FilterLabel => "Filter events by text".into(),
 
         // Errors from the core.
-        Key::Refused(e) => e.text(raft_sim::Lang::En),
+        Key::Refused(e) => e.text(raft_sim::Lang::En).into(),
 
         // The crash overlay.
         Key::CrashTitle => "Something broke inside the simulation".into(),
         Key::CrashLabel => "The simulation crashed".into(),
         Key::Reload => "Reload".into(),
-        Key::CrashReport(message, seed, actions) => format!(
+        Key::CrashReport(message, seed, actions) => f!(
             "The simulation stopped because of a bug: {message}\n\nSeed: {seed}\nRecent \
              actions (oldest first):\n{actions}\nReload the page to start again. Please \
              report this text with the bug."

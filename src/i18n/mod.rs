@@ -97,7 +97,7 @@ macro_rules! keys {
     ($( $(#[$doc:meta])* $name:ident $(( $($ty:ty),+ ))? ,)*) => {
         /// Something the page says. Variants with values document them in
         /// order; the names say the rest.
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, PartialEq)]
         #[allow(missing_docs)]
         pub enum Key {
             $( $(#[$doc])* $name $(( $($ty),+ ))? ,)*
@@ -474,6 +474,14 @@ keys! {
     CrashReport(String, u64, String),
 }
 
+/// A key shows as its English words (a derived `Debug` would carry every
+/// variant's name into the page's wasm).
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Key({:?})", self.text(Lang::En))
+    }
+}
+
 impl Key {
     /// The text in `lang`.
     pub fn text(&self, lang: Lang) -> String {
@@ -481,6 +489,7 @@ impl Key {
             Lang::En => en::text(self),
             Lang::Zh => zh::text(self),
         }
+        .into_owned()
     }
 }
 

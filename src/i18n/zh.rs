@@ -2,7 +2,16 @@
 //! project's glossary (领导者, 任期 (term), 法定人数 (quorum)…); numbers and
 //! member ids stay ASCII; sentences use full-width punctuation.
 
+use std::borrow::Cow;
+
 use super::Key;
+
+/// Text with values, owned.
+macro_rules! f {
+    ($($t:tt)*) => {
+        Cow::Owned(format!($($t)*))
+    };
+}
 
 /// "n3".
 fn n(id: &u64) -> String {
@@ -18,18 +27,18 @@ fn on_off(on: &bool) -> &'static str {
 }
 
 /// `key` in Chinese.
-pub(super) fn text(key: &Key) -> String {
+pub(super) fn text(key: &Key) -> Cow<'static, str> {
     match key {
         // The header and the page around the panels.
         Key::Title => "Raft 演练场".into(),
         Key::Leader => "领导者：".into(),
         Key::NoLeader => "无".into(),
-        Key::TermIs(t) => format!(" · 任期 {t}"),
+        Key::TermIs(t) => f!(" · 任期 {t}"),
         Key::Language => "语言".into(),
         Key::Dismiss => "关闭".into(),
         Key::ClusterRegion => "集群".into(),
-        Key::SafetyViolation(seed, what) => format!("违反安全性（种子 {seed}）：{what}"),
-        Key::Notices(all) => all.iter().map(text).collect::<Vec<_>>().join("。"),
+        Key::SafetyViolation(seed, what) => f!("违反安全性（种子 {seed}）：{what}"),
+        Key::Notices(all) => all.iter().map(text).collect::<Vec<_>>().join("。").into(),
 
         // Time controls.
         Key::TimeGroup => "时间".into(),
@@ -38,7 +47,7 @@ pub(super) fn text(key: &Key) -> String {
         Key::Step => "单步".into(),
         Key::StepTitle => "执行下一个事件（一次 tick 或一次消息送达）后暂停".into(),
         Key::Speed => "速度 ".into(),
-        Key::RunningAt(speed) => format!("实际 {speed}"),
+        Key::RunningAt(speed) => f!("实际 {speed}"),
         Key::RunningAtTitle => "每帧最多推进 2 秒虚拟时间，而这个集群的每一帧都很慢：\
              模拟跟不上所设的速度。"
             .into(),
@@ -46,7 +55,7 @@ pub(super) fn text(key: &Key) -> String {
 
         // Settings.
         Key::Settings => "设置".into(),
-        Key::SettingsSummary(members, seed, latency, jitter, loss, pv, cq) => format!(
+        Key::SettingsSummary(members, seed, latency, jitter, loss, pv, cq) => f!(
             "{members} 个成员，种子 {seed}，延迟 {latency} ± {jitter} ms，丢包 {loss}%，\
              预投票 (PreVote) {}，CheckQuorum {}",
             on_off(pv),
@@ -65,31 +74,31 @@ pub(super) fn text(key: &Key) -> String {
         Key::FlagsNote => "（这两项立即生效；其余设置在点“新建集群”后生效）".into(),
         Key::NewCluster => "新建集群".into(),
         Key::RunningCluster(seed, members) => {
-            format!(" 当前：种子 {seed}，{members} 个成员")
+            f!(" 当前：种子 {seed}，{members} 个成员")
         }
         Key::TrafficLabel => "后台写入（每虚拟秒）".into(),
         Key::Set => "设定".into(),
-        Key::TrafficNow(n) => format!(" 当前 {n}/s"),
+        Key::TrafficNow(n) => f!(" 当前 {n}/s"),
         Key::FixMarked => "请先改正标出的设置".into(),
 
         // What is wrong with a setting.
-        Key::NotPercent(v) => format!("“{v}”不是 0 到 100 之间的百分比"),
+        Key::NotPercent(v) => f!("“{v}”不是 0 到 100 之间的百分比"),
         Key::MembersRange => "成员数为 1 到 9".into(),
-        Key::MembersNot(n) => format!("成员数须为 1 到 9，而不是 {n}"),
+        Key::MembersNot(n) => f!("成员数须为 1 到 9，而不是 {n}"),
         Key::EnterWholeNumber => "请输入一个整数".into(),
-        Key::NotWholeNumber(v) => format!("“{v}”不是整数"),
-        Key::UseOnOff(v) => format!("“{v}”：请用 on 或 off"),
-        Key::UnknownSetting(k) => format!("未知的设置 {k}"),
+        Key::NotWholeNumber(v) => f!("“{v}”不是整数"),
+        Key::UseOnOff(v) => f!("“{v}”：请用 on 或 off"),
+        Key::UnknownSetting(k) => f!("未知的设置 {k}"),
         Key::TrafficRange => "后台写入：请输入每秒写入次数，0 到 200".into(),
         Key::LatencyTooLong => "延迟和抖动最多 60000 ms".into(),
         Key::HeartbeatAtLeastOne => "心跳间隔至少为 1 个 tick".into(),
         Key::ElectionAfterHeartbeat(e, h) => {
-            format!("选举超时 tick 数（{e}）必须大于心跳间隔 tick 数（{h}）")
+            f!("选举超时 tick 数（{e}）必须大于心跳间隔 tick 数（{h}）")
         }
         Key::ElectionTooLong => "选举超时最多 1000 个 tick".into(),
-        Key::UrlSetting(k, v, what) => format!("URL 参数 {k}={v}：{}", text(what)),
+        Key::UrlSetting(k, v, what) => f!("URL 参数 {k}={v}：{}", text(what)),
         Key::UrlSettingUsing(k, v, what, used) => {
-            format!("URL 参数 {k}={v}：{}；改用 {used}", text(what))
+            f!("URL 参数 {k}={v}：{}；改用 {used}", text(what))
         }
         Key::SpeedRange => "速度须在 0.01 到 100 之间；改用 0.5".into(),
         Key::TrafficCapped => "每秒最多 200 次写入；改用 200".into(),
@@ -101,29 +110,29 @@ pub(super) fn text(key: &Key) -> String {
         Key::QuorumFormula => "法定人数 ⌊n/2⌋+1".into(),
         Key::Tolerates => "可容忍故障 ⌊(n−1)/2⌋".into(),
         Key::LeaderReaches => "领导者可达".into(),
-        Key::ReachOf(r, v) => format!("{r} / {v}"),
-        Key::QuorumOk(l, r, v, q) => format!(
+        Key::ReachOf(r, v) => f!("{r} / {v}"),
+        Key::QuorumOk(l, r, v, q) => f!(
             "法定人数可用：领导者 {} 能连通 {v} 个投票成员中的 {r} 个；法定人数为 {q}，\
              所以写入可以提交。",
             n(l)
         ),
-        Key::QuorumFar(l, r, v, q) => format!(
+        Key::QuorumFar(l, r, v, q) => f!(
             "法定人数可用，但领导者 {} 只能连通 {v} 个投票成员中的 {r} 个（法定人数为 \
              {q}）：多数派必须先选出新的领导者，写入才能提交。",
             n(l)
         ),
-        Key::QuorumNoLeader(q, v) => format!(
+        Key::QuorumNoLeader(q, v) => f!(
             "法定人数可用，但没有领导者：需要先进行选举（法定人数为 {v} 个投票成员中的 \
              {q} 个），之后写入才能提交。"
         ),
         Key::QuorumLost => "法定人数丢失：写入无法提交。".into(),
-        Key::QuorumLostWhy(q, v) => format!(
+        Key::QuorumLostWhy(q, v) => f!(
             "没有哪一组运行中且互相连通的投票成员能达到 {v} 个中的 {q} 个。需要领导者的\
              读（线性一致读 (ReadIndex)）也会等待；串行化读仍会回答，但结果可能是旧的。"
         ),
         Key::SidesLabel => "网络分区的各侧".into(),
         Key::Nobody => "没有成员".into(),
-        Key::SideVoters(v, quorum) => format!(
+        Key::SideVoters(v, quorum) => f!(
             "：{v} 个投票成员，{}",
             if *quorum {
                 "拥有法定人数"
@@ -131,8 +140,8 @@ pub(super) fn text(key: &Key) -> String {
                 "没有法定人数"
             }
         ),
-        Key::SideLeaders(leaders) => format!("；领导者 {leaders}"),
-        Key::LeaderInTerm(l, t) => format!("{}（任期 {t}）", n(l)),
+        Key::SideLeaders(leaders) => f!("；领导者 {leaders}"),
+        Key::LeaderInTerm(l, t) => f!("{}（任期 {t}）", n(l)),
         Key::StaleCheckQuorum => "（已过时：它无法提交；CheckQuorum 发现它收不到法定人数的\
              回应后，它会在一个选举超时内退位）"
             .into(),
@@ -140,7 +149,7 @@ pub(super) fn text(key: &Key) -> String {
              领导者，直到分区恢复后得知更高的任期）"
             .into(),
         Key::Uncommitted => "未提交的提议".into(),
-        Key::PendingEntry(index, term, leader, what, retries, acked) => format!(
+        Key::PendingEntry(index, term, leader, what, retries, acked) => f!(
             "#{index}（任期 {term}）在领导者 {} 上：{what}{} — 已确认：{acked}；",
             n(leader),
             if *retries > 0 {
@@ -150,16 +159,16 @@ pub(super) fn text(key: &Key) -> String {
             }
         ),
         Key::PendingWaits(missing, needed, of) => {
-            format!("等待 {missing}（需要 {of} 个中的 {needed} 个确认）")
+            f!("等待 {missing}（需要 {of} 个中的 {needed} 个确认）")
         }
-        Key::AndMore(more) => format!("……还有 {more} 条"),
+        Key::AndMore(more) => f!("……还有 {more} 条"),
         Key::MembershipGroup => "成员变更".into(),
         Key::MembershipLabel => "成员变更：".into(),
-        Key::AddVoter(id) => format!("添加投票成员 {}", n(id)),
-        Key::AddLearner(id) => format!("添加学习者 {}", n(id)),
+        Key::AddVoter(id) => f!("添加投票成员 {}", n(id)),
+        Key::AddLearner(id) => f!("添加学习者 {}", n(id)),
         Key::MembershipHint => "（点击某个成员可将其移除或提升）".into(),
         Key::WaitingRequests(r) => {
-            format!("{r} 个客户端请求在等待回复；每个请求超时后都会失败。")
+            f!("{r} 个客户端请求在等待回复；每个请求超时后都会失败。")
         }
 
         // The partition panel.
@@ -168,9 +177,9 @@ pub(super) fn text(key: &Key) -> String {
         Key::MinorityWithLeader => "领导者在少数派".into(),
         Key::HealAll => "全部恢复".into(),
         Key::DragHint => "也可以把成员拖到不同的组（点击成员会把它移到下一组），然后应用。".into(),
-        Key::Group(g) => format!("{g} 组"),
+        Key::Group(g) => f!("{g} 组"),
         Key::ChipLabel(m, g, next) => {
-            format!("{} 在 {g} 组；按下移到 {next} 组", n(m))
+            f!("{} 在 {g} 组；按下移到 {next} 组", n(m))
         }
         Key::ApplyPartition => "应用分区".into(),
         Key::TwoGroupsFirst => "请先把成员分到至少两个组（拖动，或点击移动）".into(),
@@ -182,21 +191,21 @@ pub(super) fn text(key: &Key) -> String {
             "点击一个成员、一条链路或一条消息（或聚焦后按 Enter）来查看它，并制造故障。".into()
         }
         Key::Close => "关闭".into(),
-        Key::Gone(m) => format!("{} 已不存在。", n(m)),
-        Key::BeingReplaced(old, new) => format!("{} 正在被 {} 替换", n(old), n(new)),
+        Key::Gone(m) => f!("{} 已不存在。", n(m)),
+        Key::BeingReplaced(old, new) => f!("{} 正在被 {} 替换", n(old), n(new)),
         Key::Term => "任期".into(),
         Key::VotedFor => "投票给".into(),
         Key::Follows => "跟随".into(),
         Key::Log => "日志".into(),
         Key::LogFacts(last, commit, applied, snap) => {
-            format!("最后 #{last}，已提交 #{commit}，已应用 #{applied}，快照 #{snap}")
+            f!("最后 #{last}，已提交 #{commit}，已应用 #{applied}，快照 #{snap}")
         }
         Key::Voter => "投票成员".into(),
         Key::Yes => "是".into(),
         Key::No => "否".into(),
         Key::NoLearner => "否（学习者）".into(),
         Key::Kv => "键值存储".into(),
-        Key::KvFacts(keys, rev) => format!("{keys} 个键，修订版本 {rev}"),
+        Key::KvFacts(keys, rev) => f!("{keys} 个键，修订版本 {rev}"),
         Key::ProgressCaption => "该领导者所知的各成员复制进度".into(),
         Key::ColMember => "成员".into(),
         Key::ColMatched => "已匹配".into(),
@@ -219,11 +228,11 @@ pub(super) fn text(key: &Key) -> String {
         // The inspector: a message.
         Key::ArrivedOrLost => "已送达或已丢失".into(),
         Key::HeldInFlight => "在途中被扣留".into(),
-        Key::LostAt(t) => format!("传输中，将在 {t} 丢失"),
-        Key::ArrivesAt(t) => format!("传输中，将在 {t} 送达"),
+        Key::LostAt(t) => f!("传输中，将在 {t} 丢失"),
+        Key::ArrivesAt(t) => f!("传输中，将在 {t} 送达"),
         Key::FromTo => "发送方 → 接收方".into(),
         Key::Index => "索引".into(),
-        Key::IndexLogTerm(i, t) => format!("{i}（日志任期 {t}）"),
+        Key::IndexLogTerm(i, t) => f!("{i}（日志任期 {t}）"),
         Key::Commit => "提交索引".into(),
         Key::Entries => "日志条目数".into(),
         Key::Reject => "拒绝".into(),
@@ -234,9 +243,9 @@ pub(super) fn text(key: &Key) -> String {
         Key::ReleaseIt => "放行".into(),
         Key::PauseTip => "提示：先暂停，再慢慢点击消息。".into(),
         // The inspector: a link.
-        Key::LinkTitle(a, b) => format!("链路 {} – {}", n(a), n(b)),
+        Key::LinkTitle(a, b) => f!("链路 {} – {}", n(a), n(b)),
         Key::LinkDirection(a, b, cut) => {
-            format!(
+            f!(
                 "{} → {}：{}",
                 n(a),
                 n(b),
@@ -244,11 +253,11 @@ pub(super) fn text(key: &Key) -> String {
             )
         }
         Key::CutBoth => "双向切断".into(),
-        Key::CutOneWay(a, b) => format!("只切断 {} → {}", n(a), n(b)),
+        Key::CutOneWay(a, b) => f!("只切断 {} → {}", n(a), n(b)),
         Key::HealBoth => "双向恢复".into(),
         Key::OneWayNote => "单向切断就是非对称网络故障的样子：一方能收到，另一方收不到。".into(),
-        Key::InFlightOnLink(k) => format!("这条链路上传输中的消息：{k}"),
-        Key::MessageOnLink(kind, from, to, term, lost, held) => format!(
+        Key::InFlightOnLink(k) => f!("这条链路上传输中的消息：{k}"),
+        Key::MessageOnLink(kind, from, to, term, lost, held) => f!(
             "{kind} {} → {} 任期 {term}{}",
             n(from),
             n(to),
@@ -263,18 +272,18 @@ pub(super) fn text(key: &Key) -> String {
 
         // The drawing.
         Key::DrawingLabel => "集群成员、链路和传输中的消息".into(),
-        Key::LinkUp(a, b) => format!("链路 {} – {}：连通", n(a), n(b)),
-        Key::LinkCut(a, b) => format!("链路 {} – {}：双向切断", n(a), n(b)),
+        Key::LinkUp(a, b) => f!("链路 {} – {}：连通", n(a), n(b)),
+        Key::LinkCut(a, b) => f!("链路 {} – {}：双向切断", n(a), n(b)),
         Key::LinkOneWay(a, b, from, to) => {
-            format!("链路 {} – {}：{} 无法到达 {}", n(a), n(b), n(from), n(to))
+            f!("链路 {} – {}：{} 无法到达 {}", n(a), n(b), n(from), n(to))
         }
-        Key::MemberLabel(m, role, term, commit, applied, voter) => format!(
+        Key::MemberLabel(m, role, term, commit, applied, voter) => f!(
             "{}：{role}，任期 {term}，已提交 {commit}，已应用 {applied}{}",
             n(m),
             if *voter { "" } else { "，非投票成员" }
         ),
         Key::MessageLabel(kind, from, to, term) => {
-            format!("{kind} {} → {} 任期 {term}", n(from), n(to))
+            f!("{kind} {} → {} 任期 {term}", n(from), n(to))
         }
         Key::LegendPreVote => "预投票".into(),
         Key::LegendVote => "投票".into(),
@@ -306,8 +315,8 @@ pub(super) fn text(key: &Key) -> String {
         Key::SendTo => "发送给".into(),
         Key::TheLeader => "领导者".into(),
         Key::Send => "发送".into(),
-        Key::ValueTooBig(bytes, limit) => format!("值有 {bytes} 字节；上限是 {limit}"),
-        Key::ValueBytes(bytes, limit) => format!("{bytes} / {limit} 字节"),
+        Key::ValueTooBig(bytes, limit) => f!("值有 {bytes} 字节；上限是 {limit}"),
+        Key::ValueBytes(bytes, limit) => f!("{bytes} / {limit} 字节"),
         Key::ResultsCaption => "你的请求，最新的在前".into(),
         Key::ColRequest => "请求".into(),
         Key::ColTo => "发往".into(),
@@ -315,21 +324,21 @@ pub(super) fn text(key: &Key) -> String {
         Key::ColLatency => "延迟".into(),
         Key::Waiting => "等待中…".into(),
         Key::NoRequests => "还没有请求。试试写入一个键，然后让领导者崩溃，再写入一次。".into(),
-        Key::Ms(ms) => format!("{ms} ms"),
-        Key::ResultPut(rev) => format!("成功，修订版本 {rev}"),
-        Key::ResultDeleted(rev) => format!("已删除，修订版本 {rev}"),
-        Key::ResultNothingDeleted(rev) => format!("键不存在，修订版本 {rev}"),
-        Key::ResultGet(k, v, rev) => format!("{k}={v}（修改版本 {rev}）"),
-        Key::ResultGetNone(rev) => format!("键不存在（修订版本 {rev}）"),
-        Key::RangeHead(keys, rev) => format!(
+        Key::Ms(ms) => f!("{ms} ms"),
+        Key::ResultPut(rev) => f!("成功，修订版本 {rev}"),
+        Key::ResultDeleted(rev) => f!("已删除，修订版本 {rev}"),
+        Key::ResultNothingDeleted(rev) => f!("键不存在，修订版本 {rev}"),
+        Key::ResultGet(k, v, rev) => f!("{k}={v}（修改版本 {rev}）"),
+        Key::ResultGetNone(rev) => f!("键不存在（修订版本 {rev}）"),
+        Key::RangeHead(keys, rev) => f!(
             "{keys} 个键，修订版本 {rev}{}",
             if *keys == 0 { "" } else { "：" }
         ),
-        Key::Failed(e) => e.text(raft_sim::Lang::Zh),
-        Key::ResultError(e) => format!("错误：{}", e.text(raft_sim::Lang::Zh)),
-        Key::UnknownRequest(op) => format!("未知请求“{op}”"),
-        Key::UnknownMode(mode) => format!("未知读模式“{mode}”"),
-        Key::TargetNotMember(t) => format!("目标“{t}”不是成员"),
+        Key::Failed(e) => e.text(raft_sim::Lang::Zh).into(),
+        Key::ResultError(e) => f!("错误：{}", e.text(raft_sim::Lang::Zh)),
+        Key::UnknownRequest(op) => f!("未知请求“{op}”"),
+        Key::UnknownMode(mode) => f!("未知读模式“{mode}”"),
+        Key::TargetNotMember(t) => f!("目标“{t}”不是成员"),
         Key::KeyOnlySpaces => "键只有空格：请输入一个键".into(),
         Key::PrefixOnlySpaces => "前缀只有空格：请输入前缀，或留空以读取所有键".into(),
         Key::NoLeaderPickMember => "当前没有领导者：请选择一个成员来发送".into(),
@@ -340,7 +349,7 @@ pub(super) fn text(key: &Key) -> String {
         Key::PrefixBox => " 前缀".into(),
         Key::WatchButton => "监听".into(),
         Key::WatchOnNote => " 在“发送给”所选的成员上".into(),
-        Key::WatchTitle(id, m, key, prefix) => format!(
+        Key::WatchTitle(id, m, key, prefix) => f!(
             "监听 #{id}，在 {} 上：{key}{}",
             n(m),
             if *prefix { "*" } else { "" }
@@ -348,7 +357,7 @@ pub(super) fn text(key: &Key) -> String {
         Key::WatchEnded => " 已结束（所在成员宕机）".into(),
         Key::Cancel => "取消".into(),
         Key::NoEventsYet => "还没有事件".into(),
-        Key::WatchEvent(rev, delete, key, value) => format!(
+        Key::WatchEvent(rev, delete, key, value) => f!(
             "修订版本 {rev} {} {key} {value}",
             if *delete { "删除" } else { "写入" }
         ),
@@ -370,17 +379,17 @@ pub(super) fn text(key: &Key) -> String {
         Key::SnapshotLegend => "快照".into(),
         Key::LogsNote => " 颜色表示任期。粗竖线标出提交索引。".into(),
         Key::DownDisk(last, commit) => {
-            format!("宕机 — 磁盘保留到 #{last}（已提交 {commit}）")
+            f!("宕机 — 磁盘保留到 #{last}（已提交 {commit}）")
         }
         Key::EntryTitle(i, t, what, state) => {
-            format!("#{i} 任期 {t}：{what}（{}）", text(state))
+            f!("#{i} 任期 {t}：{what}（{}）", text(state))
         }
         Key::OlderNotShown => "更早的日志条目未显示".into(),
-        Key::SnapTitle(i) => format!("#{i} 及之前的日志条目已压缩进快照"),
-        Key::SnapBlock(i) => format!("快照 ≤{i}"),
+        Key::SnapTitle(i) => f!("#{i} 及之前的日志条目已压缩进快照"),
+        Key::SnapBlock(i) => f!("快照 ≤{i}"),
         Key::LeaderNoOp => "（领导者的空条目）".into(),
         Key::LeaveJoint => "成员变更：离开联合共识".into(),
-        Key::ConfChange(changes) => format!("成员变更：{changes}"),
+        Key::ConfChange(changes) => f!("成员变更：{changes}"),
 
         // The event log.
         Key::EventLog => "事件日志".into(),
@@ -392,17 +401,17 @@ pub(super) fn text(key: &Key) -> String {
         Key::CatClients => "客户端".into(),
         Key::CatMembership => "成员变更".into(),
         Key::CatFaults => "故障".into(),
-        Key::FilterPlaceholder => "筛选：n3、leader、dropped…".into(),
+        Key::FilterPlaceholder => "筛选：n3、MsgVote…".into(),
         Key::FilterLabel => "按文字筛选事件".into(),
 
         // Errors from the core.
-        Key::Refused(e) => e.text(raft_sim::Lang::Zh),
+        Key::Refused(e) => e.text(raft_sim::Lang::Zh).into(),
 
         // The crash overlay.
         Key::CrashTitle => "模拟内部出错了".into(),
         Key::CrashLabel => "模拟已崩溃".into(),
         Key::Reload => "重新加载".into(),
-        Key::CrashReport(message, seed, actions) => format!(
+        Key::CrashReport(message, seed, actions) => f!(
             "模拟因程序错误而停止：{message}\n\n种子：{seed}\n最近的操作（从旧到新）：\n\
              {actions}\n重新加载页面即可重新开始。报告这个错误时请附上这段文字。"
         ),

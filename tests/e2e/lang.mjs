@@ -33,7 +33,7 @@ const step = (s) => console.log(`lang: ${s}`);
 // switch's own names, and what this test typed (keys, values, the bad URL
 // setting's name).
 const KEPT = new Set([
-  'etcd', 'Raft', 'ReadIndex', 'PreVote', 'CheckQuorum', 'quorum', 'lease', 'read',
+  'etcd', 'Raft', 'ReadIndex', 'PreVote', 'CheckQuorum', 'quorum', 'lease', 'read', 'watch', 'Enter',
   'probe', 'replicate', 'snapshot', 'tick', 'URL', 'ID', 'ms', 'English',
   'put', 'get', 'delete', 'range',
   'registry', 'pods', 'default', 'web', 'Running', 'stuck', 'loss',
@@ -109,8 +109,11 @@ async function tour(page, lang) {
 
   // Pause, then a member's card, a refusal from the cluster, a message's
   // card and a link's card.
+  await page.waitForFunction(() => document.querySelectorAll('[data-role="leader"]').length === 1 &&
+    document.getElementById('leader').textContent.trim() !== '', null, { timeout: 30000 });
   await page.click('.time .play');
-  await page.click(`[data-node-id="${leader}"]`);
+  const now = (await page.textContent('#leader')).trim();
+  await page.click(`[data-node-id="${now}"]`);
   await page.waitForSelector('.inspector .progress td');
   await page.click('.inspector .actions button >> nth=6');
   await page.click('.inspector .actions button >> nth=6');
@@ -119,10 +122,10 @@ async function tour(page, lang) {
   for (let i = 0; i < 200 && !(await page.$('[data-msg-id]')); i++) {
     await page.click('.time button >> nth=1');
   }
-  await page.click('[data-msg-id] >> nth=0', { force: true });
-  await page.waitForSelector('.inspector dl.facts');
+  await page.dispatchEvent('[data-msg-id] >> nth=0', 'click');
+  await page.waitForFunction(() => /^Msg/.test(document.querySelector('.inspector h3')?.textContent ?? ''));
   collected.push(...await texts(page));
-  await page.click('[data-link] >> nth=0', { force: true });
+  await page.dispatchEvent('[data-link] >> nth=0', 'click');
   await page.waitForSelector('.inspector .dirs');
   collected.push(...await texts(page));
   if (errors.length) throw new Error(`page errors in ${lang}:\n${errors.join('\n')}`);
