@@ -142,3 +142,17 @@ wait request any get missing mode=linearizable absent within=3s
     let e = parse("cluster members=3\nassert quorum-size 3\n").unwrap_err();
     assert!(e.message.contains("'>=', '=' or '<='"), "{e}");
 }
+
+#[test]
+fn not_negates_any_condition() {
+    let s = "cluster members=3 seed=5 check-quorum=off pre-vote=off
+wait leader within=5s
+assert not two-leaders
+assert not no-leader
+assert not request any put k
+";
+    passes(s);
+    fails_at(&format!("{s}assert not leader\n"), 6);
+    let e = parse("cluster members=3\nassert not not leader\n").unwrap_err();
+    assert!(e.message.contains("'not not'"), "{e}");
+}

@@ -29,6 +29,7 @@ pub const USAGE: &[&str] = &[
     "quorum-size >=|=|<= Q (of the committed voters) | snapshot N >=|=|<= I (index its log is compacted to)",
     "pre-vote on|off | check-quorum on|off (the cluster's setting now)",
     "request N|any put|get|delete|range KEY [mode=M] [sent|done|ok|failed|= V|absent] (the latest such request; default sent)",
+    "not CONDITION (holds when the condition does not)",
 ];
 
 /// Where a labelled message is.
@@ -161,6 +162,8 @@ pub enum Cond {
     /// requests from the page carry no label, so lessons find them by what
     /// they asked.
     Request(RequestMatch, RequestState),
+    /// The condition does not hold.
+    Not(Box<Cond>),
 }
 
 /// Which client requests a `request` condition looks at.
@@ -311,6 +314,15 @@ pub fn parse_cond(l: &Line, i: usize) -> Result<(Cond, usize), ScriptError> {
             i + 2,
         ),
         "request" => parse_request(l, i + 1)?,
+        "not" => {
+            // One `not` is all a condition needs; refusing a chain also
+            // keeps the parser's recursion one level deep.
+            if let Some(t) = l.toks.get(i + 1).filter(|t| t.text == "not") {
+                return Err(l.err(t.col, "'not not' is the condition itself"));
+            }
+            let (c, next) = parse_cond(l, i + 1)?;
+            (Cond::Not(Box::new(c)), next)
+        }
         other => {
             return Err(l.err(
                 t.col,
@@ -467,6 +479,7 @@ impl Runner {
                 .is_some_and(|m| cmp.test(m.disk().snapshot_index(), *i)),
             Cond::PreVote(on) => cl.config().raft.pre_vote == *on,
             Cond::CheckQuorum(on) => cl.config().raft.check_quorum == *on,
+            Cond::Not(c) => !self.holds(c)?,
             Cond::Request(m, state) => match self.latest_request(m)? {
                 None => false,
                 Some(h) => match state {
@@ -579,6 +592,7 @@ impl Runner {
                 Ok(None) => format!("message '{label}' left the network"),
                 Err(e) => e,
             },
+            Cond::Not(c) => format!("it holds: {}", self.describe(c)),
             Cond::Request(m, _) => match self.latest_request(m) {
                 Ok(Some(h)) => match &h.result {
                     Some(r) => format!(
