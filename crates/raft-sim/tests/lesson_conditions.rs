@@ -156,3 +156,29 @@ assert not request any put k
     let e = parse("cluster members=3\nassert not not leader\n").unwrap_err();
     assert!(e.message.contains("'not not'"), "{e}");
 }
+
+#[test]
+fn watching_finds_running_watches_by_what_they_watch() {
+    let s = "cluster members=3 seed=31
+wait leader within=5s
+assert not watching /registry/pods/ prefix
+watch n1 /registry/pods/ prefix as pods
+assert watching /registry/pods/ prefix = 0
+put leader /registry/pods/default/nginx Pending as p1
+wait watching /registry/pods/ prefix >= 1 within=2s
+put leader /registry/configmaps/default/x 1 as c1
+wait ok c1 within=2s
+run 500ms
+assert watching /registry/pods/ prefix = 1
+watch n2 /registry/pods/ prefix as later
+assert watching /registry/pods/ prefix = 0
+assert watching /registry/pods/ prefix = 1
+";
+    passes(s);
+    // Not the key alone, and not once its member is down.
+    fails_at(&format!("{s}assert watching /registry/pods/\n"), 15);
+    fails_at(
+        &format!("{s}crash n1\ncrash n2\nassert watching /registry/pods/ prefix\n"),
+        17,
+    );
+}

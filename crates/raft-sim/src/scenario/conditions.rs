@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::client::{ClientOp, HistoryEntry, OpResult, ReadMode, Reply};
+use crate::cluster::WatchView;
 use crate::kv::WatchEventKind;
 use crate::member::conf_members;
 use crate::role::Role;
@@ -29,6 +30,7 @@ pub const USAGE: &[&str] = &[
     "quorum-size >=|=|<= Q (of the committed voters) | snapshot N >=|=|<= I (index its log is compacted to)",
     "pre-vote on|off | check-quorum on|off (the cluster's setting now)",
     "request N|any put|get|delete|range KEY [mode=M] [sent|done|ok|failed|= V|absent] (the latest such request; default sent)",
+    "watching KEY [prefix] [>=|=|<= COUNT] (some running watch on KEY, with how many events it saw)",
     "not CONDITION (holds when the condition does not)",
 ];
 
@@ -162,6 +164,17 @@ pub enum Cond {
     /// requests from the page carry no label, so lessons find them by what
     /// they asked.
     Request(RequestMatch, RequestState),
+    /// Some running watch on a key (or prefix) whose count of events seen
+    /// compares (`None`: any count). A learner's watch from the page has no
+    /// label, so lessons find it by what it watches.
+    Watching {
+        /// The key or prefix.
+        key: String,
+        /// Whether it watches a prefix.
+        prefix: bool,
+        /// Events seen, compared.
+        seen: Option<(Cmp, u64)>,
+    },
     /// The condition does not hold.
     Not(Box<Cond>),
 }
@@ -314,6 +327,20 @@ pub fn parse_cond(l: &Line, i: usize) -> Result<(Cond, usize), ScriptError> {
             i + 2,
         ),
         "request" => parse_request(l, i + 1)?,
+        "watching" => {
+            let key = l.tok(i + 1, "a key")?.text.to_string();
+            let prefix = l.toks.get(i + 2).is_some_and(|t| t.text == "prefix");
+            let mut next = if prefix { i + 3 } else { i + 2 };
+            let mut seen = None;
+            if l.toks
+                .get(next)
+                .is_some_and(|t| matches!(t.text, ">=" | "=" | "<="))
+            {
+                seen = Some(comparison(l, next)?);
+                next += 2;
+            }
+            (Cond::Watching { key, prefix, seen }, next)
+        }
         "not" => {
             // One `not` is all a condition needs; refusing a chain also
             // keeps the parser's recursion one level deep.
@@ -480,6 +507,9 @@ impl Runner {
             Cond::PreVote(on) => cl.config().raft.pre_vote == *on,
             Cond::CheckQuorum(on) => cl.config().raft.check_quorum == *on,
             Cond::Not(c) => !self.holds(c)?,
+            Cond::Watching { key, prefix, seen } => (cl.watches())
+                .filter(|w| &w.key == key && w.prefix == *prefix && !w.ended)
+                .any(|w| seen.is_none_or(|(cmp, n)| cmp.test(w.seen, n))),
             Cond::Request(m, state) => match self.latest_request(m)? {
                 None => false,
                 Some(h) => match state {
@@ -496,6 +526,22 @@ impl Runner {
                 },
             },
         })
+    }
+
+    /// What a watch saw, in words.
+    fn describe_watch(&self, w: &WatchView) -> String {
+        let seen: Vec<String> = w
+            .events
+            .iter()
+            .map(|e| match e.kind {
+                WatchEventKind::Put => {
+                    format!("put {} = {} (rev {})", e.key, e.value, e.revision)
+                }
+                WatchEventKind::Delete => format!("delete {} (rev {})", e.key, e.revision),
+            })
+            .collect();
+        let ended = if w.ended { "; ended" } else { "" };
+        format!("{} events: {}{ended}", w.seen, seen.join(", "))
     }
 
     /// The latest request in the client history that `m` matches.
@@ -568,23 +614,18 @@ impl Runner {
                 Ok(()) => "converged".into(),
                 Err(e) => e,
             },
-            Cond::Events(label, _) | Cond::WatchEnded(label) => match self.watch(label) {
-                Ok(w) => {
-                    let seen: Vec<String> = w
-                        .events
-                        .iter()
-                        .map(|e| match e.kind {
-                            WatchEventKind::Put => {
-                                format!("put {} = {} (rev {})", e.key, e.value, e.revision)
-                            }
-                            WatchEventKind::Delete => {
-                                format!("delete {} (rev {})", e.key, e.revision)
-                            }
-                        })
-                        .collect();
-                    let ended = if w.ended { "; ended" } else { "" };
-                    format!("{} events: {}{ended}", w.seen, seen.join(", "))
+            Cond::Watching { key, prefix, .. } => {
+                let seen: Vec<String> = (self.cluster.watches())
+                    .filter(|w| &w.key == key && w.prefix == *prefix && !w.ended)
+                    .map(|w| self.describe_watch(w))
+                    .collect();
+                match seen.is_empty() {
+                    true => format!("no running watch on {key}"),
+                    false => seen.join("; "),
                 }
+            }
+            Cond::Events(label, _) | Cond::WatchEnded(label) => match self.watch(label) {
+                Ok(w) => self.describe_watch(w),
                 Err(e) => e,
             },
             Cond::Msg(label, _) => match self.msg_state(label) {
