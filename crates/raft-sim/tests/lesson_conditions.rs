@@ -182,3 +182,18 @@ assert watching /registry/pods/ prefix = 1
         17,
     );
 }
+
+#[test]
+fn same_term_compares_two_members() {
+    // Without PreVote a cut-off follower raises its term at every timeout.
+    let s = "cluster members=3 seed=7 pre-vote=off check-quorum=off
+wait leader within=5s
+remember leader as l
+assert same-term n3 $l
+isolate n3
+run 3s
+";
+    passes(s);
+    fails_at(&format!("{s}assert same-term n3 $l\n"), 7);
+    fails_at(&format!("{s}crash n2\nassert same-term n2 $l\n"), 8);
+}

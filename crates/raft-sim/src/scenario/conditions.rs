@@ -31,6 +31,7 @@ pub const USAGE: &[&str] = &[
     "pre-vote on|off | check-quorum on|off (the cluster's setting now)",
     "request N|any put|get|delete|range KEY [mode=M] [sent|done|ok|failed|= V|absent] (the latest such request; default sent)",
     "watching KEY [prefix] [>=|=|<= COUNT] (some running watch on KEY, with how many events it saw)",
+    "same-term N M (both run in the same term: a rejoining member did not raise it)",
     "not CONDITION (holds when the condition does not)",
 ];
 
@@ -175,6 +176,10 @@ pub enum Cond {
         /// Events seen, compared.
         seen: Option<(Cmp, u64)>,
     },
+    /// Both members run, in the same term. A lesson compares terms this way
+    /// because the term reached in the page depends on when the learner
+    /// acted.
+    SameTerm(NodeRef, NodeRef),
     /// The condition does not hold.
     Not(Box<Cond>),
 }
@@ -327,6 +332,7 @@ pub fn parse_cond(l: &Line, i: usize) -> Result<(Cond, usize), ScriptError> {
             i + 2,
         ),
         "request" => parse_request(l, i + 1)?,
+        "same-term" => (Cond::SameTerm(l.node(i + 1)?, l.node(i + 2)?), i + 3),
         "watching" => {
             let key = l.tok(i + 1, "a key")?.text.to_string();
             let prefix = l.toks.get(i + 2).is_some_and(|t| t.text == "prefix");
@@ -507,6 +513,10 @@ impl Runner {
             Cond::PreVote(on) => cl.config().raft.pre_vote == *on,
             Cond::CheckQuorum(on) => cl.config().raft.check_quorum == *on,
             Cond::Not(c) => !self.holds(c)?,
+            Cond::SameTerm(a, b) => match (live(a)?, live(b)?) {
+                (Some(a), Some(b)) => a.term() == b.term(),
+                _ => false,
+            },
             Cond::Watching { key, prefix, seen } => (cl.watches())
                 .filter(|w| &w.key == key && w.prefix == *prefix && !w.ended)
                 .any(|w| seen.is_none_or(|(cmp, n)| cmp.test(w.seen, n))),
@@ -634,6 +644,16 @@ impl Runner {
                 Err(e) => e,
             },
             Cond::Not(c) => format!("it holds: {}", self.describe(c)),
+            Cond::SameTerm(a, b) => {
+                let term = |n: &NodeRef| match self.resolve(n) {
+                    Ok(id) => match self.cluster.member(id).and_then(|m| m.live()) {
+                        Some(l) => format!("n{id} is in term {}", l.term()),
+                        None => format!("n{id} is not running"),
+                    },
+                    Err(e) => e,
+                };
+                format!("{}, {}", term(a), term(b))
+            }
             Cond::Request(m, _) => match self.latest_request(m) {
                 Ok(Some(h)) => match &h.result {
                     Some(r) => format!(
