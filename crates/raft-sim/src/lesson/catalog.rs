@@ -20,7 +20,17 @@ pub const IDS: [&str; 10] = [
 
 /// The lesson files present, by id (a test checks this against the
 /// folder). Their order does not matter: [`all`] follows [`IDS`].
-const FILES: &[(&str, &str)] = &[("elections", include_str!("../../lessons/elections.txt"))];
+const FILES: &[(&str, &str)] = &[
+    ("elections", include_str!("../../lessons/elections.txt")),
+    ("quorum", include_str!("../../lessons/quorum.txt")),
+    ("split-brain", include_str!("../../lessons/split-brain.txt")),
+    ("two-leaders", include_str!("../../lessons/two-leaders.txt")),
+    ("kubernetes", include_str!("../../lessons/kubernetes.txt")),
+    ("membership", include_str!("../../lessons/membership.txt")),
+    ("snapshots", include_str!("../../lessons/snapshots.txt")),
+    ("deployment", include_str!("../../lessons/deployment.txt")),
+    ("prevote", include_str!("../../lessons/prevote.txt")),
+];
 
 /// The source text of a built-in lesson.
 pub fn source(id: &str) -> Option<&'static str> {
