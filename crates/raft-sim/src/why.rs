@@ -244,9 +244,9 @@ impl ReadRefusal {
                     "n{leader} has not yet committed an entry of its term {term}, \
                      so it does not serve reads"
                 ),
-                ReadRefusal::NotApplied { index, applied } => format!(
-                    "n{node} has applied up to #{applied}, not yet the read index #{index}"
-                ),
+                ReadRefusal::NotApplied { index, applied } => {
+                    format!("n{node} has applied up to #{applied}, not yet the read index #{index}")
+                }
             },
             Lang::Zh => match self {
                 ReadRefusal::NoLeader => {
@@ -264,12 +264,12 @@ impl ReadRefusal {
                 ReadRefusal::NotConfirmed { leader, .. } => {
                     format!("n{leader} 的领导者身份始终没有得到法定人数确认（ReadIndex）")
                 }
-                ReadRefusal::NoCommitInTerm { leader, term } => format!(
-                    "n{leader} 还没有提交自己任期 {term} 的日志条目，因此不处理读请求"
-                ),
-                ReadRefusal::NotApplied { index, applied } => format!(
-                    "n{node} 只应用到 #{applied}，还没有到读索引 #{index}"
-                ),
+                ReadRefusal::NoCommitInTerm { leader, term } => {
+                    format!("n{leader} 还没有提交自己任期 {term} 的日志条目，因此不处理读请求")
+                }
+                ReadRefusal::NotApplied { index, applied } => {
+                    format!("n{node} 只应用到 #{applied}，还没有到读索引 #{index}")
+                }
             },
         }
     }

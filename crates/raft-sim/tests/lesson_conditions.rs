@@ -197,3 +197,28 @@ run 3s
     fails_at(&format!("{s}assert same-term n3 $l\n"), 7);
     fails_at(&format!("{s}crash n2\nassert same-term n2 $l\n"), 8);
 }
+
+#[test]
+fn request_says_whether_a_learner_read_was_stale() {
+    // stale-read.txt's story: a serializable read on a cut-off old leader.
+    let s = "cluster members=3 seed=5 check-quorum=off pre-vote=off
+wait leader within=5s
+remember leader as old
+put $old k v1 as w1
+wait ok w1 within=2s
+wait converged within=2s
+isolate $old
+wait leader-not $old within=5s
+put leader k v2 as w2
+wait ok w2 within=2s
+get $old k mode=serializable
+wait request $old get k done within=1s
+assert request $old get k stale
+get leader k mode=linearizable
+wait request leader get k mode=linearizable done within=2s
+assert request leader get k mode=linearizable fresh
+";
+    passes(s);
+    fails_at(&format!("{s}assert request $old get k fresh\n"), 17);
+    fails_at(&format!("{s}assert request leader get k stale\n"), 17);
+}

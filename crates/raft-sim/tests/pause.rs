@@ -43,7 +43,9 @@ fn elect(c: &mut Cluster) -> u64 {
 fn a_new_leader_pauses_the_clock_right_after_the_election() {
     let mut c = five(11);
     let mut w = PauseWatch::new(&c, &[PauseOn::LeaderChange]);
-    let p = c.run_until_pause(10_000, &mut w).expect("a leader is elected");
+    let p = c
+        .run_until_pause(10_000, &mut w)
+        .expect("a leader is elected");
     let Moment::NewLeader { node, term } = p.detail else {
         panic!("{p:?}");
     };
@@ -59,7 +61,10 @@ fn a_new_leader_pauses_the_clock_right_after_the_election() {
     assert_eq!(other.now(), c.now());
     // The same moment is not reported twice: the next stop is later.
     let again = c.run_until_pause(c.now() + 3_000, &mut w);
-    assert!(again.as_ref().is_none_or(|q| q.at_ms > p.at_ms), "{again:?}");
+    assert!(
+        again.as_ref().is_none_or(|q| q.at_ms > p.at_ms),
+        "{again:?}"
+    );
 }
 
 #[test]
@@ -69,7 +74,9 @@ fn two_leaders_at_once_in_the_minority_leader_story() {
     // still believes it leads, until CheckQuorum deposes it at 3137 ms.
     let s = script("minority-leader");
     let mut r = run_through(&s, "partition");
-    let old = r.resolve(&raft_sim::scenario::NodeRef::Var("old".into())).unwrap();
+    let old = r
+        .resolve(&raft_sim::scenario::NodeRef::Var("old".into()))
+        .unwrap();
     let c = &mut r.cluster;
     let mut w = PauseWatch::new(c, &[PauseOn::LeaderChange, PauseOn::TwoLeaders]);
     let p = c.run_until_pause(c.now() + 5_000, &mut w).unwrap();
@@ -86,7 +93,10 @@ fn two_leaders_at_once_in_the_minority_leader_story() {
     assert!(term > old_term);
     assert_eq!(c.role(node), Some(Role::Leader));
     assert_eq!(c.role(old), Some(Role::Leader));
-    assert!(p.detail.describe(raft_sim::Lang::En).contains("still believes"));
+    assert!(p
+        .detail
+        .describe(raft_sim::Lang::En)
+        .contains("still believes"));
 
     // Watching only for a new leader, the same event is a leader change.
     let mut r = run_through(&s, "partition");
@@ -118,7 +128,11 @@ fn quorum_lost_is_noticed_on_the_edge_whether_an_action_or_nothing_caused_it() {
     let mut c = five(3);
     let leader = elect(&mut c);
     let mut w = PauseWatch::new(&c, &[PauseOn::QuorumLost]);
-    let others: Vec<u64> = c.member_ids().into_iter().filter(|&n| n != leader).collect();
+    let others: Vec<u64> = c
+        .member_ids()
+        .into_iter()
+        .filter(|&n| n != leader)
+        .collect();
     for &n in &others[..2] {
         c.apply(Action::Crash { node: n }).unwrap();
         assert_eq!(w.check(&c), None, "5 members tolerate 2 down");
@@ -175,7 +189,10 @@ fn a_committed_write_pauses_at_the_leader_before_the_follower_answers() {
     };
     assert_eq!(*node, leader);
     assert!(what.contains("/registry/pods/default/web"), "{what}");
-    assert!(!c.op(op).unwrap().is_ok(), "the follower has not answered yet");
+    assert!(
+        !c.op(op).unwrap().is_ok(),
+        "the follower has not answered yet"
+    );
     let deadline = c.now() + 1_000;
     assert!(c.run_until(deadline, |c| c.op(op).unwrap().is_ok()));
 }

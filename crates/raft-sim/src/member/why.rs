@@ -91,9 +91,8 @@ impl Live {
             // the (non-randomized) election timeout ignores the request,
             // unless a leader transfer asked for the election.
             let forced = m.context.as_ref() == CAMPAIGN_TRANSFER;
-            let in_lease = r.check_quorum
-                && r.leader_id != 0
-                && r.election_elapsed < r.election_timeout();
+            let in_lease =
+                r.check_quorum && r.leader_id != 0 && r.election_elapsed < r.election_timeout();
             if !forced && in_lease {
                 return Some(VoteRefusal::LeaderLease {
                     leader: r.leader_id,
@@ -109,9 +108,8 @@ impl Live {
         } else if m.term < r.term {
             return Some(VoteRefusal::StaleTerm { voter_term: r.term });
         }
-        let can_vote = vote == m.from
-            || (vote == 0 && leader == 0)
-            || (pre_vote && m.term > r.term);
+        let can_vote =
+            vote == m.from || (vote == 0 && leader == 0) || (pre_vote && m.term > r.term);
         if !can_vote {
             return Some(if vote != 0 {
                 VoteRefusal::AlreadyVoted {
@@ -236,7 +234,12 @@ impl Live {
     /// Voters of the configuration in force (both halves while joint).
     pub(super) fn voters(&self) -> Vec<NodeId> {
         let cs = &self.conf_state;
-        let mut v: Vec<NodeId> = cs.voters.iter().chain(&cs.voters_outgoing).copied().collect();
+        let mut v: Vec<NodeId> = cs
+            .voters
+            .iter()
+            .chain(&cs.voters_outgoing)
+            .copied()
+            .collect();
         v.sort_unstable();
         v.dedup();
         v

@@ -29,7 +29,7 @@ pub const USAGE: &[&str] = &[
     "two-leaders (two running members both believe they lead) | minority N (N runs on a side without a quorum)",
     "quorum-size >=|=|<= Q (of the committed voters) | snapshot N >=|=|<= I (index its log is compacted to)",
     "pre-vote on|off | check-quorum on|off (the cluster's setting now)",
-    "request N|any put|get|delete|range KEY [mode=M] [sent|done|ok|failed|= V|absent] (the latest such request; default sent)",
+    "request N|any put|get|delete|range KEY [mode=M] [sent|done|ok|failed|stale|fresh|= V|absent] (the latest such request; default sent)",
     "watching KEY [prefix] [>=|=|<= COUNT] (some running watch on KEY, with how many events it saw)",
     "same-term N M (both run in the same term: a rejoining member did not raise it)",
     "not CONDITION (holds when the condition does not)",
@@ -210,6 +210,11 @@ pub enum RequestState {
     Failed,
     /// A get returned this value (`None`: key absent).
     Value(Option<String>),
+    /// A read answered with something older than a value committed before
+    /// it began (see [`crate::client::Staleness`]).
+    Stale,
+    /// A read answered, and not stale.
+    Fresh,
 }
 
 const VERBS: [&str; 4] = ["put", "get", "delete", "range"];
@@ -419,6 +424,8 @@ fn parse_request(l: &Line, i: usize) -> Result<(Cond, usize), ScriptError> {
         Some("done") => (RequestState::Done, next + 1),
         Some("ok") => (RequestState::Ok, next + 1),
         Some("failed") => (RequestState::Failed, next + 1),
+        Some("stale") => (RequestState::Stale, next + 1),
+        Some("fresh") => (RequestState::Fresh, next + 1),
         Some("absent") | Some("=") => {
             let (value, after) = expected_value(l, next)?;
             (RequestState::Value(value), after)
@@ -527,6 +534,8 @@ impl Runner {
                     RequestState::Done => h.result.is_some(),
                     RequestState::Ok => h.is_ok(),
                     RequestState::Failed => h.result.is_some() && !h.is_ok(),
+                    RequestState::Stale => h.stale.is_some(),
+                    RequestState::Fresh => h.is_ok() && h.stale.is_none(),
                     RequestState::Value(want) => match &h.result {
                         Some(OpResult::Ok {
                             reply: Reply::Get { kv, .. },

@@ -416,11 +416,18 @@ fn result_zh(r: &OpResult) -> String {
         OpResult::Ok { reply } => match reply {
             Reply::Put { revision } => format!("成功，修订版本 {revision}"),
             Reply::Delete { revision, deleted } => {
-                let what = if *deleted { "已删除" } else { "键不存在" };
+                let what = if *deleted {
+                    "已删除"
+                } else {
+                    "键不存在"
+                };
                 format!("{what}，修订版本 {revision}")
             }
             Reply::Get { kv: Some(kv), .. } => {
-                format!("{}={}（修改于修订版本 {}）", kv.key, kv.value, kv.mod_revision)
+                format!(
+                    "{}={}（修改于修订版本 {}）",
+                    kv.key, kv.value, kv.mod_revision
+                )
             }
             Reply::Get { kv: None, revision } => {
                 format!("键不存在（修订版本 {revision}）")
@@ -525,7 +532,10 @@ mod tests {
             ("n2 campaigns", "n2 发起选举"),
             ("check-quorum off", "CheckQuorum 关闭"),
             ("pre-vote on", "预投票（PreVote）开启"),
-            ("wipe n3; n6 will replace it", "清空磁盘并替换：n3；n6 将替代它"),
+            (
+                "wipe n3; n6 will replace it",
+                "清空磁盘并替换：n3；n6 将替代它",
+            ),
             ("hold link n1 -> n2", "扣住链路 n1 -> n2 上的消息"),
         ] {
             assert_eq!(fault_zh(en), zh);

@@ -153,7 +153,8 @@ impl Cluster {
         }
         let raft = &live.raw().raft;
         let cs = live.conf_state();
-        let holds = |v: NodeId| v == leader || raft.prs().get(v).is_some_and(|p| p.matched >= index);
+        let holds =
+            |v: NodeId| v == leader || raft.prs().get(v).is_some_and(|p| p.matched >= index);
         let lacking = |half: &[NodeId]| {
             let have = half.iter().filter(|&&v| holds(v)).count();
             quorum_size(half.len()).saturating_sub(have)
@@ -162,7 +163,12 @@ impl Cluster {
         if !cs.voters_outgoing.is_empty() {
             more = more.max(lacking(&cs.voters_outgoing));
         }
-        let mut voters: Vec<NodeId> = cs.voters.iter().chain(&cs.voters_outgoing).copied().collect();
+        let mut voters: Vec<NodeId> = cs
+            .voters
+            .iter()
+            .chain(&cs.voters_outgoing)
+            .copied()
+            .collect();
         voters.sort_unstable();
         voters.dedup();
         let (acked, waiting): (Vec<NodeId>, Vec<NodeId>) = voters.iter().partition(|&&v| holds(v));
@@ -209,7 +215,11 @@ mod tests {
             acked: vec![1, 2],
             voters: vec![1, 2, 3, 4, 5],
             more: 1,
-            missing: vec![(3, Lag::Behind { matched: 9 }), (4, Lag::Unreachable), (5, Lag::Unreachable)],
+            missing: vec![
+                (3, Lag::Behind { matched: 9 }),
+                (4, Lag::Unreachable),
+                (5, Lag::Unreachable),
+            ],
         };
         assert_eq!(
             w.describe(Lang::En),
