@@ -106,8 +106,8 @@ impl VoteRefusal {
                     elapsed,
                     timeout,
                 } => format!(
-                    "n{voter} heard from leader n{leader} {elapsed} of {timeout} ticks ago, \
-                     within the election timeout (CheckQuorum), so it does not answer"
+                    "n{voter} heard from leader n{leader} {elapsed} ticks ago, within the \
+                     election timeout of {timeout} ticks (CheckQuorum), so it does not answer"
                 ),
             },
             Lang::Zh => match self {
@@ -116,7 +116,7 @@ impl VoteRefusal {
                     c.term, c.index, v.term, v.index
                 ),
                 VoteRefusal::AlreadyVoted { voted_for, term } => {
-                    format!("在任期 {term} 已经投票给 n{voted_for}")
+                    format!("n{voter} 在任期 {term} 已经投票给 n{voted_for}")
                 }
                 VoteRefusal::HasLeader { leader, term } => {
                     format!("n{voter} 在任期 {term} 已经跟随领导者 n{leader}")
@@ -133,7 +133,7 @@ impl VoteRefusal {
                     timeout,
                 } => format!(
                     "n{voter} 在 {elapsed} 个 tick 前收到过领导者 n{leader} 的消息，\
-                     仍在选举超时（{timeout} 个 tick）之内（CheckQuorum），所以不回应"
+                     仍在 {timeout} 个 tick 的选举超时之内（CheckQuorum），所以不回应"
                 ),
             },
         }
@@ -233,8 +233,8 @@ impl ReadRefusal {
                     heard: Some(h),
                     voters,
                 } => format!(
-                    "n{leader} could not confirm it still leads: {h} of {voters} voters \
-                     answered its ReadIndex heartbeat, a quorum is {}",
+                    "n{leader} could not confirm it still leads ({h} of {voters} voters \
+                     answered its ReadIndex heartbeat; a quorum is {})",
                     crate::reach::quorum_size(*voters as usize)
                 ),
                 ReadRefusal::NotConfirmed { leader, .. } => format!(
@@ -257,8 +257,8 @@ impl ReadRefusal {
                     heard: Some(h),
                     voters,
                 } => format!(
-                    "n{leader} 无法确认自己仍是领导者：{voters} 个投票成员中只有 {h} 个回应了\
-                     ReadIndex 心跳，法定人数是 {}",
+                    "n{leader} 无法确认自己仍是领导者（{voters} 个投票成员中只有 {h} 个回应了 \
+                     ReadIndex 心跳，法定人数是 {}）",
                     crate::reach::quorum_size(*voters as usize)
                 ),
                 ReadRefusal::NotConfirmed { leader, .. } => {

@@ -175,7 +175,7 @@ impl EventKind {
                 voters,
             } => format!(
                 "n{node} stepped down in term {term} (CheckQuorum): heard from {} of {} voters \
-                 in the last election timeout ({}), a quorum is {}",
+                 in the last election timeout, itself included ({}); a quorum is {}",
                 heard.len(),
                 voters.len(),
                 list(heard, Lang::En),
@@ -353,8 +353,8 @@ impl EventKind {
                 heard,
                 voters,
             } => format!(
-                "n{node} 在任期 {term} 退位为跟随者（CheckQuorum）：上一个选举超时内只收到 \
-                 {} 个投票成员中 {} 个的消息（{}），法定人数是 {}",
+                "n{node} 在任期 {term} 退位为跟随者（CheckQuorum）：上一个选举超时内，\
+                 {} 个投票成员中只联系上 {} 个（含自己：{}），法定人数是 {}",
                 voters.len(),
                 heard.len(),
                 list(heard, Lang::Zh),
