@@ -109,7 +109,9 @@ fn every_vote_rule_refuses_someone_and_agrees_with_raft_rs() {
                         VoteRefusal::AlreadyVoted { .. } => "already-voted",
                         VoteRefusal::HasLeader { .. } => "has-leader",
                         VoteRefusal::StaleTerm { .. } => "stale-term",
-                        VoteRefusal::LeaderLease { elapsed, timeout, .. } => {
+                        VoteRefusal::LeaderLease {
+                            elapsed, timeout, ..
+                        } => {
                             assert!(elapsed < timeout, "{reason:?}");
                             "leader-lease"
                         }
@@ -223,7 +225,11 @@ fn a_read_on_a_member_without_a_leader_says_it_had_none_to_ask() {
 fn an_entry_waits_for_acknowledgements_from_voters_it_cannot_reach() {
     let mut c = cluster(5, 3, true, true);
     let leader = elect(&mut c);
-    let others: Vec<NodeId> = c.member_ids().into_iter().filter(|&n| n != leader).collect();
+    let others: Vec<NodeId> = c
+        .member_ids()
+        .into_iter()
+        .filter(|&n| n != leader)
+        .collect();
     // One follower keeps up, one is down, two are cut off from the leader.
     c.apply(Action::Crash { node: others[1] }).unwrap();
     for &n in &others[2..] {
@@ -266,7 +272,10 @@ fn an_entry_waits_for_acknowledgements_from_voters_it_cannot_reach() {
         )),
         "{words}"
     );
-    assert!(words.contains(&format!("n{} is down", others[1])), "{words}");
+    assert!(
+        words.contains(&format!("n{} is down", others[1])),
+        "{words}"
+    );
     // Healed, it commits, and there is nothing left to explain.
     c.apply(Action::HealAll).unwrap();
     c.advance(500);

@@ -163,7 +163,9 @@ impl Live {
         if self.raw.raft.leader_id == 0 {
             // Retried on a later tick, once a leader is known. raft-rs
             // would drop it for the same reason.
-            let reason = self.drop_reason();
+            let reason = ProposalDrop::NoLeader {
+                term: self.raw.raft.term,
+            };
             self.note_dropped(op_id, reason, fx);
             return;
         }
@@ -178,12 +180,16 @@ impl Live {
         // A follower forwards the proposal to the leader as MsgPropose. If
         // it is lost, the retry below proposes again; the store ignores the
         // second copy by op id.
-        match self.raw.propose(Vec::new(), cmd.encode()) {
-            Err(raft::Error::ProposalDropped) => {
-                let reason = self.drop_reason();
-                self.note_dropped(op_id, reason, fx);
-            }
-            _ => {
+        let drop = self.proposal_drop();
+        let result = self.raw.propose(Vec::new(), cmd.encode());
+        debug_assert_eq!(
+            drop.is_some(),
+            matches!(result, Err(raft::Error::ProposalDropped)),
+            "op {op_id}: judged the proposal as {drop:?}"
+        );
+        match drop {
+            Some(reason) => self.note_dropped(op_id, reason, fx),
+            None => {
                 if let Some(w) = self.writes.get_mut(&op_id) {
                     w.dropped = None;
                 }

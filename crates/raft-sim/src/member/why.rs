@@ -61,16 +61,26 @@ impl Live {
                 }
             }
             MessageType::MsgPropose => {
+                // Judged before the step, which consumes the message: the
+                // request's id is decoded only for a proposal to be dropped.
+                let drop = self.proposal_drop();
                 let from = msg.from;
-                let op_id = (msg.entries.first())
+                let op_id = drop
+                    .and(msg.entries.first())
                     .and_then(|e| Command::decode(&e.data))
                     .map(|c| c.op_id);
-                if let Err(raft::Error::ProposalDropped) = self.raw.step(msg) {
+                let result = self.raw.step(msg);
+                debug_assert_eq!(
+                    drop.is_some(),
+                    matches!(result, Err(raft::Error::ProposalDropped)),
+                    "n{id} judged a forwarded proposal as {drop:?}"
+                );
+                if let Some(reason) = drop {
                     fx.events.push(EventKind::ProposalDropped {
                         node: id,
                         from,
                         op_id,
-                        reason: self.drop_reason(),
+                        reason,
                     });
                 }
             }
@@ -184,16 +194,20 @@ impl Live {
         self.raw.raft.prs().get(follower).map(|p| p.next_idx)
     }
 
-    /// Why raft-rs dropped a proposal this member was given, from its
-    /// state: a leader drops proposals while it transfers leadership or
-    /// once removed (the uncommitted-size limit, its third reason, is not
-    /// set here); anyone else only when it knows no leader.
-    pub(super) fn drop_reason(&self) -> ProposalDrop {
+    /// Whether raft-rs 0.7 would drop a proposal given to this member now,
+    /// and why: a leader drops proposals once removed or while it
+    /// transfers leadership (the uncommitted-size limit, its third reason,
+    /// is not set here); a follower when it knows no leader to forward to
+    /// (forwarding is on); a candidate always.
+    pub(super) fn proposal_drop(&self) -> Option<ProposalDrop> {
         let r = &self.raw.raft;
-        match (r.state, r.lead_transferee) {
-            (StateRole::Leader, Some(to)) => ProposalDrop::Transferring { to },
-            (StateRole::Leader, None) => ProposalDrop::NotMember,
-            _ => ProposalDrop::NoLeader { term: r.term },
+        match r.state {
+            StateRole::Leader if r.prs().get(r.id).is_none() => Some(ProposalDrop::NotMember),
+            StateRole::Leader => r
+                .lead_transferee
+                .map(|to| ProposalDrop::Transferring { to }),
+            StateRole::Follower if r.leader_id != 0 => None,
+            _ => Some(ProposalDrop::NoLeader { term: r.term }),
         }
     }
 
