@@ -6,7 +6,7 @@
 //! change there shows up as a diff in what we tell learners.
 
 use super::EventKind;
-use crate::client::{ClientError, OpResult, Reply};
+use crate::client::{OpResult, Reply};
 use crate::kv::WatchEventKind;
 use crate::lang::Lang;
 use crate::network::DropReason;
@@ -221,7 +221,7 @@ impl EventKind {
             EventKind::RoleChanged { node, role, term } => match role {
                 Role::Down => format!("n{node} 崩溃"),
                 Role::Removed => format!("n{node} 离开了集群"),
-                _ => format!("n{node} 在任期 {term} 成为{}", role_zh(*role)),
+                _ => format!("n{node} 在任期 {term} 成为{}", role.name(Lang::Zh)),
             },
             EventKind::Voted {
                 node,
@@ -380,18 +380,6 @@ fn ids(v: &[NodeId]) -> String {
     format!("[{}]", parts.join(", "))
 }
 
-fn role_zh(role: Role) -> &'static str {
-    match role {
-        Role::Follower => "跟随者（Follower）",
-        Role::PreCandidate => "预候选人（Pre-Candidate）",
-        Role::Candidate => "候选人（Candidate）",
-        Role::Leader => "领导者（Leader）",
-        Role::Learner => "学习者（Learner）",
-        Role::Down => "已崩溃",
-        Role::Removed => "已移除",
-    }
-}
-
 fn drop_reason_zh(r: DropReason) -> &'static str {
     match r {
         DropReason::Partition => "网络分区",
@@ -436,36 +424,7 @@ fn result_zh(r: &OpResult) -> String {
                 format!("{} 个键（修订版本 {revision}）", kvs.len())
             }
         },
-        OpResult::Err { error } => format!("错误：{}", error_zh(error)),
-    }
-}
-
-/// A client error in Chinese. The waiting reasons are the member's own
-/// (member/requests.rs); one it does not know stays in English.
-fn error_zh(e: &ClientError) -> String {
-    match e {
-        ClientError::Invalid { reason } => format!("无效请求：{reason}"),
-        ClientError::MemberDown { node } => format!("n{node} 已崩溃"),
-        ClientError::MemberCrashed { node } => {
-            format!("n{node} 在回答之前崩溃了（结果未知）")
-        }
-        ClientError::LeaseNeedsCheckQuorum => "租约读（lease read）需要开启 CheckQuorum".into(),
-        ClientError::Timeout { waiting_for } => {
-            let what = match waiting_for.as_str() {
-                "a leader to propose to" => "等待可以提交提案的领导者".to_string(),
-                "the write to commit (no quorum?)" => "等待写入被提交（没有法定人数？）".into(),
-                "a leader to ask for a read index" => "等待可以询问读索引的领导者".into(),
-                "the leader to confirm its leadership" => "等待领导者确认自己的领导地位".into(),
-                other => match other
-                    .strip_prefix("this member to apply up to #")
-                    .and_then(|i| i.parse::<u64>().ok())
-                {
-                    Some(i) => format!("等待本成员应用到 #{i}"),
-                    None => other.to_string(),
-                },
-            };
-            format!("请求超时：{what}")
-        }
+        OpResult::Err { error } => format!("错误：{}", error.text(Lang::Zh)),
     }
 }
 
