@@ -226,6 +226,19 @@ mod tests {
             "#12 waits for 1 more acknowledgement (2 of 5 voters have it, a quorum is 3); \
              n4 and n5 are unreachable, n3 has it up to #9 so far"
         );
+        let old = CommitWait {
+            term: 1,
+            more: 0,
+            acked: vec![1, 2, 3],
+            missing: vec![(4, Lag::Down), (5, Lag::Down)],
+            ..w.clone()
+        };
+        assert!(old.waits_for_own_term() && !w.waits_for_own_term());
+        assert_eq!(
+            old.describe(Lang::En),
+            "#12 is on a quorum but comes from term 1: n1 commits it only together with an \
+             entry of its own term 2; n4 and n5 are down"
+        );
         assert_eq!(
             w.describe(Lang::Zh),
             "#12 还需要 1 个确认（5 个投票成员中 2 个已有，法定人数是 3）；n4、n5 不可达，n3 目前只到 #9"
