@@ -108,6 +108,14 @@ macro_rules! keys {
             pub fn samples() -> Vec<Key> {
                 vec![ $( Key::$name $(( $(<$ty as Sample>::sample()),+ ))? ,)* ]
             }
+
+            /// The variant's name, for the tests' allow-list.
+            #[cfg(test)]
+            fn name(&self) -> &'static str {
+                match self {
+                    $( Key::$name { .. } => stringify!($name), )*
+                }
+            }
         }
     };
 }
@@ -288,6 +296,8 @@ keys! {
     RemoveMember,
     PromoteVoter,
     DiskSurvives,
+    /// Heading of the member's latest refusals and step-downs.
+    WhyLately,
     // The inspector: a message.
     ArrivedOrLost,
     HeldInFlight,
@@ -394,6 +404,9 @@ keys! {
     Failed(raft_sim::ClientError),
     /// The request failed (a result in the table).
     ResultError(raft_sim::ClientError),
+    /// (revision the answer was read at, newest revision committed before
+    /// the read began)
+    StaleRead(u64, u64),
     /// (what was chosen)
     UnknownRequest(String),
     /// (what was chosen)
@@ -520,9 +533,7 @@ mod tests {
             assert!(!en.trim().is_empty(), "{key:?} has no English");
             assert!(!zh.trim().is_empty(), "{key:?} has no Chinese");
             assert!(!has_cjk(&en), "{key:?}'s English has Chinese: {en}");
-            let name = format!("{key:?}");
-            let name = name.split('(').next().unwrap_or_default();
-            if !SAME_IN_BOTH.contains(&name) {
+            if !SAME_IN_BOTH.contains(&key.name()) {
                 assert!(has_cjk(&zh), "{key:?} is not translated: {zh}");
             }
         }
