@@ -161,12 +161,13 @@ pub fn App(props: &AppProps) -> Html {
                     </strong>
                     <span class="sep">{ t(Key::TermIs(frame.view.members.iter().map(|m| m.term).max().unwrap_or(0))) }</span>
                 </p>
-                <select class="lang-pick" aria-label={t(Key::Language)} onchange={choose_lang}>
-                    { for Lang::ALL.iter().map(|l| html! {
-                        <option value={l.code()} selected={*l == *lang} lang={l.code()}>{ l.own_name() }</option>
-                    }) }
-                </select>
-                <TimeControls frame={frame.clone()} dispatch={dispatch.clone()} />
+                <TimeControls frame={frame.clone()} dispatch={dispatch.clone()}>
+                    <select class="lang-pick" aria-label={t(Key::Language)} onchange={choose_lang}>
+                        { for Lang::ALL.iter().map(|l| html! {
+                            <option value={l.code()} selected={*l == *lang} lang={l.code()}>{ l.own_name() }</option>
+                        }) }
+                    </select>
+                </TimeControls>
             </header>
             if let Some(notice) = &frame.notice {
                 <p class="notice" role="status">{ t(notice.clone()) }

@@ -227,6 +227,7 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
         Key::CompactLog => "Compact log".into(),
         Key::RemoveMember => "Remove from cluster".into(),
         Key::PromoteVoter => "Promote to voter".into(),
+        Key::WhyLately => "Why, lately".into(),
         Key::DiskSurvives => {
             "Its disk survives the crash: restart it and it rejoins with its log.".into()
         }
@@ -346,6 +347,10 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
             if *keys == 0 { "" } else { ":" }
         ),
         Key::Failed(e) => e.text(raft_sim::Lang::En).into(),
+        Key::StaleRead(answered, newest) => f!(
+            "stale: answered at revision {answered}, but revision {newest} was committed \
+             before the read began"
+        ),
         Key::ResultError(e) => f!("error: {}", e.text(raft_sim::Lang::En)),
         Key::UnknownRequest(op) => f!("unknown request “{op}”"),
         Key::UnknownMode(mode) => f!("unknown read mode “{mode}”"),

@@ -224,6 +224,7 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
         Key::CompactLog => "压缩日志".into(),
         Key::RemoveMember => "移出集群".into(),
         Key::PromoteVoter => "提升为投票成员".into(),
+        Key::WhyLately => "最近的原因".into(),
         Key::DiskSurvives => "崩溃后磁盘仍在：重启后它会带着自己的日志重新加入。".into(),
         // The inspector: a message.
         Key::ArrivedOrLost => "已送达或已丢失".into(),
@@ -335,6 +336,9 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
             if *keys == 0 { "" } else { "：" }
         ),
         Key::Failed(e) => e.text(raft_sim::Lang::Zh).into(),
+        Key::StaleRead(answered, newest) => {
+            f!("过时读：回答来自修订版本 {answered}，但读请求开始前已提交到修订版本 {newest}")
+        }
         Key::ResultError(e) => f!("错误：{}", e.text(raft_sim::Lang::Zh)),
         Key::UnknownRequest(op) => f!("未知请求“{op}”"),
         Key::UnknownMode(mode) => f!("未知读模式“{mode}”"),
@@ -401,7 +405,7 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
         Key::CatClients => "客户端".into(),
         Key::CatMembership => "成员变更".into(),
         Key::CatFaults => "故障".into(),
-        Key::FilterPlaceholder => "筛选：n3、MsgVote…".into(),
+        Key::FilterPlaceholder => "筛选：n3、领导者、MsgVote…".into(),
         Key::FilterLabel => "按文字筛选事件".into(),
 
         // Errors from the core.

@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use raft_sim::{Event, EventKind};
+use raft_sim::{Event, EventKind, Lang};
 
 const EVENT_LINES: usize = 400;
 const MESSAGE_LINES: usize = 200;
@@ -17,8 +17,34 @@ pub struct LogLine {
     pub time: u64,
     /// Category, for the filter.
     pub cat: Category,
-    /// Plain words.
-    pub text: String,
+    /// What happened; said in a language by [`LogLine::text`].
+    pub kind: EventKind,
+}
+
+impl LogLine {
+    /// The line in plain words in `lang` (the core's words for its
+    /// events).
+    pub fn text(&self, lang: Lang) -> String {
+        self.kind.describe(lang)
+    }
+
+    /// Whether this line tells why Raft refused something, or why a leader
+    /// stepped down, involving `node`.
+    pub fn why_about(&self, node: u64) -> bool {
+        match &self.kind {
+            EventKind::VoteRefused {
+                voter, candidate, ..
+            } => *voter == node || *candidate == node,
+            EventKind::AppendRejected {
+                leader, follower, ..
+            } => *leader == node || *follower == node,
+            EventKind::ProposalDropped { node: n, from, .. } => *n == node || *from == node,
+            EventKind::ReadRefused { node: n, .. } | EventKind::SteppedDown { node: n, .. } => {
+                *n == node
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Event log categories.
@@ -109,7 +135,7 @@ impl EventLines {
             seq: e.seq,
             time: e.time,
             cat,
-            text: e.describe(),
+            kind: e.kind.clone(),
         };
         let (lines, cap) = if cat == Category::Message {
             (&mut self.message_events, MESSAGE_LINES)

@@ -2,11 +2,12 @@
 //! them: what the quorum panel lists while a write waits for a majority.
 
 use raft_sim::reach::quorum_size;
+use raft_sim::why::CommitWait;
 use raft_sim::{NodeId, Role, View};
 
 /// An entry a leader appended and has not committed: who acknowledged it,
 /// who it still waits for.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Pending {
     /// The leader holding it.
     pub leader: NodeId,
@@ -26,6 +27,9 @@ pub struct Pending {
     /// election timeout without a commit), not shown as requests of their
     /// own.
     pub retries: usize,
+    /// Why it is not committed yet, as the core explains it (filled in by
+    /// [`Sim::frame`](super::sim::Sim::frame), which has the cluster).
+    pub wait: Option<CommitWait>,
 }
 
 /// Entries each leader holds above its commit index, with the voters that
@@ -71,6 +75,7 @@ pub fn pending_entries(view: &View) -> Vec<Pending> {
                 missing,
                 needed,
                 retries: 0,
+                wait: None,
             });
         }
     }

@@ -352,7 +352,10 @@ impl Sim {
     pub fn frame(&self) -> FrameRef {
         let view = self.cluster.view(LOG_TAIL);
         let sides = sides(&self.cluster, &view);
-        let pending = pending_entries(&view);
+        let mut pending = pending_entries(&view);
+        for p in &mut pending {
+            p.wait = self.cluster.commit_wait(p.leader, p.index);
+        }
         let requests = self
             .user_ops
             .iter()

@@ -289,10 +289,13 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
                         };
                         let mode = h.mode.filter(|_| !h.op.is_write()).map(|m| t(mode_tag(m))).unwrap_or_default();
                         html! {
-                            <tr class={class} data-op-id={h.op_id.to_string()}>
+                            <tr class={classes!(class, h.stale.map(|_| "stale"))} data-op-id={h.op_id.to_string()}>
                                 <td>{ breakable(&op_text(&h.op)) }{ mode }</td>
                                 <td>{ node(h.node) }</td>
                                 <td class="result">{ breakable(&result) }
+                                    if let Some(s) = h.stale {
+                                        <strong class="stale-mark">{ t(Key::StaleRead(s.answered, s.newest)) }</strong>
+                                    }
                                     if !kvs.is_empty() {
                                         <ul class="kvs">{ for kvs.iter().map(|l| html! { <li>{ breakable(l) }</li> }) }</ul>
                                     }

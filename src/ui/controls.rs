@@ -18,6 +18,10 @@ pub struct ControlsProps {
     pub frame: FrameRef,
     /// Commands.
     pub dispatch: Callback<Cmd>,
+    /// More controls at the end of the row (the root's language switch:
+    /// on a phone it shares the clock's line instead of taking one more).
+    #[prop_or_default]
+    pub children: Html,
 }
 
 /// Slider stops per tenfold change of speed (×1.26 a stop). The speed of
@@ -98,6 +102,7 @@ pub fn TimeControls(props: &ControlsProps) -> Html {
                 </span>
             }
             <span class="clock" title={t(Key::VirtualTime)}>{ "t = " }<output id="virtual-time">{ time(frame.view.time) }</output></span>
+            { props.children.clone() }
         </div>
     }
 }

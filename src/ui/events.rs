@@ -45,7 +45,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         .iter()
         .rev()
         .filter(|l| !hidden.contains(&l.cat))
-        .filter(|l| needle.is_empty() || l.text.to_lowercase().contains(&needle))
+        .filter(|l| needle.is_empty() || l.text(lang).to_lowercase().contains(&needle))
         .take(SHOWN);
     let on_text = {
         let text = text.clone();
@@ -77,7 +77,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
             <ol class="lines" aria-live="off">
                 { for lines.map(|l| html! {
                     <li class={format!("cat-{}", l.cat.label())} key={l.seq}>
-                        <time>{ time(l.time) }</time>{ &l.text }
+                        <time>{ time(l.time) }</time>{ l.text(lang) }
                     </li>
                 }) }
             </ol>

@@ -178,6 +178,9 @@ fn progress_state(state: &str, lang: Lang) -> String {
     key.text(lang)
 }
 
+/// Refusals and step-downs a member's card lists.
+const WHY_SHOWN: usize = 3;
+
 fn member_card(id: NodeId, frame: &Frame, d: &Callback<Cmd>, lang: Lang) -> Html {
     let t = |k: Key| k.text(lang);
     let Some(m) = frame.view.members.iter().find(|m| m.id == id) else {
@@ -189,6 +192,15 @@ fn member_card(id: NodeId, frame: &Frame, d: &Callback<Cmd>, lang: Lang) -> Html
     let replaced = frame
         .replacement
         .map(|(old, new)| t(Key::BeingReplaced(old, new)));
+    // Why Raft refused something here lately (votes, appends, proposals,
+    // reads) or made it step down, newest first, from the event log.
+    let why: Vec<_> = frame
+        .events
+        .iter()
+        .rev()
+        .filter(|l| l.why_about(id))
+        .take(WHY_SHOWN)
+        .collect();
     html! {
         <>
             <h3>{ format!("{} · {}", node(id), m.role.name(lang)) }</h3>
@@ -227,6 +239,14 @@ fn member_card(id: NodeId, frame: &Frame, d: &Callback<Cmd>, lang: Lang) -> Html
             </div>
             if m.role == Role::Down {
                 <p class="note">{ t(Key::DiskSurvives) }</p>
+            }
+            if !why.is_empty() {
+                <h4>{ t(Key::WhyLately) }</h4>
+                <ul class="why">
+                    { for why.iter().map(|l| html! {
+                        <li><time>{ time(l.time) }</time>{ " " }{ l.text(lang) }</li>
+                    }) }
+                </ul>
             }
         </>
     }

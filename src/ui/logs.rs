@@ -51,10 +51,16 @@ pub fn LogsPanel(props: &LogsPanelProps) -> Html {
                                     let (state, said) = if e.index <= m.applied { ("applied", Key::Applied) }
                                         else if e.index <= m.commit { ("committed", Key::Committed) } else { ("uncommitted", Key::NotCommitted) };
                                     let what = entry_words(&e.what, lang);
+                                    let why = (state == "uncommitted").then(|| props.frame.pending.iter()
+                                        .find(|p| p.leader == m.id && p.index == e.index)
+                                        .and_then(|p| p.wait.as_ref()))
+                                        .flatten()
+                                        .map(|w| format!("\n{}", w.describe(lang)))
+                                        .unwrap_or_default();
                                     html! {
                                         <span key={e.index} class={classes!("entry", state, (e.index == m.commit).then_some("commit-mark"))}
                                             style={format!("--term: {}", term_color(e.term))}
-                                            title={t(Key::EntryTitle(e.index, e.term, what.clone(), Box::new(said)))}>
+                                            title={t(Key::EntryTitle(e.index, e.term, what.clone(), Box::new(said))) + &why}>
                                             <b>{ e.index }</b><i>{ what }</i>
                                         </span>
                                     }

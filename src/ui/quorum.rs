@@ -120,7 +120,10 @@ pub fn QuorumPanel(props: &QuorumPanelProps) -> Html {
                     { for frame.pending.iter().take(5).map(|p| html! {
                         <li>
                             { t(Key::PendingEntry(p.index, p.term, p.leader, entry_words(&p.what, lang), p.retries, names(&p.acked, lang))) }
-                            <strong>{ t(Key::PendingWaits(names(&p.missing, lang), p.needed, p.acked.len() + p.missing.len())) }</strong>
+                            <strong>{ match &p.wait {
+                                Some(w) => w.describe(lang),
+                                None => t(Key::PendingWaits(names(&p.missing, lang), p.needed, p.acked.len() + p.missing.len())),
+                            } }</strong>
                         </li>
                     }) }
                     if frame.pending.len() > 5 { <li>{ t(Key::AndMore(frame.pending.len() - 5)) }</li> }
