@@ -18,7 +18,7 @@ use super::{NodeRef, ScriptError};
 pub const USAGE: &[&str] = &[
     "leader | no-leader | leader-is N | leader-not N",
     "role N follower|pre-candidate|candidate|leader|learner|down|removed",
-    "quorum-ok | quorum-lost | commit N >=|=|<= I | term N >=|=|<= T",
+    "quorum-ok | quorum-lost | commit N >=|=|<= I|M (M: another member's) | term N >=|=|<= T",
     "converged (every member runs and has applied the same entries to the same store)",
     "ok L | failed L | done L | result L = V | result L absent",
     "stale L | fresh L (a finished read older / not older than a value committed before it began)",
@@ -113,6 +113,10 @@ pub enum Cond {
     Commit(NodeRef, Cmp, u64),
     /// A member's term compared with a number.
     Term(NodeRef, Cmp, u64),
+    /// A member's commit index compared with another member's (both
+    /// running): "caught up with the leader" without knowing the index,
+    /// which in a lesson depends on what the learner did.
+    CommitWith(NodeRef, Cmp, NodeRef),
     /// See [`crate::Cluster::converged`].
     Converged,
     /// A labelled request finished successfully.
@@ -268,11 +272,11 @@ pub fn parse_cond(l: &Line, i: usize) -> Result<(Cond, usize), ScriptError> {
                     ))
                 }
             };
-            let v = number(l, l.tok(i + 3, "a number")?, "a number")?;
-            let c = if t.text == "commit" {
-                Cond::Commit(n, cmp, v)
-            } else {
-                Cond::Term(n, cmp, v)
+            let vt = l.tok(i + 3, "a number")?;
+            let c = match (t.text, vt.text.starts_with(|c: char| c.is_ascii_digit())) {
+                ("commit", false) => Cond::CommitWith(n, cmp, l.node(i + 3)?),
+                ("commit", true) => Cond::Commit(n, cmp, number(l, vt, "a number")?),
+                _ => Cond::Term(n, cmp, number(l, vt, "a number")?),
             };
             (c, i + 4)
         }
@@ -467,6 +471,10 @@ impl Runner {
             Cond::QuorumOk => cl.quorum_available(),
             Cond::Commit(n, cmp, v) => live(n)?.is_some_and(|l| cmp.test(l.commit(), *v)),
             Cond::Term(n, cmp, v) => live(n)?.is_some_and(|l| cmp.test(l.term(), *v)),
+            Cond::CommitWith(n, cmp, m) => match (live(n)?, live(m)?) {
+                (Some(a), Some(b)) => cmp.test(a.commit(), b.commit()),
+                _ => false,
+            },
             Cond::Converged => cl.converged().is_ok(),
             Cond::Ok(label) => self.op(label)?.is_ok(),
             Cond::Failed(label) => {
@@ -596,6 +604,21 @@ impl Runner {
             }))
     }
 
+    fn term_and_commit(&self, n: &NodeRef) -> String {
+        match self
+            .resolve(n)
+            .map(|id| (id, self.cluster.member(id).and_then(|m| m.live())))
+        {
+            Ok((id, Some(l))) => format!(
+                "n{id} is in term {} with commit index {}",
+                l.term(),
+                l.commit()
+            ),
+            Ok((id, None)) => format!("n{id} is not running"),
+            Err(e) => e,
+        }
+    }
+
     /// What a condition found, in words: why it does not hold, or for a
     /// watch, what it saw.
     pub fn describe(&self, c: &Cond) -> String {
@@ -615,19 +638,9 @@ impl Runner {
                 Ok(None) => finished(label, "is not stale: "),
                 Err(e) => e,
             },
-            Cond::Commit(n, ..) | Cond::Term(n, ..) => {
-                match self
-                    .resolve(n)
-                    .map(|id| (id, self.cluster.member(id).and_then(|m| m.live())))
-                {
-                    Ok((id, Some(l))) => format!(
-                        "n{id} is in term {} with commit index {}",
-                        l.term(),
-                        l.commit()
-                    ),
-                    Ok((id, None)) => format!("n{id} is not running"),
-                    Err(e) => e,
-                }
+            Cond::Commit(n, ..) | Cond::Term(n, ..) => self.term_and_commit(n),
+            Cond::CommitWith(n, _, m) => {
+                format!("{}; {}", self.term_and_commit(n), self.term_and_commit(m))
             }
             Cond::Converged => match self.cluster.converged() {
                 Ok(()) => "converged".into(),

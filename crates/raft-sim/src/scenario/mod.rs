@@ -21,7 +21,8 @@
 //! ```
 //!
 //! Member references: `n3`, `leader` (the current leader; an error if there
-//! is none), `$name` (bound by `remember`). In a partition, `rest` stands
+//! is none), `follower` (the lowest-numbered running follower not
+//! remembered under a name), `$name` (bound by `remember`). In a partition, `rest` stands
 //! for every member not named in another group. Durations: `250ms`, `2s`.
 //! Loss and duplication are percentages (`loss 10` or `loss 10%`).
 //! Every error names its line and column; no input makes the parser panic.
@@ -81,6 +82,11 @@ pub enum NodeRef {
     Id(NodeId),
     /// The current leader.
     Leader,
+    /// The lowest-numbered running follower not remembered under a name:
+    /// lessons name members by what they are, not by number, because
+    /// which member leads depends on when the learner acted
+    /// (`remember follower as a`, then `remember follower as b` is another).
+    Follower,
     /// A name bound by `remember`.
     Var(String),
 }

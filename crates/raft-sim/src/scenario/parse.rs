@@ -213,11 +213,14 @@ pub fn percent(l: &Line, t: &Tok, what: &str) -> Result<f64, ScriptError> {
     Ok(value)
 }
 
-/// `n3`, `leader` or `$name`.
+/// `n3`, `leader`, `follower` or `$name`.
 pub fn node_ref(l: &Line, t: &Tok) -> Result<NodeRef, ScriptError> {
     let s = t.text;
     if s == "leader" {
         return Ok(NodeRef::Leader);
+    }
+    if s == "follower" {
+        return Ok(NodeRef::Follower);
     }
     if let Some(v) = s.strip_prefix('$').filter(|v| !v.is_empty()) {
         return Ok(NodeRef::Var(v.to_string()));
@@ -231,7 +234,7 @@ pub fn node_ref(l: &Line, t: &Tok) -> Result<NodeRef, ScriptError> {
     }
     Err(l.err(
         t.col,
-        format!("expected a member (n1, leader or $name), found '{s}'"),
+        format!("expected a member (n1, leader, follower or $name), found '{s}'"),
     ))
 }
 

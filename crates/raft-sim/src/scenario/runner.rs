@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::HistoryEntry;
 use crate::cluster::{Action, Cluster, WatchView};
+use crate::role::Role;
 use crate::NodeId;
 
 use super::commands::{Command, MsgFilter};
@@ -90,6 +91,13 @@ impl Runner {
                 .cluster
                 .leader()
                 .ok_or_else(|| "there is no leader now".to_string()),
+            NodeRef::Follower => self
+                .cluster
+                .member_ids()
+                .into_iter()
+                .filter(|n| !self.vars.values().any(|v| v == n))
+                .find(|&n| self.cluster.role(n) == Some(Role::Follower))
+                .ok_or_else(|| "there is no follower that is not remembered under a name".into()),
             NodeRef::Var(v) => self
                 .vars
                 .get(v)

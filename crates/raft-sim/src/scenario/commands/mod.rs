@@ -204,7 +204,10 @@ pub fn help() -> String {
     for c in conditions::USAGE {
         out.push_str(&format!("  {c}\n"));
     }
-    out.push_str("members: n3, leader (the current one), $name (bound by remember)\n");
+    out.push_str(
+        "members: n3, leader (the current one), follower (the lowest-numbered running follower \
+         not remembered under a name), $name (bound by remember)\n",
+    );
     out
 }
 
