@@ -312,3 +312,19 @@ fn going_back_to_a_steps_start_replays_to_the_same_run() {
         assert_eq!(run.outcomes(), whole.outcomes(), "{}", l.id);
     }
 }
+
+#[test]
+fn follower_names_unnamed_followers_and_commits_compare_between_members() {
+    use raft_sim::scenario::{parse, run_script};
+    let script = "cluster members=3 seed=5\nwait leader within=5s\nremember leader as l\n\
+        remember follower as a\nremember follower as b\nexpect-error remember follower as c\n\
+        assert same-term $a $l\nassert commit $a <= $l\n\
+        crash $a\nput $l /k v as w\nwait ok w within=2s\nwait commit $b = $l within=1s\n\
+        expect-error assert commit $a = $l\nrestart $a\nwait commit $a >= $l within=2s\n";
+    let s = parse(script).unwrap();
+    let (runner, out) = run_script(&s).unwrap();
+    assert_eq!(out.failure, None, "{:#?}", out.steps);
+    let (l, a, b) = (runner.var("l"), runner.var("a"), runner.var("b"));
+    assert!(a.is_some() && b.is_some() && a != b && a != l && b != l);
+    assert!(a < b, "the lowest-numbered first");
+}
