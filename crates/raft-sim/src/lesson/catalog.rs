@@ -22,6 +22,7 @@ pub const IDS: [&str; 10] = [
 /// folder). Their order does not matter: [`all`] follows [`IDS`].
 const FILES: &[(&str, &str)] = &[
     ("elections", include_str!("../../lessons/elections.txt")),
+    ("replication", include_str!("../../lessons/replication.txt")),
     ("quorum", include_str!("../../lessons/quorum.txt")),
     ("split-brain", include_str!("../../lessons/split-brain.txt")),
     ("two-leaders", include_str!("../../lessons/two-leaders.txt")),
