@@ -111,4 +111,18 @@ fn tell_step(
         trace_from = trace_from.max(o.trace_len);
         out.push_str(&format!("  > {:<40} {}\n", o.text, o.words(lang)));
     }
+    // A failed command has no outcome: show what happened while it waited,
+    // the latest events if there were many.
+    if run.failure().is_some() {
+        let story: Vec<_> = trace
+            .since(trace_from)
+            .filter(|e| story_event(&e.kind))
+            .collect();
+        for e in &story[story.len().saturating_sub(FAILURE_EVENTS)..] {
+            out.push_str(&format!("      {:>6} ms  {}\n", e.time, e.describe()));
+        }
+    }
 }
+
+/// How many events before a failure the account shows.
+const FAILURE_EVENTS: usize = 30;
