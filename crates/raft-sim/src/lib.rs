@@ -42,7 +42,8 @@
 //! [`client`] the requests and history; [`trace`] the event stream (hashed
 //! with [`hash`]); [`safety`] the online checkers and [`linearizability`]
 //! the offline history check; [`view`] the picture the page draws;
-//! [`scenario`] the script format; [`workload`] the CLI's steady client load
+//! [`scenario`] the script format and [`lesson`] the guided lessons built
+//! on it; [`workload`] the CLI's steady client load
 //! and chaos. No module depends on one that depends on it.
 
 #![deny(missing_docs)]
