@@ -37,11 +37,11 @@
 //! Commands after the task run once the task is done. `$name` in narration
 //! stands for the member remembered under that name.
 //!
-//! Layout: [`parse`] reads a lesson, [`catalog`] holds the built-in ones,
+//! Layout: [`parse`](mod@parse) reads a lesson, [`catalog`] holds the built-in ones,
 //! [`run`] runs one incrementally for the page (which owns the clock),
 //! [`native`] drives one to its end without a learner (the CLI and tests),
 //! [`outcome`] says what each command found, in both languages, and
-//! [`account`] tells a whole lesson in text (`raft-sim lesson ID`).
+//! [`account`](mod@account) tells a whole lesson in text (`raft-sim lesson ID`).
 
 pub mod account;
 pub mod catalog;

@@ -27,10 +27,10 @@
 //! Loss and duplication are percentages (`loss 10` or `loss 10%`).
 //! Every error names its line and column; no input makes the parser panic.
 //!
-//! Layout: [`parse`] reads lines into tokens and values, [`commands`] holds
+//! Layout: [`parse`](mod@parse) reads lines into tokens and values, [`commands`] holds
 //! each command's usage line, parser and the one place it becomes a cluster
 //! [`Action`](crate::Action), [`conditions`] what `wait` and `assert` test,
-//! [`runner`] runs the steps, and [`transcript`] writes the golden output
+//! [`runner`] runs the steps, and [`transcript`](mod@transcript) writes the golden output
 //! (step outcomes and the trace in plain words) kept beside each script.
 
 pub mod commands;
