@@ -639,4 +639,48 @@ pub(crate) mod tests {
         assert!(frame.events.iter().any(|l| l.cat == Category::Log));
         assert!(frame.events.windows(2).all(|w| w[0].seq < w[1].seq));
     }
+
+    #[test]
+    fn a_cut_off_leader_says_why_it_steps_down_and_why_its_write_waits() {
+        let mut s = sim(5);
+        run_until(&mut s, 10_000, |s| s.cluster().leader().is_some());
+        let old = s.cluster().leader().unwrap();
+        s.act(ErrorAt::Partition, Action::Isolate { node: old })
+            .unwrap();
+        let put = ClientOp::Put {
+            key: "/a".into(),
+            value: "1".into(),
+        };
+        s.client(old, put, ReadMode::Linearizable).unwrap();
+        s.advance(100);
+        // The write waits on the old leader, and the panel can say why.
+        let frame = s.frame();
+        let p = frame.pending.iter().find(|p| p.leader == old).unwrap();
+        let why = p.wait.as_ref().expect("the core explains the wait");
+        assert!(why.describe(raft_sim::Lang::En).contains("unreachable"));
+        // CheckQuorum makes it step down; its card finds the reason.
+        let stepped = |s: &Sim| {
+            s.frame()
+                .events
+                .iter()
+                .any(|l| l.why_about(old) && matches!(l.kind, EventKind::SteppedDown { .. }))
+        };
+        run_until(&mut s, 10_000, stepped);
+        assert!(stepped(&s));
+        let frame = s.frame();
+        let line = (frame.events.iter())
+            .find(|l| matches!(l.kind, EventKind::SteppedDown { .. }))
+            .unwrap();
+        assert!(
+            line.text(raft_sim::Lang::Zh).contains("CheckQuorum"),
+            "{}",
+            line.text(raft_sim::Lang::Zh)
+        );
+        // Lines about other members are not this one's.
+        assert!(frame
+            .events
+            .iter()
+            .filter(|l| l.why_about(old))
+            .all(|l| l.text(raft_sim::Lang::En).contains(&format!("n{old}"))));
+    }
 }
