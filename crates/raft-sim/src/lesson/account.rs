@@ -1,10 +1,12 @@
 //! A lesson told in text, as `raft-sim lesson ID` prints it: the title,
 //! then for each step its narration, the task and hint, and what each
-//! command found, with the story events (elections, votes, commits,
-//! faults, requests) that led to it.
+//! command found, with the story events (elections, votes, refusals,
+//! commits, faults, requests) that led to it, in the lesson's language.
 
 use crate::lang::Lang;
+use crate::network::DropReason;
 use crate::scenario::story_event;
+use crate::trace::EventKind;
 
 use super::run::{LessonRun, Poll};
 use super::{Item, Lesson};
@@ -104,8 +106,12 @@ fn tell_step(
             }
         }
         for e in trace.since(trace_from).take_while(|e| e.seq < o.trace_len) {
-            if story_event(&e.kind) {
-                out.push_str(&format!("      {:>6} ms  {}\n", e.time, e.describe()));
+            if told(&e.kind) {
+                out.push_str(&format!(
+                    "      {:>6} ms  {}\n",
+                    e.time,
+                    e.describe_in(lang)
+                ));
             }
         }
         trace_from = trace_from.max(o.trace_len);
@@ -114,14 +120,29 @@ fn tell_step(
     // A failed command has no outcome: show what happened while it waited,
     // the latest events if there were many.
     if run.failure().is_some() {
-        let story: Vec<_> = trace
-            .since(trace_from)
-            .filter(|e| story_event(&e.kind))
-            .collect();
+        let story: Vec<_> = trace.since(trace_from).filter(|e| told(&e.kind)).collect();
         for e in &story[story.len().saturating_sub(FAILURE_EVENTS)..] {
-            out.push_str(&format!("      {:>6} ms  {}\n", e.time, e.describe()));
+            out.push_str(&format!(
+                "      {:>6} ms  {}\n",
+                e.time,
+                e.describe_in(lang)
+            ));
         }
     }
+}
+
+/// Whether an account tells an event: the scripts' story, without the
+/// messages lost to a cut link or a member that is down, which the fault
+/// itself already says (a partition loses hundreds of them).
+fn told(kind: &EventKind) -> bool {
+    story_event(kind)
+        && !matches!(
+            kind,
+            EventKind::MessageDropped {
+                reason: DropReason::Partition | DropReason::TargetDown,
+                ..
+            }
+        )
 }
 
 /// How many events before a failure the account shows.
