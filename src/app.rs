@@ -8,6 +8,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use raft_sim::PauseOn;
+
 use crate::crash;
 use crate::i18n::{Key, Lang};
 use crate::model::settings::{Query, DEFAULT_SPEED};
@@ -18,6 +20,7 @@ use crate::ui::controls::{SettingsPanel, TimeControls};
 use crate::ui::events::EventLog;
 use crate::ui::inspector::{Inspector, Selection};
 use crate::ui::logs::LogsPanel;
+use crate::ui::pause::PauseControls;
 use crate::ui::partition::PartitionPanel;
 use crate::ui::quorum::QuorumPanel;
 
@@ -41,6 +44,9 @@ pub struct AppProps {
     /// The language the page starts in (the header switch changes it).
     #[prop_or_default]
     pub lang: Lang,
+    /// Moments the clock pauses on by itself.
+    #[prop_or_default]
+    pub pause_on: Vec<PauseOn>,
 }
 
 impl AppProps {
@@ -59,6 +65,7 @@ impl AppProps {
             autoplay: !q.extras.paused,
             traffic: q.extras.traffic.unwrap_or(0),
             notice: q.notice(),
+            pause_on: q.extras.pause_on.clone(),
             settings: q.settings,
         }
     }
@@ -71,6 +78,7 @@ fn start_sim(props: &AppProps) -> Sim {
     sim.set_speed(props.speed);
     sim.set_playing(props.autoplay);
     sim.set_notice(props.notice.clone());
+    sim.set_pause_on(&props.pause_on);
     if props.traffic > 0 {
         sim.set_traffic(props.traffic);
     }
@@ -169,6 +177,7 @@ pub fn App(props: &AppProps) -> Html {
                     </select>
                 </TimeControls>
             </header>
+            <PauseControls frame={frame.clone()} dispatch={dispatch.clone()} />
             if let Some(notice) = &frame.notice {
                 <p class="notice" role="status">{ t(notice.clone()) }
                     <button type="button" class="small dismiss"

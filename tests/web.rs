@@ -23,6 +23,7 @@ fn mount(settings: PageSettings, autoplay: bool, speed: f64) -> Element {
         traffic: 0,
         notice: None,
         lang: Default::default(),
+        pause_on: Vec::new(),
     };
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     root

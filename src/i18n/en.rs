@@ -104,6 +104,7 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
         Key::SpeedRange => "speed must be from 0.01 to 100; using 0.5".into(),
         Key::TrafficCapped => "at most 200 writes per second; using 200".into(),
         Key::UseEnOrZh => "use en or zh; using the browser's language".into(),
+        Key::NoSuchMoment(bad, all) => f!("no moment called {bad}; use {all}"),
 
         // The quorum panel.
         Key::Quorum => "Quorum".into(),

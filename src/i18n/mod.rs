@@ -197,6 +197,8 @@ keys! {
     SpeedRange,
     TrafficCapped,
     UseEnOrZh,
+    /// (the words that name no moment, the moments' words)
+    NoSuchMoment(String, String),
 
     // The quorum panel.
     Quorum,

@@ -103,6 +103,7 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
         Key::SpeedRange => "速度须在 0.01 到 100 之间；改用 0.5".into(),
         Key::TrafficCapped => "每秒最多 200 次写入；改用 200".into(),
         Key::UseEnOrZh => "请用 en 或 zh；改用浏览器的语言".into(),
+        Key::NoSuchMoment(bad, all) => f!("没有名为 {bad} 的时刻；可用 {all}"),
 
         // The quorum panel.
         Key::Quorum => "法定人数 (quorum)".into(),

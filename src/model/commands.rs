@@ -3,7 +3,7 @@
 //! The root component only passes commands through, so this is tested
 //! natively like the rest of the model.
 
-use raft_sim::{Action, ClientOp, MemberChange, NodeId, ReadMode};
+use raft_sim::{Action, ClientOp, MemberChange, NodeId, PauseOn, ReadMode};
 
 use super::partition::Preset;
 use super::settings::{parse_traffic, PageSettings};
@@ -62,6 +62,8 @@ pub enum Cmd {
     Play(bool),
     /// Run one event.
     Step,
+    /// Pause, or stop pausing, on a moment.
+    PauseOn(PauseOn, bool),
     /// Set the speed.
     Speed(f64),
     /// Traffic generator rate as typed (writes per virtual second, 0: off).
@@ -105,6 +107,14 @@ pub fn run(sim: &mut Sim, cmd: Cmd) {
             sim.step();
         }
         Cmd::Speed(s) => sim.set_speed(s),
+        Cmd::PauseOn(moment, on) => {
+            let mut moments = sim.pause_on().to_vec();
+            moments.retain(|&m| m != moment);
+            if on {
+                moments.push(moment);
+            }
+            sim.set_pause_on(&moments);
+        }
         Cmd::Traffic(text) => match parse_traffic(&text) {
             Ok(n) => {
                 sim.set_traffic(n);
@@ -145,6 +155,7 @@ pub fn membership(change: MemberChange, node: NodeId) -> Action {
 mod tests {
     use super::*;
     use crate::model::sim::tests::{run_until, sim};
+    use raft_sim::PauseOn;
 
     #[test]
     fn a_preset_partitions_around_the_live_leader_or_says_why_not() {
@@ -249,5 +260,49 @@ mod tests {
         );
         assert_eq!(s.frame().error, None);
         run_until(&mut s, 10_000, |s| s.members().contains(&id));
+    }
+
+    #[test]
+    fn the_clock_pauses_itself_on_a_moment_and_says_which() {
+        let mut s = sim(5);
+        run(&mut s, Cmd::PauseOn(PauseOn::LeaderChange, true));
+        run(&mut s, Cmd::PauseOn(PauseOn::QuorumLost, true));
+        assert_eq!(
+            s.pause_on(),
+            [PauseOn::LeaderChange, PauseOn::QuorumLost]
+        );
+        s.set_speed(10.0);
+        for _ in 0..100 {
+            s.advance_wall(50.0);
+        }
+        let frame = s.frame();
+        assert!(!frame.playing);
+        let paused = frame.paused.clone().expect("paused on the election");
+        assert_eq!(paused.on, PauseOn::LeaderChange);
+        assert_eq!(s.cluster().now(), paused.at_ms);
+        assert!(s.cluster().leader().is_some());
+        // Running again forgets why it paused.
+        run(&mut s, Cmd::Play(true));
+        assert_eq!(s.frame().paused, None);
+        run(&mut s, Cmd::PauseOn(PauseOn::LeaderChange, false));
+        // A user's action that loses the quorum pauses too.
+        for node in [1, 2, 3] {
+            run(&mut s, Cmd::Act(ErrorAt::Inspector, Action::Crash { node }));
+        }
+        assert!(!s.playing());
+        assert_eq!(s.paused().map(|p| p.on), Some(PauseOn::QuorumLost));
+    }
+
+    #[test]
+    fn pausing_on_a_commit_stops_between_traffic_writes() {
+        let mut s = sim(3);
+        run_until(&mut s, 10_000, |s| s.cluster().leader().is_some());
+        run(&mut s, Cmd::PauseOn(PauseOn::Commit, true));
+        s.set_traffic(20);
+        s.advance(5_000);
+        let paused = s.frame().paused.clone().expect("a traffic write commits");
+        assert_eq!(paused.on, PauseOn::Commit);
+        assert_eq!(s.cluster().now(), paused.at_ms);
+        assert!(s.cluster().now() < 1_000 + paused.at_ms);
     }
 }

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use raft_sim::cluster::WatchView;
 use raft_sim::kv::KeyValue;
-use raft_sim::{ActionError, HistoryEntry, MsgKind, NodeId, View};
+use raft_sim::{ActionError, HistoryEntry, MsgKind, NodeId, PauseOn, Paused, View};
 
 use super::commands::ErrorAt;
 use super::log_lines::LogLine;
@@ -54,6 +54,10 @@ pub struct Frame {
     pub events: Vec<LogLine>,
     /// Playing or paused.
     pub playing: bool,
+    /// The moments the user pauses on.
+    pub pause_on: Vec<PauseOn>,
+    /// Why the clock paused by itself, while it stays paused.
+    pub paused: Option<Paused>,
     /// Speed, virtual seconds per wall second.
     pub speed: f64,
     /// The speed really reached over the last second of wall time (see

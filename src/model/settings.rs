@@ -245,6 +245,8 @@ pub struct QueryExtras {
     pub traffic: Option<u64>,
     /// The language asked for (`lang=zh`, `lang=en`, or a tag like `zh-CN`).
     pub lang: Option<raft_sim::Lang>,
+    /// Moments to pause on (`pause-on=two-leaders,quorum-lost`).
+    pub pause_on: Vec<raft_sim::PauseOn>,
 }
 
 /// What a query string asked for: the settings and page options, and a
@@ -286,6 +288,16 @@ impl Query {
                     Some(l) => q.extras.lang = Some(l),
                     None => q.notices.push(bad(Key::UseEnOrZh)),
                 },
+                "pause-on" => {
+                    let (moments, bad_words) = parse_pause_on(&value);
+                    q.extras.pause_on = moments;
+                    if !bad_words.is_empty() {
+                        q.notices.push(bad(Key::NoSuchMoment(
+                            bad_words.join(", "),
+                            raft_sim::PauseOn::ALL.map(|p| p.word()).join(", "),
+                        )));
+                    }
+                }
                 "paused" => match parse_flag(&value) {
                     Ok(p) => q.extras.paused = p,
                     Err(e) => q.notices.push(bad(e)),
@@ -344,6 +356,20 @@ impl Query {
             all => Some(Key::Notices(all.to_vec())),
         }
     }
+}
+
+/// Moments to pause on from a comma-separated list of their words, and
+/// the words that name none.
+pub fn parse_pause_on(list: &str) -> (Vec<raft_sim::PauseOn>, Vec<String>) {
+    let (mut moments, mut bad) = (Vec::new(), Vec::new());
+    for word in list.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+        match raft_sim::PauseOn::parse(word) {
+            Some(p) if !moments.contains(&p) => moments.push(p),
+            Some(_) => {}
+            None => bad.push(word.to_string()),
+        }
+    }
+    (moments, bad)
 }
 
 /// Decodes `%XX` escapes (as UTF-8) and `+` as a space, as browsers
@@ -519,6 +545,23 @@ mod tests {
         assert!(en(Key::TrafficCapped).contains(&MAX_TRAFFIC.to_string()));
         assert!(en(Key::TrafficRange).contains(&format!("0 to {MAX_TRAFFIC}")));
         assert!(en(Key::MembersRange).contains(&format!("1 to {MAX_VOTERS}")));
+    }
+
+    #[test]
+    fn the_url_names_moments_to_pause_on_and_a_bad_one_spoils_only_itself() {
+        use raft_sim::PauseOn;
+        let q = Query::parse("?pause-on=two-leaders,quorum-lost&members=3");
+        assert_eq!(
+            q.extras.pause_on,
+            vec![PauseOn::TwoLeaders, PauseOn::QuorumLost]
+        );
+        assert_eq!(q.notice(), None);
+        let q = Query::parse("?pause-on=commit,breakfast&members=3");
+        assert_eq!(q.extras.pause_on, vec![PauseOn::Commit]);
+        assert_eq!(q.settings.members, 3);
+        let notice = said(&q).unwrap();
+        assert!(notice.contains("breakfast"), "{notice}");
+        assert!(notice.contains("leader-change"), "{notice}");
     }
 
     #[test]

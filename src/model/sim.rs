@@ -12,7 +12,8 @@ use std::collections::VecDeque;
 use raft_sim::cluster::WatchView;
 use raft_sim::kv::KeyValue;
 use raft_sim::{
-    Action, ActionError, ClientError, ClientOp, Cluster, EventKind, NodeId, ReadMode, Role,
+    Action, ActionError, ClientError, ClientOp, Cluster, EventKind, NodeId, PauseOn, PauseWatch,
+    Paused, ReadMode, Role,
 };
 
 use super::commands::ErrorAt;
@@ -62,6 +63,12 @@ pub struct Sim {
     user_ops: VecDeque<u64>,
     error: Option<(ErrorAt, Key)>,
     notice: Option<Key>,
+    /// The moments the user asked the clock to pause on.
+    pause_on: Vec<PauseOn>,
+    /// Watches for them (and for the lesson step's moment).
+    watch: PauseWatch,
+    /// Why the clock paused by itself, until it runs again.
+    paused: Option<Paused>,
 }
 
 impl Sim {
@@ -69,6 +76,7 @@ impl Sim {
     pub fn new(settings: PageSettings) -> Result<Sim, Key> {
         let cluster =
             Cluster::new(settings.config()?).map_err(|e| Key::Refused(ActionError::Other(e)))?;
+        let watch = PauseWatch::new(&cluster, &[]);
         let mut sim = Sim {
             cluster,
             settings,
@@ -86,6 +94,9 @@ impl Sim {
             user_ops: VecDeque::new(),
             error: None,
             notice: None,
+            pause_on: Vec::new(),
+            watch,
+            paused: None,
         };
         sim.record(format!("new cluster {}", settings_line(&sim.settings)));
         sim.collect_events();
@@ -114,6 +125,9 @@ impl Sim {
 
     /// Play or pause.
     pub fn set_playing(&mut self, on: bool) {
+        if on {
+            self.paused = None;
+        }
         self.playing = on;
         self.carry = 0.0;
         self.meter.reset();
@@ -141,6 +155,7 @@ impl Sim {
                 fresh.playing = self.playing;
                 fresh.speed = self.speed;
                 fresh.traffic = self.traffic;
+                fresh.set_pause_on(&self.pause_on);
                 // The crash overlay's "recent actions" run across rebuilds.
                 let mut actions = std::mem::take(&mut self.actions);
                 actions.append(&mut fresh.actions);
@@ -174,23 +189,70 @@ impl Sim {
         true
     }
 
-    /// Advances virtual time by `ms`, with the traffic generator.
+    /// Advances virtual time by `ms`, with the traffic generator, unless
+    /// a moment paused on comes first: then time stops right after it.
     pub fn advance(&mut self, ms: u64) {
         let target = self.cluster.now() + ms;
         while self.traffic > 0 && self.traffic_next <= target {
             let at = self.traffic_next.max(self.cluster.now());
-            self.cluster.advance_to(at);
+            if !self.run_to(at) {
+                return self.collect_events();
+            }
             self.send_traffic();
             self.traffic_next = at + (1000 / self.traffic).max(1);
         }
-        self.cluster.advance_to(target);
+        self.run_to(target);
         self.collect_events();
+    }
+
+    /// Runs the clock to `t`; false if a moment paused it on the way.
+    fn run_to(&mut self, t: u64) -> bool {
+        match self.cluster.run_until_pause(t, &mut self.watch) {
+            Some(p) => {
+                self.pause_for(p);
+                false
+            }
+            None => true,
+        }
     }
 
     /// Runs the next event (whatever it is) and stops.
     pub fn step(&mut self) {
         self.cluster.step_event();
+        self.check_moments();
         self.collect_events();
+    }
+
+    /// The moments the user pauses on.
+    pub fn pause_on(&self) -> &[PauseOn] {
+        &self.pause_on
+    }
+
+    /// Pauses on `moments` from now on (outside lessons and in them).
+    pub fn set_pause_on(&mut self, moments: &[PauseOn]) {
+        self.pause_on = PauseOn::ALL
+            .into_iter()
+            .filter(|p| moments.contains(p))
+            .collect();
+        self.watch.set(&self.cluster, &self.pause_on);
+    }
+
+    /// Why the clock last paused by itself, while it stays paused.
+    pub fn paused(&self) -> Option<&Paused> {
+        self.paused.as_ref()
+    }
+
+    /// Pauses if an action (or a step) just caused a moment paused on.
+    fn check_moments(&mut self) {
+        if let Some(p) = self.watch.check(&self.cluster) {
+            self.pause_for(p);
+        }
+    }
+
+    fn pause_for(&mut self, p: Paused) {
+        self.record(format!("paused on {} at {} ms", p.on.word(), p.at_ms));
+        self.set_playing(false);
+        self.paused = Some(p);
     }
 
     fn send_traffic(&mut self) {
@@ -244,6 +306,7 @@ impl Sim {
                 self.error = Some((at, Key::Refused(e.clone())));
             }
         }
+        self.check_moments();
         self.collect_events();
         result
     }
@@ -385,6 +448,8 @@ impl Sim {
                 .collect(),
             events: self.lines.lines(),
             playing: self.playing,
+            pause_on: self.pause_on.clone(),
+            paused: self.paused.clone(),
             speed: self.speed,
             reached_speed: self.meter.speed(),
             traffic: self.traffic,

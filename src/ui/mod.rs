@@ -7,8 +7,10 @@ pub mod cluster;
 pub mod controls;
 pub mod events;
 pub mod inspector;
+pub mod lesson_words;
 pub mod logs;
 pub mod partition;
+pub mod pause;
 pub mod quorum;
 
 use raft_sim::{MsgKind, NodeId};
