@@ -19,6 +19,7 @@ use crate::ui::cluster::ClusterView;
 use crate::ui::controls::{SettingsPanel, TimeControls};
 use crate::ui::events::EventLog;
 use crate::ui::inspector::{Inspector, Selection};
+use crate::ui::lesson::LessonPanel;
 use crate::ui::logs::LogsPanel;
 use crate::ui::pause::PauseControls;
 use crate::ui::partition::PartitionPanel;
@@ -47,6 +48,9 @@ pub struct AppProps {
     /// Moments the clock pauses on by itself.
     #[prop_or_default]
     pub pause_on: Vec<PauseOn>,
+    /// A lesson to open (`?lesson=elections`).
+    #[prop_or_default]
+    pub lesson: Option<String>,
 }
 
 impl AppProps {
@@ -66,6 +70,7 @@ impl AppProps {
             traffic: q.extras.traffic.unwrap_or(0),
             notice: q.notice(),
             pause_on: q.extras.pause_on.clone(),
+            lesson: q.extras.lesson.clone(),
             settings: q.settings,
         }
     }
@@ -75,9 +80,20 @@ fn start_sim(props: &AppProps) -> Sim {
     let mut sim = Sim::new(props.settings.clone())
         .or_else(|_| Sim::new(PageSettings::default()))
         .expect("the default settings are valid");
+    let mut notice = props.notice.clone();
+    if let Some(id) = &props.lesson {
+        // A bad lesson id spoils only itself: the page opens without one.
+        if let Err(e) = sim.open_lesson(id) {
+            let e = Key::UrlSetting("lesson".into(), id.clone(), Box::new(e));
+            notice = Some(match notice {
+                Some(n) => Key::Notices(vec![n, e]),
+                None => e,
+            });
+        }
+    }
     sim.set_speed(props.speed);
     sim.set_playing(props.autoplay);
-    sim.set_notice(props.notice.clone());
+    sim.set_notice(notice);
     sim.set_pause_on(&props.pause_on);
     if props.traffic > 0 {
         sim.set_traffic(props.traffic);
@@ -200,6 +216,7 @@ pub fn App(props: &AppProps) -> Html {
                         select={select.clone()} dispatch={dispatch.clone()} />
                 </section>
                 <div class="side">
+                    <LessonPanel frame={slow.clone()} dispatch={dispatch.clone()} />
                     <QuorumPanel frame={slow.clone()} dispatch={dispatch.clone()} />
                     <PartitionPanel frame={slow.clone()} dispatch={dispatch.clone()} />
                 </div>

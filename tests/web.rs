@@ -24,6 +24,7 @@ fn mount(settings: PageSettings, autoplay: bool, speed: f64) -> Element {
         notice: None,
         lang: Default::default(),
         pause_on: Vec::new(),
+        lesson: None,
     };
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     root

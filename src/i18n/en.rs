@@ -105,6 +105,7 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
         Key::TrafficCapped => "at most 200 writes per second; using 200".into(),
         Key::UseEnOrZh => "use en or zh; using the browser's language".into(),
         Key::NoSuchMoment(bad, all) => f!("no moment called {bad}; use {all}"),
+        Key::NoSuchLesson(id, all) => f!("there is no lesson “{id}”; the lessons are {all}"),
 
         // The quorum panel.
         Key::Quorum => "Quorum".into(),

@@ -199,6 +199,8 @@ keys! {
     UseEnOrZh,
     /// (the words that name no moment, the moments' words)
     NoSuchMoment(String, String),
+    /// (the id asked for, the lessons' ids)
+    NoSuchLesson(String, String),
 
     // The quorum panel.
     Quorum,

@@ -104,6 +104,7 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
         Key::TrafficCapped => "每秒最多 200 次写入；改用 200".into(),
         Key::UseEnOrZh => "请用 en 或 zh；改用浏览器的语言".into(),
         Key::NoSuchMoment(bad, all) => f!("没有名为 {bad} 的时刻；可用 {all}"),
+        Key::NoSuchLesson(id, all) => f!("没有名为“{id}”的课程；现有课程：{all}"),
 
         // The quorum panel.
         Key::Quorum => "法定人数 (quorum)".into(),

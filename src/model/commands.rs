@@ -5,6 +5,7 @@
 
 use raft_sim::{Action, ClientOp, MemberChange, NodeId, PauseOn, ReadMode};
 
+use super::lesson::{run_lesson_cmd, LessonCmd};
 use super::partition::Preset;
 use super::settings::{parse_traffic, PageSettings};
 use super::sim::Sim;
@@ -64,6 +65,8 @@ pub enum Cmd {
     Step,
     /// Pause, or stop pausing, on a moment.
     PauseOn(PauseOn, bool),
+    /// Something the lesson panel asks for.
+    Lesson(LessonCmd),
     /// Set the speed.
     Speed(f64),
     /// Traffic generator rate as typed (writes per virtual second, 0: off).
@@ -107,6 +110,7 @@ pub fn run(sim: &mut Sim, cmd: Cmd) {
             sim.step();
         }
         Cmd::Speed(s) => sim.set_speed(s),
+        Cmd::Lesson(c) => run_lesson_cmd(sim, c),
         Cmd::PauseOn(moment, on) => {
             let mut moments = sim.pause_on().to_vec();
             moments.retain(|&m| m != moment);

@@ -9,6 +9,7 @@ use raft_sim::kv::KeyValue;
 use raft_sim::{ActionError, HistoryEntry, MsgKind, NodeId, PauseOn, Paused, View};
 
 use super::commands::ErrorAt;
+use super::lesson::LessonView;
 use super::log_lines::LogLine;
 use super::partition::Side;
 use super::pending::Pending;
@@ -58,6 +59,8 @@ pub struct Frame {
     pub pause_on: Vec<PauseOn>,
     /// Why the clock paused by itself, while it stays paused.
     pub paused: Option<Paused>,
+    /// The lesson under way, if any.
+    pub lesson: Option<LessonView>,
     /// Speed, virtual seconds per wall second.
     pub speed: f64,
     /// The speed really reached over the last second of wall time (see

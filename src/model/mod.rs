@@ -10,9 +10,12 @@
 //! - [`partition`]: presets and the sides of a partition.
 //! - [`pending`]: uncommitted entries and who they wait for.
 //! - [`log_lines`]: the event log's lines and categories.
+//! - [`lesson`]: the lesson under way, driven between frames; back by
+//!   replay.
 
 pub mod commands;
 pub mod frame;
+pub mod lesson;
 pub mod log_lines;
 pub mod partition;
 pub mod pending;

@@ -247,6 +247,9 @@ pub struct QueryExtras {
     pub lang: Option<raft_sim::Lang>,
     /// Moments to pause on (`pause-on=two-leaders,quorum-lost`).
     pub pause_on: Vec<raft_sim::PauseOn>,
+    /// A lesson to open (`lesson=elections`); a bad id is named by the
+    /// page once it tries to open it.
+    pub lesson: Option<String>,
 }
 
 /// What a query string asked for: the settings and page options, and a
@@ -298,6 +301,7 @@ impl Query {
                         )));
                     }
                 }
+                "lesson" => q.extras.lesson = Some(value.clone()),
                 "paused" => match parse_flag(&value) {
                     Ok(p) => q.extras.paused = p,
                     Err(e) => q.notices.push(bad(e)),

@@ -18,6 +18,7 @@ use raft_sim::{
 
 use super::commands::ErrorAt;
 use super::frame::{Frame, FrameRef, Ghost, GHOST_MS};
+use super::lesson::Driven;
 use super::log_lines::EventLines;
 use super::partition::{preset_groups, sides, Preset};
 use super::pending::pending_entries;
@@ -47,26 +48,27 @@ pub const WATCH_EVENTS: usize = 20;
 
 /// The simulation as the page runs it.
 pub struct Sim {
-    cluster: Cluster,
-    settings: PageSettings,
+    /// The cluster, on its own or inside the lesson driving it.
+    pub(super) cluster: Driven,
+    pub(super) settings: PageSettings,
     playing: bool,
     speed: f64,
     carry: f64,
     meter: SpeedMeter,
     traffic: u64,
-    traffic_next: u64,
+    pub(super) traffic_next: u64,
     traffic_count: u64,
-    next_seq: u64,
-    lines: EventLines,
-    ghosts: VecDeque<Ghost>,
+    pub(super) next_seq: u64,
+    pub(super) lines: EventLines,
+    pub(super) ghosts: VecDeque<Ghost>,
     actions: VecDeque<String>,
-    user_ops: VecDeque<u64>,
+    pub(super) user_ops: VecDeque<u64>,
     error: Option<(ErrorAt, Key)>,
     notice: Option<Key>,
     /// The moments the user asked the clock to pause on.
     pause_on: Vec<PauseOn>,
     /// Watches for them (and for the lesson step's moment).
-    watch: PauseWatch,
+    pub(super) watch: PauseWatch,
     /// Why the clock paused by itself, until it runs again.
     paused: Option<Paused>,
 }
@@ -78,7 +80,7 @@ impl Sim {
             Cluster::new(settings.config()?).map_err(|e| Key::Refused(ActionError::Other(e)))?;
         let watch = PauseWatch::new(&cluster, &[]);
         let mut sim = Sim {
-            cluster,
+            cluster: Driven::Free(cluster),
             settings,
             playing: true,
             speed: DEFAULT_SPEED,
@@ -106,6 +108,22 @@ impl Sim {
     /// The cluster.
     pub fn cluster(&self) -> &Cluster {
         &self.cluster
+    }
+
+    /// Builds a new cluster for the same page: what a new cluster or a
+    /// lesson keeps of the old one (speed, traffic, moments paused on,
+    /// the recent actions).
+    pub(super) fn replace(&mut self, mut fresh: Sim) {
+        fresh.playing = self.playing;
+        fresh.speed = self.speed;
+        fresh.traffic = self.traffic;
+        fresh.set_pause_on(&self.pause_on);
+        // The crash overlay's "recent actions" run across rebuilds.
+        let mut actions = std::mem::take(&mut self.actions);
+        actions.append(&mut fresh.actions);
+        fresh.actions = actions;
+        fresh.trim_actions();
+        *self = fresh;
     }
 
     /// Whether time runs.
@@ -151,17 +169,8 @@ impl Sim {
     /// Replaces the cluster with a new one built from `settings`.
     pub fn rebuild(&mut self, settings: PageSettings) -> Result<(), Key> {
         match Sim::new(settings) {
-            Ok(mut fresh) => {
-                fresh.playing = self.playing;
-                fresh.speed = self.speed;
-                fresh.traffic = self.traffic;
-                fresh.set_pause_on(&self.pause_on);
-                // The crash overlay's "recent actions" run across rebuilds.
-                let mut actions = std::mem::take(&mut self.actions);
-                actions.append(&mut fresh.actions);
-                fresh.actions = actions;
-                fresh.trim_actions();
-                *self = fresh;
+            Ok(fresh) => {
+                self.replace(fresh);
                 Ok(())
             }
             Err(e) => {
@@ -205,8 +214,17 @@ impl Sim {
         self.collect_events();
     }
 
-    /// Runs the clock to `t`; false if a moment paused it on the way.
+    /// Runs the clock to `t` (as the lesson under way asks, if any); false
+    /// if a moment paused it on the way.
     fn run_to(&mut self, t: u64) -> bool {
+        if self.cluster.lesson().is_some() {
+            return self.run_lesson_to(t);
+        }
+        self.run_free_to(t)
+    }
+
+    /// Runs the clock to `t` with no lesson; false if a moment paused it.
+    pub(super) fn run_free_to(&mut self, t: u64) -> bool {
         match self.cluster.run_until_pause(t, &mut self.watch) {
             Some(p) => {
                 self.pause_for(p);
@@ -220,6 +238,7 @@ impl Sim {
     pub fn step(&mut self) {
         self.cluster.step_event();
         self.check_moments();
+        self.poll_lesson();
         self.collect_events();
     }
 
@@ -234,7 +253,14 @@ impl Sim {
             .into_iter()
             .filter(|p| moments.contains(p))
             .collect();
-        self.watch.set(&self.cluster, &self.pause_on);
+        self.watch_moments();
+    }
+
+    /// Watches for the user's moments and the lesson step's.
+    pub(super) fn watch_moments(&mut self) {
+        let mut moments = self.pause_on.clone();
+        moments.extend(self.cluster.lesson().map_or(&[][..], |g| g.step_pause_on()));
+        self.watch.set(&self.cluster, &moments);
     }
 
     /// Why the clock last paused by itself, while it stays paused.
@@ -243,13 +269,13 @@ impl Sim {
     }
 
     /// Pauses if an action (or a step) just caused a moment paused on.
-    fn check_moments(&mut self) {
+    pub(super) fn check_moments(&mut self) {
         if let Some(p) = self.watch.check(&self.cluster) {
             self.pause_for(p);
         }
     }
 
-    fn pause_for(&mut self, p: Paused) {
+    pub(super) fn pause_for(&mut self, p: Paused) {
         self.record(format!("paused on {} at {} ms", p.on.word(), p.at_ms));
         self.set_playing(false);
         self.paused = Some(p);
@@ -307,6 +333,8 @@ impl Sim {
             }
         }
         self.check_moments();
+        // A learner's action may be the task the lesson waits for.
+        self.poll_lesson();
         self.collect_events();
         result
     }
@@ -367,7 +395,7 @@ impl Sim {
         preset_groups(preset, self.members(), self.cluster.leader())
     }
 
-    fn collect_events(&mut self) {
+    pub(super) fn collect_events(&mut self) {
         let now = self.cluster.now();
         for e in self.cluster.trace().since(self.next_seq) {
             if let EventKind::MessageDropped {
@@ -394,7 +422,7 @@ impl Sim {
         }
     }
 
-    fn record(&mut self, line: String) {
+    pub(super) fn record(&mut self, line: String) {
         let t = self.cluster.now();
         self.actions.push_back(format!("t={t}ms {line}"));
         self.trim_actions();
@@ -415,6 +443,7 @@ impl Sim {
     pub fn frame(&self) -> FrameRef {
         let view = self.cluster.view(LOG_TAIL);
         let sides = sides(&self.cluster, &view);
+        let lesson = self.cluster.lesson().map(|g| g.view());
         let mut pending = pending_entries(&view);
         for p in &mut pending {
             p.wait = self.cluster.commit_wait(p.leader, p.index);
@@ -449,6 +478,7 @@ impl Sim {
             events: self.lines.lines(),
             playing: self.playing,
             pause_on: self.pause_on.clone(),
+            lesson,
             paused: self.paused.clone(),
             speed: self.speed,
             reached_speed: self.meter.speed(),

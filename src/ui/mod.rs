@@ -7,6 +7,7 @@ pub mod cluster;
 pub mod controls;
 pub mod events;
 pub mod inspector;
+pub mod lesson;
 pub mod lesson_words;
 pub mod logs;
 pub mod partition;
