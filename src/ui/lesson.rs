@@ -41,7 +41,7 @@ fn lesson_list(
                 };
                 let current = (open == Some(id.as_str())).then_some("step");
                 html! {
-                    <li><button type="button" class="link" data-lesson={id.clone()}
+                    <li><button type="button" class="lesson-entry" data-lesson={id.clone()}
                         aria-current={current} {onclick}>{ title.get(lang) }</button></li>
                 }
             }) }
