@@ -7,7 +7,8 @@
 #     wasm32, and the page's components;
 #  4. the release build of the page: its size budget, and the end-to-end
 #     tests in Debian's Chromium (the playground as a user drives it; every
-#     word in the language asked for), which save screenshots to
+#     word in the language asked for; lessons gone through as a learner, in
+#     English and Chinese), which save screenshots to
 #     test-output/e2e/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,4 +40,5 @@ node tests/e2e/size.mjs dist
 echo "== end-to-end (playwright-core, Debian Chromium)"
 node tests/e2e/playground.mjs dist
 node tests/e2e/lang.mjs dist
+node tests/e2e/lessons.mjs dist
 ls test-output/e2e/*.png

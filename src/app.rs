@@ -272,7 +272,9 @@ fn animate(sim: Rc<RefCell<Sim>>, (setter, panels): (FrameSetter, FrameSetter)) 
         let moved = sim.borrow_mut().advance_wall(dt);
         if moved {
             let picture = sim.borrow().frame();
-            if now - panels_at >= PANEL_INTERVAL_MS {
+            // A frame that paused the clock by itself (a moment paused on)
+            // is the last one for a while: the panels must show it.
+            if now - panels_at >= PANEL_INTERVAL_MS || !picture.playing {
                 panels_at = now;
                 panels.set(picture.clone());
             }

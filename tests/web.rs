@@ -371,3 +371,60 @@ async fn switching_the_language_keeps_the_simulation_running_as_it_is() {
         "leader"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_pause_on_checkbox_stops_the_clock_at_the_election_and_says_why() {
+    let root = mount(settings(5, 3), false, 20.0);
+    settle().await;
+    let boxes = root.query_selector_all("[data-pause-on]").unwrap();
+    assert_eq!(boxes.length(), 4);
+    click(&find(&root, "[data-pause-on='leader-change']"));
+    settle().await;
+    assert!(find(&root, "[data-pause-on='leader-change']")
+        .unchecked_into::<HtmlInputElement>()
+        .checked());
+    button(&root, "Play").click();
+    wait_for("the pause on the new leader", || {
+        root.query_selector("#pause-reason").unwrap().is_some()
+    })
+    .await;
+    let leader = find(&root, "#leader").text_content().unwrap();
+    let reason = find(&root, "#pause-reason").text_content().unwrap();
+    assert!(
+        reason.contains(&format!("n{leader} became leader")),
+        "{reason}"
+    );
+    assert_eq!(
+        attr(&root, "#pause-reason", "data-paused-on"),
+        "leader-change"
+    );
+    // The clock stays where the moment happened.
+    let t = find(&root, "#virtual-time").text_content().unwrap();
+    TimeoutFuture::new(150).await;
+    settle().await;
+    assert_eq!(find(&root, "#virtual-time").text_content().unwrap(), t);
+    button(&root, "Play").click();
+    settle().await;
+    assert!(root.query_selector("#pause-reason").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_lesson_list_opens_a_lesson_and_shows_its_first_step() {
+    let root = mount(settings(3, 7), false, 1.0);
+    settle().await;
+    assert_eq!(attr(&root, ".lesson", "data-lesson-step"), "");
+    click(&find(&root, "[data-lesson='elections']"));
+    settle().await;
+    assert_eq!(attr(&root, ".lesson", "data-lesson-open"), "elections");
+    assert_eq!(attr(&root, ".lesson", "data-lesson-step"), "1");
+    // The lesson's own cluster: five members.
+    assert_eq!(
+        root.query_selector_all("[data-node-id]").unwrap().length(),
+        5
+    );
+    let say = find(&root, ".lesson .say").text_content().unwrap();
+    assert!(say.starts_with("Five members"), "{say}");
+    button(&root, "Leave lesson").click();
+    settle().await;
+    assert_eq!(attr(&root, ".lesson", "data-lesson-step"), "");
+}
