@@ -108,7 +108,7 @@ fn open_lesson(l: &LessonView, hint_shown: bool, lang: Lang, d: &Callback<Cmd>) 
 /// The lesson panel.
 #[component]
 pub fn LessonPanel(props: &ControlsProps) -> Html {
-    let lang = use_context::<Lang>().unwrap_or_default();
+    let lang = super::use_lang();
     let lessons = use_memo((), |_| catalog());
     let lesson = props.frame.lesson.as_ref();
     // The hint shows after its wall time, counted from when the step's

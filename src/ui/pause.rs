@@ -2,7 +2,7 @@
 //! itself right after a new leader, two leaders at once, quorum lost or a
 //! committed write, and the page says what happened and when.
 
-use raft_sim::{Lang, PauseOn};
+use raft_sim::PauseOn;
 use yew::prelude::*;
 
 use super::controls::ControlsProps;
@@ -13,7 +13,7 @@ use crate::model::Cmd;
 /// The pause-on checkboxes and why the clock last paused.
 #[component]
 pub fn PauseControls(props: &ControlsProps) -> Html {
-    let lang = use_context::<Lang>().unwrap_or_default();
+    let lang = super::use_lang();
     let frame = &props.frame;
     html! {
         <div class="pause-bar">
