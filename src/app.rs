@@ -21,8 +21,8 @@ use crate::ui::events::EventLog;
 use crate::ui::inspector::{Inspector, Selection};
 use crate::ui::lesson::LessonPanel;
 use crate::ui::logs::LogsPanel;
-use crate::ui::pause::PauseControls;
 use crate::ui::partition::PartitionPanel;
+use crate::ui::pause::PauseControls;
 use crate::ui::quorum::QuorumPanel;
 
 /// The root's properties: how to start.

@@ -434,5 +434,29 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
              actions (oldest first):\n{actions}\nReload the page to start again. Please \
              report this text with the bug."
         ),
+
+        // The pause-on controls and the lesson panel.
+        Key::PauseOnLabel => "pause on:".into(),
+        Key::PauseOnHelp => "Stop the clock right after this happens".into(),
+        Key::PausedAt(t, what) => f!("Paused at {t}: {what}"),
+        Key::Lessons => "Lessons".into(),
+        Key::LessonsIntro => {
+            "Guided lessons on a live cluster, step by step: watch, then do.".into()
+        }
+        Key::LessonStepOf(k, n) => f!("Step {k} of {n}"),
+        Key::LessonYourTask => "Your task: ".into(),
+        Key::LessonTaskDone => "done".into(),
+        Key::LessonHint => "Hint: ".into(),
+        Key::LessonDoItForMe => "Do it for me".into(),
+        Key::LessonNext => "Next".into(),
+        Key::LessonBack => "Back".into(),
+        Key::LessonRestart => "Restart".into(),
+        Key::LessonLeave => "Leave lesson".into(),
+        Key::LessonAll => "All lessons".into(),
+        Key::LessonWatching => "Watch the cluster…".into(),
+        Key::LessonWaiting => "Waiting for you.".into(),
+        Key::LessonStepDone => "Step done: press Next.".into(),
+        Key::LessonDone => "Lesson complete.".into(),
+        Key::LessonFailed(why) => f!("The lesson stopped: {why}"),
     }
 }

@@ -489,6 +489,49 @@ keys! {
     Reload,
     /// (the panic, seed, recent actions one a line)
     CrashReport(String, u64, String),
+
+    // The pause-on controls (the moments' own names come from the core).
+    /// Before the pause-on checkboxes.
+    PauseOnLabel,
+    /// Tooltip of a pause-on checkbox.
+    PauseOnHelp,
+    /// The clock paused by itself: (virtual time, what happened).
+    PausedAt(String, String),
+    // The lesson panel.
+    /// The heading with no lesson open.
+    Lessons,
+    /// Under it.
+    LessonsIntro,
+    /// (step, steps), from 1.
+    LessonStepOf(usize, usize),
+    /// Before the task.
+    LessonYourTask,
+    /// After a task done.
+    LessonTaskDone,
+    /// Before the hint.
+    LessonHint,
+    /// Does the task for the learner.
+    LessonDoItForMe,
+    /// Lesson navigation.
+    LessonNext,
+    /// Lesson navigation.
+    LessonBack,
+    /// Lesson navigation.
+    LessonRestart,
+    /// Lesson navigation.
+    LessonLeave,
+    /// The list of lessons while one is open.
+    LessonAll,
+    /// The step's commands are under way.
+    LessonWatching,
+    /// The step waits for the learner.
+    LessonWaiting,
+    /// The step is done.
+    LessonStepDone,
+    /// The last step is done.
+    LessonDone,
+    /// The lesson stopped: (why).
+    LessonFailed(String),
 }
 
 /// A key shows as its English words (a derived `Debug` would carry every
@@ -497,6 +540,7 @@ impl std::fmt::Debug for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Key({:?})", self.text(Lang::En))
     }
+
 }
 
 impl Key {

@@ -421,5 +421,27 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
             "模拟因程序错误而停止：{message}\n\n种子：{seed}\n最近的操作（从旧到新）：\n\
              {actions}\n重新加载页面即可重新开始。报告这个错误时请附上这段文字。"
         ),
+
+        // The pause-on controls and the lesson panel.
+        Key::PauseOnLabel => "暂停于：".into(),
+        Key::PauseOnHelp => "发生时立即暂停时钟".into(),
+        Key::PausedAt(t, what) => f!("已在 {t} 暂停：{what}"),
+        Key::Lessons => "课程".into(),
+        Key::LessonsIntro => "在一个真实运行的集群上一步步学习：先观察，再动手。".into(),
+        Key::LessonStepOf(k, n) => f!("第 {k} 步，共 {n} 步"),
+        Key::LessonYourTask => "你的任务：".into(),
+        Key::LessonTaskDone => "已完成".into(),
+        Key::LessonHint => "提示：".into(),
+        Key::LessonDoItForMe => "替我完成".into(),
+        Key::LessonNext => "下一步".into(),
+        Key::LessonBack => "上一步".into(),
+        Key::LessonRestart => "重新开始".into(),
+        Key::LessonLeave => "退出课程".into(),
+        Key::LessonAll => "全部课程".into(),
+        Key::LessonWatching => "请观察集群……".into(),
+        Key::LessonWaiting => "等你动手。".into(),
+        Key::LessonStepDone => "本步完成：请点“下一步”。".into(),
+        Key::LessonDone => "课程完成。".into(),
+        Key::LessonFailed(why) => f!("课程中断：{why}"),
     }
 }

@@ -271,10 +271,7 @@ mod tests {
         let mut s = sim(5);
         run(&mut s, Cmd::PauseOn(PauseOn::LeaderChange, true));
         run(&mut s, Cmd::PauseOn(PauseOn::QuorumLost, true));
-        assert_eq!(
-            s.pause_on(),
-            [PauseOn::LeaderChange, PauseOn::QuorumLost]
-        );
+        assert_eq!(s.pause_on(), [PauseOn::LeaderChange, PauseOn::QuorumLost]);
         s.set_speed(10.0);
         for _ in 0..100 {
             s.advance_wall(50.0);

@@ -521,15 +521,22 @@ wait ok w within=3s
         s.lesson_next();
         let view = s.frame().lesson.clone().unwrap();
         assert_eq!((view.step, view.steps), (1, 3));
-        assert!(view.say.en.starts_with(&format!("n{old} leads")), "{view:?}");
-        assert!(view.say.zh.starts_with(&format!("n{old} 是领导者")), "{view:?}");
+        assert!(
+            view.say.en.starts_with(&format!("n{old} leads")),
+            "{view:?}"
+        );
+        assert!(
+            view.say.zh.starts_with(&format!("n{old} 是领导者")),
+            "{view:?}"
+        );
         assert!(frames(&mut s, 10, |s| state(s) == LessonState::Task));
         let task = s.frame().lesson.clone().unwrap().task.unwrap();
         assert!(!task.done && task.solvable);
         assert_eq!(task.hint_after_ms, 5_000);
         assert_eq!(task.hint.unwrap().en, format!("Click n{old}, then Crash."));
         // The learner crashes the leader from the member's card.
-        s.act(ErrorAt::Inspector, Action::Crash { node: old }).unwrap();
+        s.act(ErrorAt::Inspector, Action::Crash { node: old })
+            .unwrap();
         let view = s.frame().lesson.clone().unwrap();
         assert!(view.task.unwrap().done);
         assert_eq!(view.state, LessonState::Running);

@@ -11,7 +11,7 @@ use raft_sim::{Lang, Text};
 use yew::prelude::*;
 
 use super::controls::ControlsProps;
-use super::lesson_words::Say;
+use crate::i18n::Key;
 use crate::model::lesson::{catalog, LessonCmd, LessonState, LessonView, TaskView};
 use crate::model::Cmd;
 
@@ -54,16 +54,16 @@ fn task_box(task: &TaskView, hint_shown: bool, lang: Lang, dispatch: &Callback<C
     let solve = dispatch.reform(|_: MouseEvent| Cmd::Lesson(LessonCmd::Solve));
     html! {
         <div class={classes!("task", task.done.then_some("done"))} data-task-done={task.done.to_string()}>
-            <p><strong>{ Say::YourTask.text(lang) }</strong>{ task.text.get(lang) }
-                if task.done { <span class="done-mark">{ " ✓ " }{ Say::TaskDone.text(lang) }</span> }
+            <p><strong>{ Key::LessonYourTask.text(lang) }</strong>{ task.text.get(lang) }
+                if task.done { <span class="done-mark">{ " ✓ " }{ Key::LessonTaskDone.text(lang) }</span> }
             </p>
             if !task.done && hint_shown {
                 if let Some(h) = &task.hint {
-                    <p class="hint"><strong>{ Say::Hint.text(lang) }</strong>{ h.get(lang) }</p>
+                    <p class="hint"><strong>{ Key::LessonHint.text(lang) }</strong>{ h.get(lang) }</p>
                 }
             }
             if task.solvable {
-                <button type="button" class="small solve" onclick={solve}>{ Say::DoItForMe.text(lang) }</button>
+                <button type="button" class="small solve" onclick={solve}>{ Key::LessonDoItForMe.text(lang) }</button>
             }
         </div>
     }
@@ -71,13 +71,16 @@ fn task_box(task: &TaskView, hint_shown: bool, lang: Lang, dispatch: &Callback<C
 
 fn state_line(state: &LessonState, lang: Lang) -> Html {
     let text = match state {
-        LessonState::Running => Say::Watching,
-        LessonState::Task => Say::WaitingForYou,
-        LessonState::StepDone => Say::StepDone,
-        LessonState::LessonDone => Say::LessonDone,
-        LessonState::Failed(why) => Say::LessonFailed(why.clone()),
+        LessonState::Running => Key::LessonWatching,
+        LessonState::Task => Key::LessonWaiting,
+        LessonState::StepDone => Key::LessonStepDone,
+        LessonState::LessonDone => Key::LessonDone,
+        LessonState::Failed(why) => Key::LessonFailed(why.clone()),
     };
-    let class = classes!("lesson-state", matches!(state, LessonState::Failed(_)).then_some("error"));
+    let class = classes!(
+        "lesson-state",
+        matches!(state, LessonState::Failed(_)).then_some("error")
+    );
     html! { <p {class} role="status">{ text.text(lang) }</p> }
 }
 
@@ -88,18 +91,18 @@ fn open_lesson(l: &LessonView, hint_shown: bool, lang: Lang, d: &Callback<Cmd>) 
         <>
             <h2 id="lesson-h">{ l.title.get(lang) }</h2>
             <p class="progress-line">
-                <span>{ Say::StepOf(l.step + 1, l.steps).text(lang) }</span>
+                <span>{ Key::LessonStepOf(l.step + 1, l.steps).text(lang) }</span>
                 <progress max={l.steps.to_string()} value={(l.step + 1).to_string()} aria-hidden="true" />
             </p>
             <p class="say">{ l.say.get(lang) }</p>
             if let Some(task) = &l.task { { task_box(task, hint_shown, lang, d) } }
             { state_line(&l.state, lang) }
             <div class="lesson-nav">
-                <button type="button" onclick={cmd(LessonCmd::Back)}>{ Say::Back.text(lang) }</button>
+                <button type="button" onclick={cmd(LessonCmd::Back)}>{ Key::LessonBack.text(lang) }</button>
                 <button type="button" class={classes!(next_ready.then_some("primary"))}
-                    disabled={!next_ready} onclick={cmd(LessonCmd::Next)}>{ Say::Next.text(lang) }</button>
-                <button type="button" onclick={cmd(LessonCmd::Restart)}>{ Say::Restart.text(lang) }</button>
-                <button type="button" class="small" onclick={cmd(LessonCmd::Leave)}>{ Say::Leave.text(lang) }</button>
+                    disabled={!next_ready} onclick={cmd(LessonCmd::Next)}>{ Key::LessonNext.text(lang) }</button>
+                <button type="button" onclick={cmd(LessonCmd::Restart)}>{ Key::LessonRestart.text(lang) }</button>
+                <button type="button" class="small" onclick={cmd(LessonCmd::Leave)}>{ Key::LessonLeave.text(lang) }</button>
             </div>
         </>
     }
@@ -138,12 +141,12 @@ pub fn LessonPanel(props: &ControlsProps) -> Html {
             if let Some(l) = lesson {
                 { open_lesson(l, *hint_shown, lang, d) }
                 <details class="all-lessons">
-                    <summary>{ Say::AllLessons.text(lang) }</summary>
+                    <summary>{ Key::LessonAll.text(lang) }</summary>
                     { lesson_list(&lessons, Some(&l.id), lang, d) }
                 </details>
             } else {
-                <h2 id="lesson-h">{ Say::Lessons.text(lang) }</h2>
-                <p class="note">{ Say::LessonsIntro.text(lang) }</p>
+                <h2 id="lesson-h">{ Key::Lessons.text(lang) }</h2>
+                <p class="note">{ Key::LessonsIntro.text(lang) }</p>
                 { lesson_list(&lessons, None, lang, d) }
             }
         </section>

@@ -8,7 +8,6 @@ pub mod controls;
 pub mod events;
 pub mod inspector;
 pub mod lesson;
-pub mod lesson_words;
 pub mod logs;
 pub mod partition;
 pub mod pause;

@@ -6,8 +6,8 @@ use raft_sim::PauseOn;
 use yew::prelude::*;
 
 use super::controls::ControlsProps;
-use super::lesson_words::Say;
 use super::{checked_of, time};
+use crate::i18n::Key;
 use crate::model::Cmd;
 
 /// The pause-on checkboxes and why the clock last paused.
@@ -17,12 +17,12 @@ pub fn PauseControls(props: &ControlsProps) -> Html {
     let frame = &props.frame;
     html! {
         <div class="pause-bar">
-            <div class="pause-on" role="group" aria-label={Say::PauseOn.text(lang)}>
-                <span class="note">{ Say::PauseOn.text(lang) }</span>
+            <div class="pause-on" role="group" aria-label={Key::PauseOnLabel.text(lang)}>
+                <span class="note">{ Key::PauseOnLabel.text(lang) }</span>
                 { for PauseOn::ALL.into_iter().map(|p| {
                     let onchange = props.dispatch.reform(move |e: Event| Cmd::PauseOn(p, checked_of(&e)));
                     html! {
-                        <label title={Say::PauseOnHelp.text(lang)}>
+                        <label title={Key::PauseOnHelp.text(lang)}>
                             <input type="checkbox" data-pause-on={p.word()}
                                 checked={frame.pause_on.contains(&p)} {onchange} />
                             { p.label(lang) }
@@ -32,7 +32,7 @@ pub fn PauseControls(props: &ControlsProps) -> Html {
             </div>
             if let Some(p) = &frame.paused {
                 <p class="paused-at" id="pause-reason" role="status" data-paused-on={p.on.word()}>
-                    { Say::PausedAt(time(p.at_ms), p.detail.describe(lang)).text(lang) }
+                    { Key::PausedAt(time(p.at_ms), p.detail.describe(lang)).text(lang) }
                 </p>
             }
         </div>
