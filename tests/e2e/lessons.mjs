@@ -28,10 +28,16 @@ const shoot = async (page, name) => {
 };
 
 // The page in a language: the words a learner clicks on.
+// The lesson panel's words are ours; the rest of the page's follow its
+// tables (English where they are not translated yet).
 const WORDS = {
-  en: { next: 'Next', back: 'Back', crash: 'Crash', send: 'Send', heal: 'Heal both ways', healAll: 'Heal all' },
-  zh: { next: '下一步', back: '上一步', crash: '崩溃', send: '发送', heal: '双向修复', healAll: '全部修复' },
+  en: { next: 'Next', back: 'Back', crash: 'Crash', restart: 'Restart', send: 'Send',
+    healBoth: 'Heal both ways', healAll: 'Heal all', play: 'Play' },
+  zh: { next: '下一步', back: '上一步', crash: /^(Crash|崩溃)$/, restart: /^(Restart|重启)$/,
+    send: /^(Send|发送)$/, healBoth: /^(Heal both ways|双向恢复)$/, healAll: /^(Heal all|全部恢复)$/,
+    play: /^(Play|运行)$/ },
 };
+const button = (name) => (typeof name === 'string' ? { name, exact: true } : { name });
 
 const open = async (page, query) => {
   const errors = [];
@@ -42,104 +48,133 @@ const open = async (page, query) => {
   return errors;
 };
 const panel = '.lesson';
-const lessonAt = (page, stepNo, state, timeout = 30000) =>
-  page.waitForSelector(`${panel}[data-lesson-step="${stepNo}"][data-lesson-state="${state}"]`, { timeout });
 const leader = async (page) => (await page.textContent('#leader')).trim();
-const say = (page) => page.textContent(`${panel} .say`);
-// Clicks a button of the lesson panel or the inspector by its words.
-const press = (page, scope, name) => page.locator(scope).getByRole('button', { name, exact: true }).click();
+// Clicks a button of a part of the page by its words.
+const press = (page, scope, name) => page.locator(scope).getByRole('button', button(name)).click();
 
-// The "elections" lesson: the page pauses on the election, the learner
-// crashes the leader, a new one is elected. Back replays to step 1's start
-// and the same member is elected again (the simulation is deterministic).
-async function elections(page, lang) {
-  const w = WORDS[lang];
-  await page.waitForSelector(`${panel}[data-lesson-open="elections"]`);
-  // Step 1 pauses the clock on the new leader and says so.
-  await page.waitForSelector('#pause-reason[data-paused-on="leader-change"]', { timeout: 30000 });
-  await lessonAt(page, 1, 'step-done');
-  const old = await leader(page);
-  step(`${lang}: paused on "${(await page.textContent('#pause-reason')).trim()}"`);
-  await press(page, panel, w.next);
-  await lessonAt(page, 2, 'task');
-  const text = await say(page);
-  if (!text.includes(`n${old}`)) throw new Error(`step 2 does not name the leader n${old}: ${text}`);
-  await shoot(page, `lesson-${lang}`);
-  // The learner crashes the leader from its card.
-  await page.click(`[data-node-id="${old}"]`);
+// What a learner does for each task, by lesson and step: clicks on the
+// drawing, the member and link cards, the client and partition panels.
+const crashLeader = async (page, w) => {
+  const l = await leader(page);
+  await page.click(`[data-node-id="${l}"]`);
   await press(page, '.inspector', w.crash);
-  await page.waitForSelector(`${panel} [data-task-done="true"]`, { timeout: 5000 });
-  await lessonAt(page, 2, 'lesson-done');
-  const next = await leader(page);
-  if (next === '' || next === old) throw new Error(`no new leader after crashing n${old}: "${next}"`);
-  step(`${lang}: crashed n${old}; n${next} leads; lesson done`);
-  // Back to the start of step 1: the same election happens again.
+  return `crashed n${l}`;
+};
+const TASKS = {
+  elections: {
+    3: crashLeader,
+    4: crashLeader,
+    5: async (page, w) => {
+      const down = await page.$$eval('[data-role="down"]', (els) => els.map((e) => e.dataset.nodeId));
+      for (const id of down) {
+        await page.click(`[data-node-id="${id}"]`);
+        await press(page, '.inspector', w.restart);
+        await page.waitForSelector(`[data-node-id="${id}"]:not([data-role="down"])`, { timeout: 5000 });
+      }
+      return `restarted ${down.map((d) => 'n' + d).join(' and ')}`;
+    },
+  },
+  replication: {
+    1: async (page, w) => {
+      const l = await leader(page);
+      await page.selectOption('.request select >> nth=-1', l);
+      await page.fill('.request .grow input >> nth=0', '/registry/pods/default/web');
+      await page.fill('.request .grow input >> nth=1', 'v1');
+      await press(page, '.request', w.send);
+      return `wrote v1 to n${l}`;
+    },
+    3: async (page, w, task) => {
+      const m = task.match(/n(\d+)\D+n(\d+)/);
+      if (!m) throw new Error(`the task names no link: ${task}`);
+      const [a, b] = [Number(m[1]), Number(m[2])].sort((x, y) => x - y);
+      await page.click(`[data-link="${a}-${b}"]`);
+      await press(page, '.inspector', w.healBoth);
+      return `repaired n${a}–n${b}`;
+    },
+    4: async (page, w) => {
+      await press(page, '.partition', w.healAll);
+      return 'healed all';
+    },
+  },
+};
+
+// Goes through a lesson to its end as a learner: reads each step, does
+// its task when asked, presses Play when the page paused itself on the
+// step's moment, and Next when the step is done. Returns what it saw.
+async function goThrough(page, lang, id, { log = [], shot } = {}) {
+  const w = WORDS[lang];
+  const done = new Set();
+  await page.waitForSelector(`${panel}[data-lesson-open="${id}"]`);
+  for (let guard = 0; guard < 100; guard++) {
+    const handle = await page.waitForFunction((done) => {
+      const p = document.querySelector('.lesson');
+      const [s, k] = [p.dataset.lessonState, p.dataset.lessonStep];
+      const paused = document.getElementById('pause-reason');
+      const todo = (s === 'task' && !done.includes(k)) || ['step-done', 'lesson-done', 'failed'].includes(s);
+      return (todo || (paused && s === 'running')) &&
+        { s, k, paused: paused ? paused.textContent.trim() : null };
+    }, [...done], { timeout: 60000, polling: 100 });
+    const { s, k, paused } = await handle.jsonValue();
+    if (paused && !log.some((l) => l.includes(paused))) log.push(`step ${k}: paused: ${paused}`);
+    if (s === 'failed') throw new Error(`${id} failed: ${await page.textContent('.lesson-state')}`);
+    if (s === 'lesson-done') return log;
+    if (s === 'step-done') {
+      await press(page, panel, w.next);
+      await page.waitForSelector(`${panel}[data-lesson-step="${Number(k) + 1}"]`);
+    } else if (s === 'task') {
+      const task = (await page.textContent(`${panel} .task`)).trim();
+      const perform = TASKS[id]?.[k];
+      // The page with a lesson open, as the learner sees a task.
+      if (shot && done.size === 0) await shoot(page, shot);
+      if (!perform) throw new Error(`${id} step ${k}: no learner for the task "${task}"`);
+      log.push(`step ${k}: ${await perform(page, w, task)}`);
+      await page.waitForSelector(`${panel} [data-task-done="true"]`, { timeout: 10000 });
+      done.add(k);
+    } else {
+      await page.getByRole('button', button(w.play)).click();
+    }
+  }
+  throw new Error(`${id}: no end after 100 moves`);
+}
+
+// In "elections", the page pauses on the first election; Back from step 2
+// replays to step 1's start, and the same member is elected again (the
+// simulation is deterministic).
+async function electionsBack(page, lang) {
+  const w = WORDS[lang];
+  await page.waitForSelector(`${panel}[data-lesson-step="1"][data-lesson-state="step-done"]`, { timeout: 30000 });
+  const first = await leader(page);
+  await press(page, panel, w.next);
+  await page.waitForSelector(`${panel}[data-lesson-step="2"]`);
+  const text = await page.textContent(`${panel} .say`);
+  if (!text.includes(`n${first}`)) throw new Error(`step 2 does not name the leader n${first}: ${text}`);
   await press(page, panel, w.back);
-  await lessonAt(page, 1, 'step-done');
+  await page.waitForSelector(`${panel}[data-lesson-step="1"][data-lesson-state="step-done"]`, { timeout: 30000 });
   const again = await leader(page);
-  if (again !== old) throw new Error(`after Back, n${again} was elected, not n${old} as the first time`);
+  if (again !== first) throw new Error(`after Back, n${again} was elected, not n${first} as the first time`);
   step(`${lang}: Back replayed step 1: n${again} elected again`);
 }
 
-// The "replication" lesson: a write through the client panel, a repaired
-// link, then "heal all".
-async function replication(page) {
-  const w = WORDS.en;
-  await page.waitForSelector(`${panel}[data-lesson-open="replication"]`);
-  await lessonAt(page, 1, 'task');
-  const l = await leader(page);
-  // Write /registry/pods/default/web = v1 to the leader.
-  await page.selectOption('.request select >> nth=-1', l);
-  await page.fill('.request .grow input >> nth=0', '/registry/pods/default/web');
-  await page.fill('.request .grow input >> nth=1', 'v1');
-  await press(page, '.request', w.send);
-  // The step pauses on the commit; the task is done.
-  await page.waitForSelector('#pause-reason[data-paused-on="commit"]', { timeout: 10000 });
-  await page.waitForSelector(`${panel} [data-task-done="true"]`, { timeout: 5000 });
-  step(`replication: the write to n${l} committed: "${(await page.textContent('#pause-reason')).trim()}"`);
-  await page.getByRole('button', { name: 'Play', exact: true }).click();
-  await lessonAt(page, 1, 'step-done');
-  await press(page, panel, w.next);
-  // Step 2 cuts three followers off and waits for the write to fail.
-  await lessonAt(page, 2, 'step-done', 60000);
-  await press(page, panel, w.next);
-  await lessonAt(page, 3, 'task');
-  // Repair the link between the leader and $f2, named in the narration.
-  const f2 = (await say(page)).match(/between the leader n(\d+) and n(\d+)/);
-  if (!f2 || f2[1] !== l) throw new Error(`step 3 does not name the link: ${await say(page)}`);
-  const link = `[data-link="${Math.min(l, f2[2])}-${Math.max(l, f2[2])}"]`;
-  await page.click(link);
-  await press(page, '.inspector', w.heal);
-  await page.waitForSelector(`${panel} [data-task-done="true"]`, { timeout: 10000 });
-  step(`replication: repaired n${l}–n${f2[2]}; the entry committed`);
-  if (!(await page.$('#pause-reason'))) {
-    await lessonAt(page, 3, 'step-done');
-  } else {
-    await page.getByRole('button', { name: 'Play', exact: true }).click();
-    await lessonAt(page, 3, 'step-done');
-  }
-  await press(page, panel, w.next);
-  await lessonAt(page, 4, 'task');
-  await press(page, '.partition', w.healAll);
-  await lessonAt(page, 4, 'lesson-done');
-  step('replication: healed; every store converged; lesson done');
-}
-
 try {
+  // "elections" in English: Back, then the whole lesson; a screenshot
+  // with the lesson open at the learner's first task.
   const en = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const enErrors = await open(en, 'lesson=elections&speed=2');
-  await elections(en, 'en');
+  const enErrors = await open(en, 'lesson=elections&speed=4');
+  await electionsBack(en, 'en');
+  (await goThrough(en, 'en', 'elections', { shot: 'lesson-en' })).forEach((l) => step(`en elections: ${l}`));
 
+  // The same lesson in Chinese, from the URL.
   const zh = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  const zhErrors = await open(zh, 'lesson=elections&lang=zh&speed=2');
+  const zhErrors = await open(zh, 'lesson=elections&lang=zh&speed=4');
   if ((await zh.getAttribute('.page', 'lang')) !== 'zh') throw new Error('the page is not in Chinese');
   const title = (await zh.textContent(`${panel} h2`)).trim();
   if (!/[\u4e00-\u9fff]/.test(title)) throw new Error(`the lesson title is not Chinese: ${title}`);
-  await elections(zh, 'zh');
+  (await goThrough(zh, 'zh', 'elections', { shot: 'lesson-zh' })).forEach((l) => step(`zh elections: ${l}`));
 
+  // "replication": the client panel, a link card, the partition panel.
   const rep = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const repErrors = await open(rep, 'lesson=replication&speed=3');
-  await replication(rep);
+  const repErrors = await open(rep, 'lesson=replication&speed=4');
+  (await goThrough(rep, 'en', 'replication')).forEach((l) => step(`en replication: ${l}`));
 
   // The lesson list, and a bad id: a notice, and the page still works.
   const list = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -152,13 +187,13 @@ try {
 
   // A phone, in Chinese, dark: the lesson panel must fit 360 px.
   const phone = await browser.newPage({ viewport: { width: 360, height: 780 }, colorScheme: 'dark', reducedMotion: 'reduce' });
-  const phoneErrors = await open(phone, 'lesson=elections&lang=zh&speed=2');
-  await lessonAt(phone, 1, 'step-done');
-  await phone.locator(panel).getByRole('button', { name: WORDS.zh.next, exact: true }).click();
-  await lessonAt(phone, 2, 'task');
-  await phone.locator(panel).scrollIntoViewIfNeeded();
+  const phoneErrors = await open(phone, 'lesson=elections&lang=zh&speed=4');
+  await phone.waitForSelector(`${panel}[data-lesson-step="1"][data-lesson-state="step-done"]`, { timeout: 30000 });
+  await press(phone, panel, WORDS.zh.next);
+  await phone.waitForSelector(`${panel}[data-lesson-step="2"]`);
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   await shoot(phone, 'lesson-phone-zh');
+  await phone.locator(panel).screenshot({ path: `${out}/lesson-phone-zh-panel.png` });
   if (overflow > 1) throw new Error(`the page is ${overflow}px wider than a 360px phone`);
   step('the lesson fits 360 px');
 
