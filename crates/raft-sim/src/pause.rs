@@ -210,6 +210,8 @@ pub struct PauseWatch {
     seen: u64,
     quorum: bool,
     applied: u64,
+    /// The last moment reported and its time.
+    last: Option<(PauseOn, u64)>,
 }
 
 impl PauseWatch {
@@ -220,6 +222,7 @@ impl PauseWatch {
             seen: 0,
             quorum: true,
             applied: 0,
+            last: None,
         };
         w.set(cluster, on);
         w
@@ -256,7 +259,10 @@ impl PauseWatch {
     /// The first moment watched for among the trace events since the last
     /// check, if any. It stops reading right after the event that showed
     /// the moment, so a second moment in the same step is reported by the
-    /// next check.
+    /// next check; but not the same moment again in the same millisecond
+    /// (a leader commits several entries at once, for instance a write and
+    /// the copies of it a follower proposed again): the clock would stop
+    /// again without moving.
     pub fn check(&mut self, cluster: &Cluster) -> Option<Paused> {
         if self.on.is_empty() {
             self.seen = cluster.trace().len();
@@ -267,6 +273,10 @@ impl PauseWatch {
         for e in trace.since(self.seen) {
             self.seen = e.seq + 1;
             if let Some((on, detail)) = self.moment(cluster, &e.kind) {
+                if self.last == Some((on, e.time)) {
+                    continue;
+                }
+                self.last = Some((on, e.time));
                 found = Some(Paused {
                     on,
                     at_ms: e.time,

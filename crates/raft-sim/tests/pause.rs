@@ -198,6 +198,35 @@ fn a_committed_write_pauses_at_the_leader_before_the_follower_answers() {
 }
 
 #[test]
+fn writes_committed_together_pause_the_clock_once() {
+    let mut c = five(5);
+    let leader = elect(&mut c);
+    let mut w = PauseWatch::new(&c, &[PauseOn::Commit]);
+    for v in ["v1", "v2", "v3"] {
+        c.apply(Action::Client {
+            client: 1,
+            node: leader,
+            op: ClientOp::Put {
+                key: "/k".into(),
+                value: v.into(),
+            },
+            mode: ReadMode::Linearizable,
+        })
+        .unwrap();
+    }
+    let first = c.run_until_pause(c.now() + 2_000, &mut w).unwrap();
+    let Moment::Committed { index, .. } = first.detail else {
+        panic!("{first:?}");
+    };
+    // The three entries commit with the same acknowledgements; the next
+    // pause, if any, is at a later time.
+    let deadline = c.now() + 2_000;
+    let next = c.run_until_pause(deadline, &mut w);
+    assert!(next.as_ref().is_none_or(|p| p.at_ms > first.at_ms), "{next:?}");
+    assert!(c.max_applied() >= index + 2);
+}
+
+#[test]
 fn watching_for_moments_does_not_change_the_run() {
     let run = |watch: bool| {
         let mut c = five(9);
