@@ -615,6 +615,39 @@ wait ok w within=3s
     }
 
     #[test]
+    fn every_built_in_lesson_runs_to_its_end_in_the_page() {
+        // The page's way: frames of wall time, the learner pressing Play
+        // after each pause, "do it for me" for each task, Next after each
+        // step. (The native runner, `raft-sim lesson --all`, drives the
+        // clock its own way; this checks the page's.)
+        for id in lesson::ids() {
+            let mut s = sim(3);
+            s.open_lesson(id).unwrap();
+            s.set_speed(20.0);
+            let mut moves = 0;
+            loop {
+                moves += 1;
+                assert!(moves < 20_000, "{id}: no end");
+                match state(&s) {
+                    LessonState::LessonDone => break,
+                    LessonState::Failed(why) => panic!("{id} failed in the page: {why}"),
+                    LessonState::StepDone => s.lesson_next(),
+                    LessonState::Task
+                        if s.frame().lesson.clone().unwrap().task.unwrap().solvable =>
+                    {
+                        s.lesson_solve()
+                    }
+                    _ if !s.playing() => s.set_playing(true),
+                    _ => {
+                        s.advance_wall(50.0);
+                    }
+                }
+            }
+            assert!(s.cluster().violations().is_empty(), "{id}");
+        }
+    }
+
+    #[test]
     fn the_built_in_elections_lesson_opens_with_its_settings() {
         let mut s = sim(3);
         s.open_lesson("elections").unwrap();
