@@ -8,6 +8,7 @@
 //! a task let it pass one event at a time (a condition true for a moment is
 //! seen, as a script sees it), all at the learner's speed. A step's
 //! `pause-on` moments are watched for while it runs, with the learner's own.
+//! When a step is done the clock stops until the learner presses Next.
 //!
 //! Back is a replay: the lesson's cluster records every action (the
 //! script's and the learner's) with its place in the run, and each step's
@@ -339,10 +340,14 @@ impl Sim {
     }
 
     /// Lets the lesson run every command that can run now (it never moves
-    /// the clock); pauses if one of them caused a moment watched for.
+    /// the clock); pauses if one of them caused a moment watched for, or
+    /// if the step is done.
     pub(super) fn poll_lesson(&mut self) {
         if let Some(g) = self.cluster.lesson_mut() {
             g.poll = g.run.poll();
+            if g.poll == Poll::StepDone {
+                self.set_playing(false);
+            }
             self.check_moments();
         }
     }
@@ -374,9 +379,15 @@ impl Sim {
                 }
                 Poll::Condition { deadline, .. } => deadline.min(t),
                 Poll::Task { .. } => t,
-                Poll::StepDone | Poll::LessonDone | Poll::Failed(_) => {
-                    return self.run_free_to(t);
+                // The clock waits for the learner to read the step and
+                // press Next: the next step begins where this one ended,
+                // as it does when the lesson runs natively, however long
+                // the learner reads.
+                Poll::StepDone => {
+                    self.set_playing(false);
+                    return false;
                 }
+                Poll::LessonDone | Poll::Failed(_) => return self.run_free_to(t),
             };
             // A condition is looked at after every event.
             match self.cluster.next_event_time() {
@@ -620,6 +631,7 @@ wait ok w within=3s
         // after each pause, "do it for me" for each task, Next after each
         // step. (The native runner, `raft-sim lesson --all`, drives the
         // clock its own way; this checks the page's.)
+        let mut failures = Vec::new();
         for id in lesson::ids() {
             let mut s = sim(3);
             s.open_lesson(id).unwrap();
@@ -630,7 +642,10 @@ wait ok w within=3s
                 assert!(moves < 20_000, "{id}: no end");
                 match state(&s) {
                     LessonState::LessonDone => break,
-                    LessonState::Failed(why) => panic!("{id} failed in the page: {why}"),
+                    LessonState::Failed(why) => {
+                        failures.push(format!("{id}: {why}"));
+                        break;
+                    }
                     LessonState::StepDone => s.lesson_next(),
                     LessonState::Task
                         if s.frame().lesson.clone().unwrap().task.unwrap().solvable =>
@@ -645,6 +660,7 @@ wait ok w within=3s
             }
             assert!(s.cluster().violations().is_empty(), "{id}");
         }
+        assert!(failures.is_empty(), "failed in the page:\n{}", failures.join("\n"));
     }
 
     #[test]
