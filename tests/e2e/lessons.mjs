@@ -1,7 +1,8 @@
 // End-to-end: guided lessons in the release build, gone through as a
 // learner goes through them, by clicking: the "elections" lesson in English
-// (with Back), the same lesson in Chinese (`?lang=zh`), and "replication"
-// through the client panel, a link and the partition panel. Writes
+// (with Back), the same lesson in Chinese (`?lang=zh`), "two-leaders" and
+// "replication" through the client panel, a link and the partition panel.
+// Writes
 // screenshots of the page with a lesson open, in English, in Chinese and at
 // 360 px, to test-output/e2e/.
 //
@@ -54,49 +55,60 @@ const press = (page, scope, name) => page.locator(scope).getByRole('button', but
 
 // What a learner does for each task, by lesson and step: clicks on the
 // drawing, the member and link cards, the client and partition panels.
-const crashLeader = async (page, w) => {
-  const l = await leader(page);
-  await page.click(`[data-node-id="${l}"]`);
+const ids = (text) => [...text.matchAll(/n(\d+)/g)].map((m) => m[1]);
+const crash = async (page, w, task) => {
+  // "Crash the leader n4", "让领导者 n4 崩溃", "Crash n2": the member named.
+  const [id] = ids(task).length ? ids(task) : [await leader(page)];
+  await page.click(`[data-node-id="${id}"]`);
   await press(page, '.inspector', w.crash);
-  return `crashed n${l}`;
+  return `crashed n${id}`;
 };
-const TASKS = {
-  elections: {
-    3: crashLeader,
-    4: crashLeader,
-    5: async (page, w) => {
-      const down = await page.$$eval('[data-role="down"]', (els) => els.map((e) => e.dataset.nodeId));
-      for (const id of down) {
-        await page.click(`[data-node-id="${id}"]`);
-        await press(page, '.inspector', w.restart);
-        await page.waitForSelector(`[data-node-id="${id}"]:not([data-role="down"])`, { timeout: 5000 });
-      }
-      return `restarted ${down.map((d) => 'n' + d).join(' and ')}`;
-    },
-  },
-  replication: {
-    1: async (page, w) => {
-      const l = await leader(page);
-      await page.selectOption('.request select >> nth=-1', l);
-      await page.fill('.request .grow input >> nth=0', '/registry/pods/default/web');
-      await page.fill('.request .grow input >> nth=1', 'v1');
-      await press(page, '.request', w.send);
-      return `wrote v1 to n${l}`;
-    },
-    3: async (page, w, task) => {
-      const m = task.match(/n(\d+)\D+n(\d+)/);
-      if (!m) throw new Error(`the task names no link: ${task}`);
-      const [a, b] = [Number(m[1]), Number(m[2])].sort((x, y) => x - y);
-      await page.click(`[data-link="${a}-${b}"]`);
-      await press(page, '.inspector', w.healBoth);
-      return `repaired n${a}–n${b}`;
-    },
-    4: async (page, w) => {
-      await press(page, '.partition', w.healAll);
-      return 'healed all';
-    },
-  },
+const restart = async (page, w, task) => {
+  const named = ids(task);
+  for (const id of named) {
+    await page.click(`[data-node-id="${id}"]`);
+    await press(page, '.inspector', w.restart);
+    await page.waitForSelector(`[data-node-id="${id}"]:not([data-role="down"])`, { timeout: 5000 });
+  }
+  return `restarted ${named.map((d) => 'n' + d).join(' and ')}`;
 };
+// A request as a learner types it into the client panel.
+let lastKey = '';
+const request = async (page, w, { op, key, value, mode, node }) => {
+  lastKey = key;
+  await page.selectOption('.request select >> nth=0', op);
+  await page.fill('.request .grow input >> nth=0', key);
+  if (value !== undefined) await page.fill('.request .grow input >> nth=1', value);
+  if (mode) await page.selectOption('.request select:has(option[value="serializable"])', mode);
+  await page.selectOption('.request select >> nth=-1', node);
+  await press(page, '.request', w.send);
+  return `${op} ${key}${value ? '=' + value : ''}${mode ? ' [' + mode + ']' : ''} to n${node}`;
+};
+// What a task asks (in its words, either language) and what the learner
+// does about it: clicks on the drawing, the member and link cards, the
+// client and partition panels.
+const TASKS = [
+  [/Crash|崩溃/, crash],
+  [/Restart|重启/, restart],
+  [/^Write the key (\S+) with the value (\S+), sent to the leader n(\d+)/, (page, w, task, m) =>
+    request(page, w, { op: 'put', key: m[1], value: m[2].replace(/,$/, ''), node: m[3] })],
+  [/^Read (\S+) from n(\d+) with read mode (\w+)/, (page, w, task, m) =>
+    request(page, w, { op: 'get', key: m[1], node: m[2], mode: m[3] })],
+  [/^Read the same key from n(\d+) with read mode (\w+)/, (page, w, task, m) =>
+    request(page, w, { op: 'get', key: lastKey, node: m[1], mode: m[2] })],
+  [/put (\S+) with any value, sent to n(\d+)/, (page, w, task, m) =>
+    request(page, w, { op: 'put', key: m[1], value: 'v9', node: m[2] })],
+  [/^Repair the link between n(\d+) and n(\d+)/, async (page, w, task, m) => {
+    const [a, b] = [Number(m[1]), Number(m[2])].sort((x, y) => x - y);
+    await page.click(`[data-link="${a}-${b}"]`);
+    await press(page, '.inspector', w.healBoth);
+    return `repaired n${a}–n${b}`;
+  }],
+  [/^Heal the network/, async (page, w) => {
+    await press(page, '.partition', w.healAll);
+    return 'healed all';
+  }],
+];
 
 // Goes through a lesson to its end as a learner: reads each step, does
 // its task when asked, presses Play when the page paused itself on the
@@ -122,12 +134,14 @@ async function goThrough(page, lang, id, { log = [], shot } = {}) {
       await press(page, panel, w.next);
       await page.waitForSelector(`${panel}[data-lesson-step="${Number(k) + 1}"]`);
     } else if (s === 'task') {
-      const task = (await page.textContent(`${panel} .task`)).trim();
-      const perform = TASKS[id]?.[k];
+      const task = (await page.textContent(`${panel} .task p`)).trim()
+        .replace(/^(Your task: |你的任务：)/, '');
+      const found = TASKS.find(([asks]) => asks.test(task));
       // The page with a lesson open, as the learner sees a task.
       if (shot && done.size === 0) await shoot(page, shot);
-      if (!perform) throw new Error(`${id} step ${k}: no learner for the task "${task}"`);
-      log.push(`step ${k}: ${await perform(page, w, task)}`);
+      if (!found) throw new Error(`${id} step ${k}: no learner for the task "${task}"`);
+      const [asks, perform] = found;
+      log.push(`step ${k}: ${await perform(page, w, task, task.match(asks))}`);
       await page.waitForSelector(`${panel} [data-task-done="true"]`, { timeout: 10000 });
       done.add(k);
     } else {
@@ -171,10 +185,19 @@ try {
   if (!/[\u4e00-\u9fff]/.test(title)) throw new Error(`the lesson title is not Chinese: ${title}`);
   (await goThrough(zh, 'zh', 'elections', { shot: 'lesson-zh' })).forEach((l) => step(`zh elections: ${l}`));
 
-  // "replication": the client panel, a link card, the partition panel.
-  const rep = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const repErrors = await open(rep, 'lesson=replication&speed=4');
-  (await goThrough(rep, 'en', 'replication')).forEach((l) => step(`en replication: ${l}`));
+  // "two-leaders": the page pauses on two leaders at once; reads and a
+  // write through the client panel; "heal all". Then "replication" (a
+  // link card), once it is in the list.
+  const two = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const repErrors = await open(two, 'lesson=two-leaders&speed=4');
+  const twoLog = await goThrough(two, 'en', 'two-leaders');
+  twoLog.forEach((l) => step(`en two-leaders: ${l}`));
+  if (!twoLog.some((l) => l.includes('while'))) throw new Error('two-leaders did not pause on two leaders');
+  if (await two.$('[data-lesson="replication"]')) {
+    await two.click('.all-lessons summary');
+    await two.click('[data-lesson="replication"]');
+    (await goThrough(two, 'en', 'replication')).forEach((l) => step(`en replication: ${l}`));
+  }
 
   // The lesson list, and a bad id: a notice, and the page still works.
   const list = await browser.newPage({ viewport: { width: 1280, height: 900 } });
