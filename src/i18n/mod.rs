@@ -540,7 +540,6 @@ impl std::fmt::Debug for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Key({:?})", self.text(Lang::En))
     }
-
 }
 
 impl Key {

@@ -22,9 +22,9 @@ use raft_sim::recording::{replay, Mark};
 use raft_sim::{ActionError, Cluster, ClusterConfig, Lang, PauseOn, Text};
 
 use super::log_lines::EventLines;
-use crate::i18n::Key;
 use super::settings::PageSettings;
 use super::sim::Sim;
+use crate::i18n::Key;
 
 /// The page's cluster: on its own, or inside the lesson that drives it.
 /// Either way it reads as the cluster.
@@ -292,7 +292,8 @@ impl Sim {
         };
         let k = g.run.step_index().saturating_sub(1);
         let (mark, _) = g.starts[k];
-        let rec = (g.run.cluster().recorded()).ok_or_else(|| internal("the lesson was not recorded"))?;
+        let rec =
+            (g.run.cluster().recorded()).ok_or_else(|| internal("the lesson was not recorded"))?;
         let cluster = replay(rec, mark).map_err(internal)?;
         let checkpoint = g.run.checkpoints()[k].clone();
         g.run.restore(&checkpoint, cluster);
@@ -608,7 +609,10 @@ wait ok w within=3s
         let mut s = sim(3);
         s.advance(500);
         let err = s.open_lesson("breakfast").unwrap_err().text(Lang::En);
-        assert!(err.contains("breakfast") && err.contains("elections"), "{err}");
+        assert!(
+            err.contains("breakfast") && err.contains("elections"),
+            "{err}"
+        );
         assert!(s.lesson().is_none());
         assert_eq!(s.cluster().now(), 500);
     }
@@ -660,7 +664,11 @@ wait ok w within=3s
             }
             assert!(s.cluster().violations().is_empty(), "{id}");
         }
-        assert!(failures.is_empty(), "failed in the page:\n{}", failures.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "failed in the page:\n{}",
+            failures.join("\n")
+        );
     }
 
     #[test]

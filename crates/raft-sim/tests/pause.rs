@@ -222,7 +222,10 @@ fn writes_committed_together_pause_the_clock_once() {
     // pause, if any, is at a later time.
     let deadline = c.now() + 2_000;
     let next = c.run_until_pause(deadline, &mut w);
-    assert!(next.as_ref().is_none_or(|p| p.at_ms > first.at_ms), "{next:?}");
+    assert!(
+        next.as_ref().is_none_or(|p| p.at_ms > first.at_ms),
+        "{next:?}"
+    );
     assert!(c.max_applied() >= index + 2);
 }
 
