@@ -405,9 +405,6 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
         Key::OlderNotShown => "older entries not shown".into(),
         Key::SnapTitle(i) => f!("entries up to #{i} compacted into a snapshot"),
         Key::SnapBlock(i) => f!("snap ≤{i}"),
-        Key::LeaderNoOp => "(leader no-op)".into(),
-        Key::LeaveJoint => "conf change: leave joint".into(),
-        Key::ConfChange(changes) => f!("conf change: {changes}"),
 
         // The event log.
         Key::EventLog => "Event log".into(),

@@ -460,10 +460,6 @@ keys! {
     SnapTitle(u64),
     /// (snapshot index)
     SnapBlock(u64),
-    LeaderNoOp,
-    LeaveJoint,
-    /// (the changes, as raft-rs writes them)
-    ConfChange(String),
 
     // The event log.
     EventLog,

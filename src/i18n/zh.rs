@@ -393,9 +393,6 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
         Key::OlderNotShown => "更早的日志条目未显示".into(),
         Key::SnapTitle(i) => f!("#{i} 及之前的日志条目已压缩进快照"),
         Key::SnapBlock(i) => f!("快照 ≤{i}"),
-        Key::LeaderNoOp => "（领导者的空条目）".into(),
-        Key::LeaveJoint => "成员变更：离开联合共识".into(),
-        Key::ConfChange(changes) => f!("成员变更：{changes}"),
 
         // The event log.
         Key::EventLog => "事件日志".into(),

@@ -76,21 +76,9 @@ pub fn list_sep(lang: Lang) -> &'static str {
     }
 }
 
-/// A log entry as the core describes it (`MemberView`'s `what`), in
-/// `lang`: the core's fixed words are said by the page's table, while a
-/// write (`put /a=1`, `delete /a`: etcd's own verbs, and the user's key)
-/// and raft-rs's names of conf changes stay as they are.
-pub fn entry_words(what: &str, lang: Lang) -> String {
-    let key = match what {
-        "(leader no-op)" => Key::LeaderNoOp,
-        "conf change: leave joint" => Key::LeaveJoint,
-        _ => match what.strip_prefix("conf change: ") {
-            Some(changes) => Key::ConfChange(changes.into()),
-            None => return what.into(),
-        },
-    };
-    key.text(lang)
-}
+/// A log entry's words (`MemberView`'s `what`) in `lang`, as the core
+/// says them.
+pub use raft_sim::member::entry_words;
 
 /// Longest run of characters left without a place to break a line.
 const LONGEST_UNBROKEN: usize = 20;
@@ -160,38 +148,6 @@ pub fn on_activate(cb: Callback<()>) -> Callback<KeyboardEvent> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_cores_fixed_entry_words_are_said_in_the_pages_language() {
-        use raft_sim::{Action, Cluster, ClusterConfig, MemberChange};
-        let mut c = Cluster::new(ClusterConfig {
-            members: 3,
-            ..ClusterConfig::default()
-        })
-        .unwrap();
-        c.advance_to(5_000);
-        c.apply(Action::ChangeMembership {
-            changes: vec![(MemberChange::AddLearner, 4)],
-        })
-        .unwrap();
-        c.advance_to(8_000);
-        let words: Vec<String> = c
-            .view(20)
-            .members
-            .iter()
-            .flat_map(|m| m.log.iter().map(|e| e.what.clone()))
-            .collect();
-        let zh: Vec<String> = words.iter().map(|w| entry_words(w, Lang::Zh)).collect();
-        assert!(zh.contains(&Key::LeaderNoOp.text(Lang::Zh)), "{words:?}");
-        assert!(zh.iter().any(|w| w.starts_with("成员变更：")), "{words:?}");
-        for (w, z) in words.iter().zip(&zh) {
-            assert_eq!(&entry_words(w, Lang::En), w);
-            // What is left in English is a write: etcd's verb and a key.
-            if !crate::i18n::has_cjk(z) {
-                assert!(z.starts_with("put ") || z.starts_with("delete "), "{z}");
-            }
-        }
-    }
 
     #[test]
     fn lines_break_after_slashes_and_inside_long_runs_only() {

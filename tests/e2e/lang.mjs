@@ -39,12 +39,7 @@ const KEPT = new Set([
   'put', 'get', 'delete', 'range',
   'registry', 'pods', 'default', 'web', 'Running', 'stuck', 'loss',
 ]);
-// The core's event words quote a log entry as the member describes it, and
-// a leader's empty entry is still "(leader no-op)" there (reported to the
-// core's owner); only that exact phrase is let through.
-const CORE_QUOTES = ['(leader no-op)'];
 const englishWords = (texts) => [...new Set(texts
-  .map((t) => CORE_QUOTES.reduce((u, q) => u.replaceAll(q, ''), t))
   .flatMap((t) => t.match(/[A-Za-z][A-Za-z'’-]*[A-Za-z]/g) ?? []))]
   .filter((w) => !KEPT.has(w) && !/^Msg[A-Za-z]+$/.test(w));
 const chinese = (texts) => [...new Set(texts.filter((t) => /[\u3400-\u9fff]/.test(t)))]

@@ -22,16 +22,20 @@ use crate::action_error::ActionError;
 use crate::client::OpResult;
 use crate::disk::Disk;
 use crate::hash::fnv1a;
-use crate::kv::{Command, KvStore, WriteOp};
+use crate::kv::{Command, KvStore};
 use crate::rng::SimRng;
 use crate::role::Role;
 use crate::safety::EntryRecord;
 use crate::trace::EventKind;
 use crate::NodeId;
 
+mod entry;
 mod ready;
 mod requests;
 mod why;
+
+pub use entry::entry_words;
+use entry::short_entry;
 
 use requests::{parse_read_ctx, PendingRead, PendingWrite};
 
@@ -210,27 +214,6 @@ pub fn conf_members(cs: &ConfState) -> Vec<NodeId> {
     ids.sort_unstable();
     ids.dedup();
     ids
-}
-
-fn short_entry(e: &Entry) -> String {
-    match e.get_entry_type() {
-        EntryType::EntryNormal if e.data.is_empty() => "(leader no-op)".to_string(),
-        EntryType::EntryNormal => match Command::decode(&e.data) {
-            Some(c) => match c.op {
-                WriteOp::Put { key, value } => format!("put {key}={value}"),
-                WriteOp::Delete { key } => format!("delete {key}"),
-            },
-            None => "(unknown data)".to_string(),
-        },
-        EntryType::EntryConfChange | EntryType::EntryConfChangeV2 => match conf_change_of(e) {
-            Some(cc) if cc.changes.is_empty() => "conf change: leave joint".to_string(),
-            Some(cc) => format!(
-                "conf change: {}",
-                raft_proto::stringify_conf_change(&cc.changes)
-            ),
-            None => "conf change (unreadable)".to_string(),
-        },
-    }
 }
 
 fn conf_change_of(e: &Entry) -> Option<ConfChangeV2> {

@@ -9,6 +9,7 @@ use super::EventKind;
 use crate::client::{OpResult, Reply};
 use crate::kv::WatchEventKind;
 use crate::lang::Lang;
+use crate::member::entry_words;
 use crate::network::DropReason;
 use crate::reach::quorum_size;
 use crate::role::Role;
@@ -233,7 +234,7 @@ impl EventKind {
             }
             EventKind::Applied {
                 node, index, what, ..
-            } => format!("n{node} 应用了 #{index}：{what}"),
+            } => format!("n{node} 应用了 #{index}：{}", entry_words(what, Lang::Zh)),
             EventKind::SnapshotInstalled { node, index } => {
                 format!("n{node} 安装了截至 #{index} 的快照")
             }
