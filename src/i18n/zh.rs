@@ -339,7 +339,7 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
         ),
         Key::Failed(e) => e.text(raft_sim::Lang::Zh).into(),
         Key::StaleRead(answered, newest) => {
-            f!("过时读：回答来自修订版本 {answered}，但读请求开始前已提交到修订版本 {newest}")
+            f!("过期读：回答来自修订版本 {answered}，但读请求开始前已提交到修订版本 {newest}")
         }
         Key::ResultError(e) => f!("错误：{}", e.text(raft_sim::Lang::Zh)),
         Key::UnknownRequest(op) => f!("未知请求“{op}”"),

@@ -196,7 +196,7 @@ try {
   await stale.click('.request button[type="submit"]');
   await stale.waitForSelector('.results tr.stale .stale-mark', { timeout: 10000 });
   const mark = await stale.textContent('.results tr.stale .stale-mark');
-  if (!mark.startsWith('过时读')) throw new Error(`stale mark not in Chinese: ${mark}`);
+  if (!mark.startsWith('过期读')) throw new Error(`stale mark not in Chinese: ${mark}`);
   step(`a serializable read on the cut-off n${old}: ${mark}`);
   await shoot(stale, 'zh-stale-read');
 

@@ -368,7 +368,7 @@ impl EventKind {
                 answered,
                 newest,
             } => format!(
-                "请求 {op_id} 读到了旧值：n{node} 以{}在修订版本 {answered} 上作答，\
+                "请求 {op_id} 是过期读：n{node} 以{}在修订版本 {answered} 上作答，\
                  但读开始之前已经提交了更新的值（修订版本 {newest}）",
                 read_mode_zh(*mode)
             ),
