@@ -29,7 +29,7 @@ pub const USAGE: &[&str] = &[
     "two-leaders (two running members both believe they lead) | minority N (N runs on a side without a quorum)",
     "quorum-size >=|=|<= Q (of the committed voters) | snapshot N >=|=|<= I (index its log is compacted to)",
     "pre-vote on|off | check-quorum on|off (the cluster's setting now)",
-    "request N|any put|get|delete|range KEY [mode=M] [sent|done|ok|failed|stale|fresh|= V|absent] (the latest such request; default sent)",
+    "request N|any put|get|delete|range KEY [mode=M] [sent|done|ok|failed|stale|fresh|= V|absent] (the latest such request without a label: the learner's; default sent)",
     "watching KEY [prefix] [>=|=|<= COUNT] (some running watch on KEY, with how many events it saw)",
     "same-term N M (both run in the same term: a rejoining member did not raise it)",
     "not CONDITION (holds when the condition does not)",
@@ -167,7 +167,7 @@ pub enum Cond {
     CheckQuorum(bool),
     /// The latest client request that matches is in a state. A learner's
     /// requests from the page carry no label, so lessons find them by what
-    /// they asked.
+    /// they asked; requests the script labelled are its own and skipped.
     Request(RequestMatch, RequestState),
     /// Some running watch on a key (or prefix) whose count of events seen
     /// compares (`None`: any count). A learner's watch from the page has no
@@ -571,11 +571,14 @@ impl Runner {
         format!("{} events: {}{ended}", w.seen, seen.join(", "))
     }
 
-    /// The latest request in the client history that `m` matches.
+    /// The latest request in the client history that `m` matches, among
+    /// those the script did not label: a lesson's own requests (sent `as`
+    /// a label) must not complete a task that waits for the learner's.
     pub fn latest_request(&self, m: &RequestMatch) -> Result<Option<&HistoryEntry>, String> {
         let node = m.node.as_ref().map(|n| self.resolve(n)).transpose()?;
         Ok(self.cluster.history().iter().rev().find(|h| {
-            node.is_none_or(|n| h.node == n)
+            !self.labels_op(h.op_id)
+                && node.is_none_or(|n| h.node == n)
                 && m.mode.is_none_or(|mode| h.mode == Some(mode))
                 && op_matches(&h.op, &m.verb, &m.key)
         }))

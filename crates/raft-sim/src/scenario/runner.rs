@@ -142,6 +142,11 @@ impl Runner {
             .ok_or_else(|| format!("nothing is labelled '{label}'"))
     }
 
+    /// Whether a label names this request: the script sent it itself.
+    pub fn labels_op(&self, op_id: u64) -> bool {
+        self.labels.values().any(|l| *l == Labelled::Op(op_id))
+    }
+
     /// The request a label names.
     pub fn op(&self, label: &str) -> Result<&HistoryEntry, String> {
         match self.label(label)? {
