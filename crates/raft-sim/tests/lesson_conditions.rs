@@ -145,6 +145,26 @@ wait ok mine within=2s
 }
 
 #[test]
+fn sides_match_the_partition_exactly() {
+    let s = "cluster members=5 seed=11
+wait leader within=5s
+assert not sides n1 n2 | rest
+partition n1 n2 | rest
+assert sides n1 n2 | rest
+assert sides n3 n4 n5 | n2 n1
+wait sides n1 n2 | n3 n4 n5 within=1s
+";
+    passes(s);
+    // n2 alone is a minority too, but not this partition.
+    fails_at(&format!("{s}assert sides n2 | rest\n"), 8);
+    fails_at(&format!("{s}assert sides n1 | n2 | rest\n"), 8);
+    // A down member is on no side.
+    passes(&format!("{s}crash n1\nassert sides n1 n2 | rest\nassert sides n2 | rest\n"));
+    let e = parse("cluster members=3\nassert sides n1 n2\n").unwrap_err();
+    assert!(e.message.contains("expected groups"), "{e}");
+}
+
+#[test]
 fn request_conditions_parse_with_wait_options() {
     passes(
         "cluster members=3 seed=5

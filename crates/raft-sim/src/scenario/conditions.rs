@@ -12,6 +12,7 @@ use crate::trace::EventKind;
 
 use super::parse::{number, on_off, Line};
 use super::runner::Runner;
+use super::sides::{parse_sides, Groups};
 use super::{NodeRef, ScriptError};
 
 /// The conditions' syntax, one a line, for errors and `--help`.
@@ -30,6 +31,7 @@ pub const USAGE: &[&str] = &[
     "quorum-size >=|=|<= Q (of the committed voters) | snapshot N >=|=|<= I (index its log is compacted to)",
     "pre-vote on|off | check-quorum on|off (the cluster's setting now)",
     "request N|any put|get|delete|range KEY [mode=M] [sent|done|ok|failed|stale|fresh|= V|absent] (the latest such request without a label: the learner's; default sent)",
+    "sides A B | C D [| rest] (the running members are split into exactly these groups)",
     "watching KEY [prefix] [>=|=|<= COUNT] (some running watch on KEY, with how many events it saw)",
     "same-term N M (both run in the same term: a rejoining member did not raise it)",
     "not CONDITION (holds when the condition does not)",
@@ -169,6 +171,8 @@ pub enum Cond {
     /// requests from the page carry no label, so lessons find them by what
     /// they asked; requests the script labelled are its own and skipped.
     Request(RequestMatch, RequestState),
+    /// The network splits the running members into exactly these groups.
+    Sides(Groups),
     /// Some running watch on a key (or prefix) whose count of events seen
     /// compares (`None`: any count). A learner's watch from the page has no
     /// label, so lessons find it by what it watches.
@@ -341,6 +345,10 @@ pub fn parse_cond(l: &Line, i: usize) -> Result<(Cond, usize), ScriptError> {
             i + 2,
         ),
         "request" => parse_request(l, i + 1)?,
+        "sides" => {
+            let (groups, next) = parse_sides(l, i + 1)?;
+            (Cond::Sides(groups), next)
+        }
         "same-term" => (Cond::SameTerm(l.node(i + 1)?, l.node(i + 2)?), i + 3),
         "watching" => {
             let key = l.tok(i + 1, "a key")?.text.to_string();
@@ -528,6 +536,7 @@ impl Runner {
             Cond::PreVote(on) => cl.config().raft.pre_vote == *on,
             Cond::CheckQuorum(on) => cl.config().raft.check_quorum == *on,
             Cond::Not(c) => !self.holds(c)?,
+            Cond::Sides(groups) => self.sides_are(groups)?,
             Cond::SameTerm(a, b) => match (live(a)?, live(b)?) {
                 (Some(a), Some(b)) => a.term() == b.term(),
                 _ => false,
@@ -693,6 +702,7 @@ impl Runner {
                 Ok(None) => format!("no {} of {} was sent there", m.verb, m.key),
                 Err(e) => e,
             },
+            Cond::Sides(_) => self.describe_sides(),
             Cond::Snapshot(n, ..) => match self.resolve(n) {
                 Ok(id) => match self.cluster.member(id) {
                     Some(m) => format!("n{id}'s log is compacted to {}", m.disk().snapshot_index()),

@@ -37,6 +37,7 @@ pub mod commands;
 pub mod conditions;
 pub mod parse;
 pub mod runner;
+pub mod sides;
 pub mod transcript;
 
 use std::fmt;
