@@ -159,7 +159,9 @@ wait sides n1 n2 | n3 n4 n5 within=1s
     fails_at(&format!("{s}assert sides n2 | rest\n"), 8);
     fails_at(&format!("{s}assert sides n1 | n2 | rest\n"), 8);
     // A down member is on no side.
-    passes(&format!("{s}crash n1\nassert sides n1 n2 | rest\nassert sides n2 | rest\n"));
+    passes(&format!(
+        "{s}crash n1\nassert sides n1 n2 | rest\nassert sides n2 | rest\n"
+    ));
     let e = parse("cluster members=3\nassert sides n1 n2\n").unwrap_err();
     assert!(e.message.contains("expected groups"), "{e}");
 }

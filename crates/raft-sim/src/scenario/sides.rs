@@ -58,7 +58,12 @@ impl Runner {
     }
 
     fn sides_now(&self) -> Vec<Vec<NodeId>> {
-        let mut now: Vec<Vec<NodeId>> = self.cluster.sides().into_iter().map(|s| s.members).collect();
+        let mut now: Vec<Vec<NodeId>> = self
+            .cluster
+            .sides()
+            .into_iter()
+            .map(|s| s.members)
+            .collect();
         now.sort();
         now
     }
