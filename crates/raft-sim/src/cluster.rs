@@ -31,6 +31,7 @@ use crate::NodeId;
 pub use crate::action::{Action, MemberChange};
 
 mod admin;
+mod append_gap;
 mod checks;
 mod clients;
 mod faults;
@@ -163,6 +164,8 @@ pub struct Cluster {
     pub(crate) events_run: u64,
     /// Every action and note with its place, when asked for (lessons).
     pub(crate) recording: Option<Recording>,
+    /// Why followers rejected appends, until their leaders back up.
+    append_gaps: append_gap::Gaps,
 }
 
 impl Cluster {
@@ -202,6 +205,7 @@ impl Cluster {
             stats: Stats::default(),
             events_run: 0,
             recording: None,
+            append_gaps: Default::default(),
             config,
         };
         let empty = KvStore::new().to_snapshot_data();
@@ -452,6 +456,9 @@ impl Cluster {
             }
             return;
         }
+        if let Some(target) = self.members.get(&m.to) {
+            append_gap::note(&mut self.append_gaps, target, &m, &self.net);
+        }
         let mut fx = Effects::default();
         let mut ctx = Ctx {
             settings: &self.config.raft,
@@ -485,7 +492,8 @@ impl Cluster {
     fn route(&mut self, fx: Effects) {
         let now = self.now;
         let compacted = (fx.events.iter()).any(|e| matches!(e, EventKind::Compacted { .. }));
-        for ev in fx.events {
+        for mut ev in fx.events {
+            append_gap::explain(&mut self.append_gaps, &mut ev);
             if let EventKind::RoleChanged { term, .. } = &ev {
                 self.stats.max_term = self.stats.max_term.max(*term);
             }

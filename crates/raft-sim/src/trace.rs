@@ -16,7 +16,7 @@ use crate::kv::WatchEvent;
 use crate::lang::Lang;
 use crate::network::{DropReason, MsgKind};
 use crate::role::Role;
-use crate::why::{ProposalDrop, ReadRefusal, VoteRefusal};
+use crate::why::{AppendGap, ProposalDrop, ReadRefusal, VoteRefusal};
 use crate::NodeId;
 
 mod words;
@@ -141,8 +141,9 @@ pub enum EventKind {
         term: u64,
         reason: VoteRefusal,
     },
-    /// A follower rejected a leader's append because their logs differ,
-    /// and the leader backed up.
+    /// A follower rejected a leader's append because its log lacks the
+    /// entry the append follows, or holds another term's entry there, and
+    /// the leader backed up.
     AppendRejected {
         leader: NodeId,
         follower: NodeId,
@@ -155,6 +156,11 @@ pub enum EventKind {
         hint_term: u64,
         /// Where the leader sends from now.
         next: u64,
+        /// Which it was. Left out of the JSON, so of the hash: it is
+        /// judged by the simulation, not by Raft, and adding it did not
+        /// change what happened.
+        #[serde(skip)]
+        gap: AppendGap,
     },
     /// Raft dropped a proposal.
     ProposalDropped {

@@ -11,8 +11,10 @@ use serde::{Deserialize, Serialize};
 use crate::lang::Lang;
 use crate::NodeId;
 
+mod append;
 mod commit;
 
+pub use append::AppendGap;
 pub use commit::{CommitWait, Lag};
 
 /// The last entry of a log: what a vote compares.

@@ -12,8 +12,32 @@ use super::requests::{read_ctx, PendingRead};
 use super::{Effects, Live};
 use crate::kv::Command;
 use crate::trace::EventKind;
-use crate::why::{LogPos, ProposalDrop, ReadRefusal, VoteRefusal};
+use crate::why::{AppendGap, LogPos, ProposalDrop, ReadRefusal, VoteRefusal};
 use crate::NodeId;
+
+impl super::Member {
+    /// What this member's log lacks or holds where the append `m` attaches,
+    /// if raft-rs 0.7's `handle_append_entries` is about to reject it
+    /// (its term is current, the previous entry is at or above the commit
+    /// and does not match): `Err(last index)` when the log ends before
+    /// `m.index`, `Ok(term)` of its own entry there otherwise. Costs two
+    /// lookups in the log and allocates nothing.
+    pub(crate) fn append_gap(&self, m: &Message) -> Option<Result<u64, u64>> {
+        let r = &self.live.as_ref()?.raw.raft;
+        let log = &r.raft_log;
+        if m.get_msg_type() != MessageType::MsgAppend
+            || m.term < r.term
+            || m.index < log.committed
+            || log.match_term(m.index, m.log_term)
+        {
+            return None;
+        }
+        match log.term(m.index) {
+            Ok(t) if m.index <= log.last_index() => Some(Ok(t)),
+            _ => Some(Err(log.last_index())),
+        }
+    }
+}
 
 impl Live {
     /// Steps a message from the network and records why Raft refused it,
@@ -56,6 +80,9 @@ impl Live {
                             hint_index,
                             hint_term,
                             next,
+                            // The cluster says which (it saw the follower
+                            // reject: cluster/append_gap.rs).
+                            gap: AppendGap::Unknown,
                         });
                     }
                 }

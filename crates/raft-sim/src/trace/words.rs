@@ -13,7 +13,7 @@ use crate::member::entry_words;
 use crate::network::DropReason;
 use crate::reach::quorum_size;
 use crate::role::Role;
-use crate::why::list;
+use crate::why::{list, AppendGap};
 use crate::NodeId;
 
 impl EventKind {
@@ -136,11 +136,18 @@ impl EventKind {
                 hint_index,
                 hint_term,
                 next,
-            } => format!(
-                "n{follower} rejected n{leader}'s append: their logs differ at #{index} \
-                 (n{follower} hints #{hint_index}, term {hint_term}), so n{leader} backs up \
-                 to send from #{next}"
-            ),
+                gap,
+            } => match gap {
+                AppendGap::Unknown => format!(
+                    "n{follower} rejected n{leader}'s append after #{index} \
+                     (n{follower} hints #{hint_index}, term {hint_term}), so n{leader} backs up \
+                     to send from #{next}"
+                ),
+                _ => format!(
+                    "n{follower} rejected n{leader}'s append after #{index}: {}",
+                    gap.words(*leader, *follower, *index, *next, Lang::En)
+                ),
+            },
             EventKind::ProposalDropped {
                 node,
                 from,
@@ -315,11 +322,18 @@ impl EventKind {
                 hint_index,
                 hint_term,
                 next,
-            } => format!(
-                "n{follower} 拒绝了 n{leader} 的日志追加：两者的日志在 #{index} 处不一致\
-                 （n{follower} 提示 #{hint_index}，任期 {hint_term}），\
-                 所以 n{leader} 回退，从 #{next} 开始重新发送"
-            ),
+                gap,
+            } => match gap {
+                AppendGap::Unknown => format!(
+                    "n{follower} 拒绝了 n{leader} 在 #{index} 之后的日志追加\
+                     （n{follower} 提示 #{hint_index}，任期 {hint_term}），\
+                     所以 n{leader} 回退，从 #{next} 开始重新发送"
+                ),
+                _ => format!(
+                    "n{follower} 拒绝了 n{leader} 在 #{index} 之后的日志追加：{}",
+                    gap.words(*leader, *follower, *index, *next, Lang::Zh)
+                ),
+            },
             EventKind::ProposalDropped {
                 node,
                 from,
