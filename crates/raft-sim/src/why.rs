@@ -14,7 +14,7 @@ use crate::NodeId;
 mod append;
 mod commit;
 
-pub use append::AppendGap;
+pub use append::{AppendGap, Carrier};
 pub use commit::{CommitWait, Lag};
 
 /// The last entry of a log: what a vote compares.

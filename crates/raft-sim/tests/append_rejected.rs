@@ -3,7 +3,7 @@
 //! early ones although nothing differs; the words must say so, and the
 //! logs-differ words must appear only where the logs differ.
 
-use raft_sim::why::AppendGap;
+use raft_sim::why::{AppendGap, Carrier};
 use raft_sim::{Action, ClientOp, Cluster, ClusterConfig, EventKind, Lang, ReadMode};
 
 #[test]
@@ -45,15 +45,15 @@ fn reordered_appends_are_told_as_early_not_as_differing_logs() {
                 let zh = e.kind.describe(Lang::Zh);
                 match gap {
                     AppendGap::Missing {
-                        earlier_on_its_way: true,
+                        carrier: Carrier::OnItsWay | Carrier::RejectedEarly,
                         ..
                     } => {
                         early += 1;
                         assert!(
-                            en.contains("still on its way") && !en.contains("differ"),
+                            en.contains("nothing is wrong") && !en.contains("differ"),
                             "{en}"
                         );
-                        assert!(zh.contains("还在路上"), "{zh}");
+                        assert!(zh.contains("并没有出错"), "{zh}");
                     }
                     AppendGap::Differs { .. } => differs += 1,
                     _ => {}
@@ -95,12 +95,15 @@ fn differing_logs_name_both_terms_in_both_languages() {
 fn a_missing_entry_nobody_is_bringing_is_not_called_early_or_differing() {
     let ev = rejected(AppendGap::Missing {
         last: 9,
-        earlier_on_its_way: false,
+        carrier: Carrier::None,
     });
     let en = ev.describe(Lang::En);
-    assert!(en.contains("has no entry #12 (its log ends at #9)"), "{en}");
     assert!(
-        !en.contains("differ") && !en.contains("still on its way"),
+        en.contains("has no entry #12 yet (its log ends at #9)"),
+        "{en}"
+    );
+    assert!(
+        !en.contains("differ") && !en.contains("nothing is wrong"),
         "{en}"
     );
 }

@@ -10,15 +10,24 @@
 use crate::member::Member;
 use crate::network::{InFlight, MsgKind, Network};
 use crate::trace::EventKind;
-use crate::why::AppendGap;
+use crate::why::{AppendGap, Carrier};
 use crate::NodeId;
 
-/// Rejections noted by (leader, follower, index rejected), until the
-/// leader backs up. A follower may reject several appends before the first
-/// answer arrives; the leader backs up for one and ignores the rest as
-/// stale, so notes at or below the one explained are dropped with it and
-/// the map is capped.
-pub(super) type Gaps = std::collections::BTreeMap<(NodeId, NodeId, u64), AppendGap>;
+use std::collections::BTreeMap;
+
+/// Rejections noted until their leaders back up, and the entries of the
+/// latest append each link's follower rejected for lacking an entry.
+#[derive(Default)]
+pub(super) struct Gaps {
+    /// By (leader, follower, index rejected). A follower may reject several
+    /// appends before the first answer arrives; the leader backs up for some
+    /// (in any order) and ignores the rest as stale, whose notes stay until
+    /// the cap drops them or a new rejection at that index replaces them.
+    noted: BTreeMap<(NodeId, NodeId, u64), AppendGap>,
+    /// By (leader, follower): first and last index of the entries that the
+    /// latest append rejected for a missing entry carried.
+    discarded: BTreeMap<(NodeId, NodeId), (u64, u64)>,
+}
 
 /// More notes than any run leaves waiting at once.
 const KEPT: usize = 256;
@@ -32,27 +41,41 @@ pub(super) fn note(gaps: &mut Gaps, target: &Member, m: &InFlight, net: &Network
     let Some(found) = target.append_gap(&m.msg) else {
         return;
     };
+    let link = (m.from, m.to);
     let gap = match found {
         Ok(follower_term) => AppendGap::Differs {
             follower_term,
             leader_term: m.msg.log_term,
         },
-        Err(last) => AppendGap::Missing {
-            last,
-            earlier_on_its_way: net.in_flight().any(|o| {
-                o.from == m.from
-                    && o.to == m.to
+        Err(last) => {
+            let carries = |o: &InFlight| {
+                o.msg.index <= last && o.msg.index + o.msg.entries.len() as u64 > last
+            };
+            let on_its_way = net.in_flight().any(|o| {
+                (o.from, o.to) == link
                     && o.kind == MsgKind::Append
                     && o.doomed.is_none()
-                    && o.msg.index <= last
-                    && o.msg.index + o.msg.entries.len() as u64 > last
-            }),
-        },
+                    && carries(o)
+            });
+            let rejected = (gaps.discarded.get(&link))
+                .is_some_and(|&(first, end)| first <= last + 1 && last < end);
+            if let (Some(first), Some(end)) = (m.msg.entries.first(), m.msg.entries.last()) {
+                gaps.discarded.insert(link, (first.index, end.index));
+            }
+            let carrier = if on_its_way {
+                Carrier::OnItsWay
+            } else if rejected {
+                Carrier::RejectedEarly
+            } else {
+                Carrier::None
+            };
+            AppendGap::Missing { last, carrier }
+        }
     };
-    if gaps.len() >= KEPT {
-        gaps.pop_first();
+    if gaps.noted.len() >= KEPT {
+        gaps.noted.pop_first();
     }
-    gaps.insert((m.from, m.to, m.msg.index), gap);
+    gaps.noted.insert((m.from, m.to, m.msg.index), gap);
 }
 
 /// Fills in why, on a leader's `AppendRejected` event, from the note taken
@@ -66,10 +89,8 @@ pub(super) fn explain(gaps: &mut Gaps, ev: &mut EventKind) {
         ..
     } = ev
     {
-        if let Some(g) = gaps.remove(&(*leader, *follower, *index)) {
+        if let Some(g) = gaps.noted.remove(&(*leader, *follower, *index)) {
             *gap = g;
         }
-        let link = (*leader, *follower);
-        gaps.retain(|&(l, f, i), _| (l, f) != link || i > *index);
     }
 }

@@ -9,6 +9,20 @@ use serde::{Deserialize, Serialize};
 use crate::lang::Lang;
 use crate::NodeId;
 
+/// What became of the append carrying the first entry a follower lacked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Carrier {
+    /// Still on the network: the rejected append overtook it.
+    OnItsWay,
+    /// It too arrived before the one it follows and was rejected for that,
+    /// so the entry waits for the leader to resend it.
+    RejectedEarly,
+    /// None seen: lost, or never sent to this follower (a new leader first
+    /// sends from its own last entry; the follower was away or new).
+    None,
+}
+
 /// What the follower's log lacked or held where the append attached.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "gap", rename_all = "snake_case")]
@@ -21,9 +35,8 @@ pub enum AppendGap {
     Missing {
         /// The follower's last index.
         last: u64,
-        /// An append carrying entry `last + 1` to the follower was still on
-        /// the network: the rejected one overtook it.
-        earlier_on_its_way: bool,
+        /// What became of the append that carried entry `last + 1`.
+        carrier: Carrier,
     },
     /// The follower has an entry at the append's previous index, from
     /// another term than the leader's.
@@ -47,53 +60,46 @@ impl AppendGap {
         lang: Lang,
     ) -> String {
         let (l, f) = (leader, follower);
-        match (self, lang) {
-            (
-                AppendGap::Missing {
-                    last,
-                    earlier_on_its_way: true,
-                },
-                Lang::En,
-            ) => format!(
-                "n{f} has no entry #{index} yet (its log ends at #{last}): an earlier append \
-                 carrying #{} is still on its way and this one overtook it; nothing is wrong, \
-                 n{l} resends from #{next}",
-                last + 1
-            ),
-            (
-                AppendGap::Missing {
-                    last,
-                    earlier_on_its_way: true,
-                },
-                Lang::Zh,
-            ) => format!(
-                "n{f} 还没有 #{index}（它的日志到 #{last} 为止）：携带 #{} 的更早一次追加还在路上，\
-                 这一次先到了；并没有出错，n{l} 从 #{next} 开始重新发送",
-                last + 1
-            ),
-            (
-                AppendGap::Missing {
-                    last,
-                    earlier_on_its_way: false,
-                },
-                Lang::En,
-            ) => format!(
-                "n{f} has no entry #{index} (its log ends at #{last}) and no append carrying \
-                 #{} is on its way to it (lost, or sent before n{l} knew n{f} lacked it); \
-                 n{l} sends from #{next}",
-                last + 1
-            ),
-            (
-                AppendGap::Missing {
-                    last,
-                    earlier_on_its_way: false,
-                },
-                Lang::Zh,
-            ) => format!(
-                "n{f} 没有 #{index}（它的日志到 #{last} 为止），也没有携带 #{} 的追加正发往它\
-                 （丢失了，或 n{l} 此前不知道它缺少这些条目）；n{l} 从 #{next} 开始发送",
-                last + 1
-            ),
+        match (*self, lang) {
+            (AppendGap::Missing { last, carrier }, Lang::En) => {
+                let k = last + 1;
+                let why = match carrier {
+                    Carrier::OnItsWay => format!(
+                        "an earlier append carrying #{k} is still on its way and this one \
+                         overtook it; nothing is wrong"
+                    ),
+                    Carrier::RejectedEarly => format!(
+                        "the append carrying #{k} also overtook the one before it and was \
+                         rejected for that; nothing is wrong"
+                    ),
+                    Carrier::None => format!(
+                        "no append carrying #{k} is on its way to it (lost, or never sent \
+                         to n{f})"
+                    ),
+                };
+                format!(
+                    "n{f} has no entry #{index} yet (its log ends at #{last}): {why}; \
+                     n{l} sends again from #{next}"
+                )
+            }
+            (AppendGap::Missing { last, carrier }, Lang::Zh) => {
+                let k = last + 1;
+                let why = match carrier {
+                    Carrier::OnItsWay => {
+                        format!("携带 #{k} 的更早一次追加还在路上，这一次先到了；并没有出错")
+                    }
+                    Carrier::RejectedEarly => format!(
+                        "携带 #{k} 的那次追加也比它前面的一次先到，因此同样被拒绝；并没有出错"
+                    ),
+                    Carrier::None => {
+                        format!("也没有携带 #{k} 的追加正发往它（丢失了，或从未发给 n{f}）")
+                    }
+                };
+                format!(
+                    "n{f} 还没有 #{index}（它的日志到 #{last} 为止）：{why}；\
+                     n{l} 从 #{next} 开始重新发送"
+                )
+            }
             (
                 AppendGap::Differs {
                     follower_term,
