@@ -13,17 +13,11 @@ use raft_sim::lesson::{all, LessonRun, Poll};
 /// before each task is done, `between` ms between steps.
 fn drive_slowly(run: &mut LessonRun, think: u64, between: u64) -> Poll {
     loop {
-        match run.poll() {
-            Poll::Time { until, .. } => run.cluster_mut().advance_to(until),
-            Poll::Condition { deadline, .. } => {
-                let c = run.cluster_mut();
-                match c.next_event_time() {
-                    Some(t) if t <= deadline => {
-                        c.step_event();
-                    }
-                    _ => c.advance_to(deadline),
-                }
-            }
+        let poll = run.poll();
+        if run.let_time_pass(&poll) {
+            continue;
+        }
+        match poll {
             Poll::Task { .. } => {
                 run.cluster_mut().advance(think);
                 let until = run.task().expect("a task is waiting").until.clone();

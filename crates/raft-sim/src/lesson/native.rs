@@ -11,17 +11,11 @@ impl LessonRun {
     /// Returns `StepDone`, `LessonDone` or `Failed`.
     pub fn drive_step(&mut self) -> Poll {
         loop {
-            match self.poll() {
-                Poll::Time { until, .. } => self.cluster_mut().advance_to(until),
-                Poll::Condition { deadline, .. } => {
-                    let c = self.cluster_mut();
-                    match c.next_event_time() {
-                        Some(t) if t <= deadline => {
-                            c.step_event();
-                        }
-                        _ => c.advance_to(deadline),
-                    }
-                }
+            let poll = self.poll();
+            if self.let_time_pass(&poll) {
+                continue;
+            }
+            match poll {
                 Poll::Task { .. } => {
                     let task = self.task().expect("a task is waiting").clone();
                     if self.runner().holds(&task.until) == Ok(true) {
@@ -40,6 +34,26 @@ impl LessonRun {
                 done => return done,
             }
         }
+    }
+
+    /// Lets virtual time pass for what `poll` waits on, as the page's clock
+    /// would: up to a `run`'s end, or one event (at most to the deadline)
+    /// while a condition is awaited. False when `poll` waits on no time.
+    pub fn let_time_pass(&mut self, poll: &Poll) -> bool {
+        match *poll {
+            Poll::Time { until, .. } => self.cluster_mut().advance_to(until),
+            Poll::Condition { deadline, .. } => {
+                let c = self.cluster_mut();
+                match c.next_event_time() {
+                    Some(t) if t <= deadline => {
+                        c.step_event();
+                    }
+                    _ => c.advance_to(deadline),
+                }
+            }
+            _ => return false,
+        }
+        true
     }
 
     /// Runs every remaining step natively; returns `LessonDone` or

@@ -264,18 +264,7 @@ pub fn parse_cond(l: &Line, i: usize) -> Result<(Cond, usize), ScriptError> {
         "quorum-ok" => (Cond::QuorumOk, i + 1),
         "commit" | "term" => {
             let n = l.node(i + 1)?;
-            let op = l.tok(i + 2, "'>=', '=' or '<='")?;
-            let cmp = match op.text {
-                ">=" => Cmp::AtLeast,
-                "=" => Cmp::Equal,
-                "<=" => Cmp::AtMost,
-                other => {
-                    return Err(l.err(
-                        op.col,
-                        format!("expected '>=', '=' or '<=', found '{other}'"),
-                    ))
-                }
-            };
+            let cmp = cmp_op(l, i + 2)?;
             let vt = l.tok(i + 3, "a number")?;
             let c = match (t.text, vt.text.starts_with(|c: char| c.is_ascii_digit())) {
                 ("commit", false) => Cond::CommitWith(n, cmp, l.node(i + 3)?),
@@ -382,20 +371,23 @@ pub fn parse_cond(l: &Line, i: usize) -> Result<(Cond, usize), ScriptError> {
     })
 }
 
+/// `>=|=|<=` at token `i`.
+fn cmp_op(l: &Line, i: usize) -> Result<Cmp, ScriptError> {
+    let op = l.tok(i, "'>=', '=' or '<='")?;
+    match op.text {
+        ">=" => Ok(Cmp::AtLeast),
+        "=" => Ok(Cmp::Equal),
+        "<=" => Ok(Cmp::AtMost),
+        other => Err(l.err(
+            op.col,
+            format!("expected '>=', '=' or '<=', found '{other}'"),
+        )),
+    }
+}
+
 /// `>=|=|<= NUMBER` at token `i`.
 fn comparison(l: &Line, i: usize) -> Result<(Cmp, u64), ScriptError> {
-    let op = l.tok(i, "'>=', '=' or '<='")?;
-    let cmp = match op.text {
-        ">=" => Cmp::AtLeast,
-        "=" => Cmp::Equal,
-        "<=" => Cmp::AtMost,
-        other => {
-            return Err(l.err(
-                op.col,
-                format!("expected '>=', '=' or '<=', found '{other}'"),
-            ))
-        }
-    };
+    let cmp = cmp_op(l, i)?;
     Ok((cmp, number(l, l.tok(i + 1, "a number")?, "a number")?))
 }
 
