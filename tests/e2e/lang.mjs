@@ -13,17 +13,9 @@
 // switches the language from the header and checks that the simulation
 // runs on untouched (same cluster, clock still moving, requests kept).
 // Screenshots in Chinese at 1280 and 360 px go to test-output/e2e/.
-import { chromium } from 'playwright-core';
-import { mkdir } from 'node:fs/promises';
-import { serve, CHROMIUM, CHROMIUM_ARGS } from './serve.mjs';
+import { openRelease } from './serve.mjs';
 
-const dist = process.argv[2] ?? 'dist';
-const out = 'test-output/e2e';
-await mkdir(out, { recursive: true });
-
-const server = await serve(dist);
-const base = `http://127.0.0.1:${server.address().port}/`;
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+const { server, base, browser, shoot } = await openRelease(process.argv[2] ?? 'dist');
 let failed = false;
 const step = (s) => console.log(`lang: ${s}`);
 
@@ -63,11 +55,6 @@ const texts = (page) => page.evaluate(() => {
   }
   return found;
 });
-
-const shoot = async (page, name) => {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: `${out}/${name}.png`, fullPage: true });
-};
 
 // Opens everything and provokes a notice (a bad URL value) and errors:
 // a form error (a key of spaces), a page error (applying a partition with

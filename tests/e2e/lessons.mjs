@@ -10,23 +10,11 @@
 //
 // Every wait is on what the page shows (the contract's data attributes),
 // with a deadline, never a fixed sleep.
-import { chromium } from 'playwright-core';
-import { mkdir } from 'node:fs/promises';
-import { serve, CHROMIUM, CHROMIUM_ARGS } from './serve.mjs';
+import { openRelease } from './serve.mjs';
 
-const dist = process.argv[2] ?? 'dist';
-const out = 'test-output/e2e';
-await mkdir(out, { recursive: true });
-
-const server = await serve(dist);
-const base = `http://127.0.0.1:${server.address().port}/`;
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+const { server, base, browser, shoot, out } = await openRelease(process.argv[2] ?? 'dist');
 let failed = false;
 const step = (s) => console.log(`e2e lessons: ${s}`);
-const shoot = async (page, name) => {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: `${out}/${name}.png`, fullPage: true });
-};
 
 // The page in a language: the words a learner clicks on.
 // The lesson panel's words are ours; the rest of the page's follow its

@@ -5,21 +5,11 @@
 //
 // Every wait is on what the page shows (the data attributes of the testing
 // contract), with a deadline, never a fixed sleep.
-import { chromium } from 'playwright-core';
-import { mkdir } from 'node:fs/promises';
-import { serve, CHROMIUM, CHROMIUM_ARGS } from './serve.mjs';
+import { openRelease } from './serve.mjs';
 
-const dist = process.argv[2] ?? 'dist';
-const out = 'test-output/e2e';
-await mkdir(out, { recursive: true });
-
-const server = await serve(dist);
-const base = `http://127.0.0.1:${server.address().port}/`;
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+const { server, base, browser, shoot } = await openRelease(process.argv[2] ?? 'dist');
 let failed = false;
 const step = (s) => console.log(`e2e: ${s}`);
-// Full-page screenshots from the top, so that the sticky header sits where
-// a user sees it.
 // Words in table cells that the layout split over two lines ("Runnin|g").
 const brokenWords = (page) => page.evaluate(() => {
   const bad = [];
@@ -44,10 +34,6 @@ const settingsFirst = async (page, height) => {
   if (!(settings && stage && settings.y < stage.y && settings.y + settings.height <= height)) {
     throw new Error(`settings not at the top: ${JSON.stringify({ settings, stage })}`);
   }
-};
-const shoot = async (page, name) => {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: `${out}/${name}.png`, fullPage: true });
 };
 
 try {

@@ -2,7 +2,8 @@
 // The end-to-end test and the frame-time measurement use it so that they
 // test exactly what `trunk build --release` produced.
 import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { chromium } from 'playwright-core';
 import { extname, join, normalize } from 'node:path';
 
 const TYPES = {
@@ -45,3 +46,22 @@ export const CHROMIUM_ARGS = [
 ];
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+// Where the end-to-end tests put their screenshots.
+export const OUT = 'test-output/e2e';
+
+// What every end-to-end test starts with: the release build in `dist`
+// served, Debian's Chromium launched, and the screenshot folder made.
+// `shoot(page, name)` saves a full-page screenshot from the top, so that
+// the sticky header sits where a user sees it.
+export async function openRelease(dist) {
+  await mkdir(OUT, { recursive: true });
+  const server = await serve(dist);
+  const base = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const shoot = async (page, name) => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: `${OUT}/${name}.png`, fullPage: true });
+  };
+  return { server, base, browser, shoot, out: OUT };
+}
