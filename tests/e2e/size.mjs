@@ -10,6 +10,18 @@ import { extname, join } from 'node:path';
 const BUDGET = { '.wasm': 530 * 1024, '.js': 16 * 1024, '.css': 8 * 1024 };
 
 const dist = process.argv[2] ?? 'dist';
+// The names documentation pages rely on (no hash; see Trunk.toml): the
+// loader, the wasm-bindgen output beside it, the sheet and the iframe page.
+const NAMES = [
+  'index.html', 'embed.html', 'raft-playground.js', 'raft-playground-app.js',
+  'raft-playground-app_bg.wasm', 'style.css',
+];
+const present = new Set(await readdir(dist));
+const missing = NAMES.filter((n) => !present.has(n));
+if (missing.length) {
+  console.log(`size: ${dist} lacks ${missing.join(', ')}; is it a release build of this version?`);
+  process.exit(1);
+}
 const totals = { '.wasm': [0, 0], '.js': [0, 0], '.css': [0, 0] };
 for (const name of await readdir(dist)) {
   const kind = extname(name);
