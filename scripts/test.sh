@@ -8,8 +8,9 @@
 #  4. the release build of the page: its size budget, and the end-to-end
 #     tests in Debian's Chromium (the playground as a user drives it; every
 #     word in the language asked for; lessons gone through as a learner, in
-#     English and Chinese), which save screenshots to
-#     test-output/e2e/.
+#     English and Chinese; the playground embedded in a documentation page,
+#     in an iframe on another origin, and served under a sub-path), which
+#     save screenshots to test-output/e2e/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,4 +42,5 @@ echo "== end-to-end (playwright-core, Debian Chromium)"
 node tests/e2e/playground.mjs dist
 node tests/e2e/lang.mjs dist
 node tests/e2e/lessons.mjs dist
+node tests/e2e/embed.mjs dist
 ls test-output/e2e/*.png

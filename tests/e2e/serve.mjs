@@ -16,20 +16,38 @@ const TYPES = {
 };
 
 export function serve(dir) {
+  return serveRoutes([['/', dir]]);
+}
+
+// Serves each folder under its URL prefix (ending in "/"), e.g.
+// [['/raft/', 'dist'], ['/doc/', fixtures]]: the build at a sub-path, as a
+// GitHub Pages project site has it. A folder's URL without its "/" is
+// redirected to it, as static hosts do; "…/" serves "…/index.html".
+export function serveRoutes(routes) {
   const server = createServer(async (req, res) => {
-    const path = new URL(req.url, 'http://x').pathname;
-    const file = normalize(join(dir, path === '/' ? 'index.html' : path));
-    if (!file.startsWith(normalize(dir))) {
-      res.writeHead(403).end();
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    for (const [prefix, dir] of routes) {
+      if (path === prefix.slice(0, -1) && prefix !== '/') {
+        res.writeHead(301, { location: prefix }).end();
+        return;
+      }
+      if (!path.startsWith(prefix)) continue;
+      const rest = path.slice(prefix.length);
+      const file = normalize(join(dir, rest === '' || rest.endsWith('/') ? rest + 'index.html' : rest));
+      if (!file.startsWith(normalize(dir))) {
+        res.writeHead(403).end();
+        return;
+      }
+      try {
+        const body = await readFile(file);
+        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+        res.end(body);
+      } catch {
+        res.writeHead(404).end('not found');
+      }
       return;
     }
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
+    res.writeHead(404).end('not found');
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => resolve(server));
