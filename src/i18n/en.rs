@@ -455,5 +455,8 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
         Key::LessonStepDone => "Step done: press Next.".into(),
         Key::LessonDone => "Lesson complete.".into(),
         Key::LessonFailed(why) => f!("The lesson stopped: {why}"),
+
+        // The header's link to the article.
+        Key::ArticleLink => "Article: why etcd has no split-brain".into(),
     }
 }

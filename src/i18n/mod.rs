@@ -528,6 +528,9 @@ keys! {
     LessonDone,
     /// The lesson stopped: (why).
     LessonFailed(String),
+
+    // The header's link to the article (docs/index.html).
+    ArticleLink,
 }
 
 /// A key shows as its English words (a derived `Debug` would carry every

@@ -440,5 +440,8 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
         Key::LessonStepDone => "本步完成：请点“下一步”。".into(),
         Key::LessonDone => "课程完成。".into(),
         Key::LessonFailed(why) => f!("课程中断：{why}"),
+
+        // 页眉中指向文章的链接。
+        Key::ArticleLink => "文章：etcd 为什么没有脑裂".into(),
     }
 }
