@@ -28,8 +28,7 @@ enum Labelled {
 pub struct Runner {
     /// The cluster under test.
     pub cluster: Cluster,
-    labels: BTreeMap<String, Labelled>,
-    vars: BTreeMap<String, NodeId>,
+    names: Names,
 }
 
 /// A runner's labels and remembered names, without the cluster: what a
@@ -46,57 +45,21 @@ impl Names {
     pub fn var(&self, name: &str) -> Option<NodeId> {
         self.vars.get(name).copied()
     }
-}
 
-impl Runner {
-    /// Builds the scenario's cluster.
-    pub fn new(s: &Scenario) -> Result<Runner, String> {
-        Ok(Runner::on(Cluster::new(s.config.clone())?))
-    }
-
-    /// A runner with no names yet, on a cluster built elsewhere (a lesson
-    /// in the page, whose cluster the page built).
-    pub fn on(cluster: Cluster) -> Runner {
-        Runner {
-            cluster,
-            labels: BTreeMap::new(),
-            vars: BTreeMap::new(),
-        }
-    }
-
-    /// The labels and remembered names as they are now.
-    pub fn names(&self) -> Names {
-        Names {
-            labels: self.labels.clone(),
-            vars: self.vars.clone(),
-        }
-    }
-
-    /// Puts back labels and names taken by [`Runner::names`].
-    pub fn set_names(&mut self, names: Names) {
-        self.labels = names.labels;
-        self.vars = names.vars;
-    }
-
-    /// The member `$name` stands for, if it was remembered.
-    pub fn var(&self, name: &str) -> Option<NodeId> {
-        self.vars.get(name).copied()
-    }
-
-    /// The member a reference names now.
-    pub fn resolve(&self, r: &NodeRef) -> Result<NodeId, String> {
+    /// The member a reference names now in `cluster`. With no names
+    /// (`Names::default()`), this is how a single command line typed
+    /// outside a script (the embedding API's `act`) finds its members.
+    pub fn resolve(&self, cluster: &Cluster, r: &NodeRef) -> Result<NodeId, String> {
         match r {
             NodeRef::Id(n) => Ok(*n),
-            NodeRef::Leader => self
-                .cluster
+            NodeRef::Leader => cluster
                 .leader()
                 .ok_or_else(|| "there is no leader now".to_string()),
-            NodeRef::Follower => self
-                .cluster
+            NodeRef::Follower => cluster
                 .member_ids()
                 .into_iter()
                 .filter(|n| !self.vars.values().any(|v| v == n))
-                .find(|&n| self.cluster.role(n) == Some(Role::Follower))
+                .find(|&n| cluster.role(n) == Some(Role::Follower))
                 .ok_or_else(|| "there is no follower that is not remembered under a name".into()),
             NodeRef::Var(v) => self
                 .vars
@@ -110,6 +73,7 @@ impl Runner {
     /// named in no group.
     pub fn partition_groups(
         &self,
+        cluster: &Cluster,
         groups: &[Vec<Option<NodeRef>>],
     ) -> Result<Vec<Vec<NodeId>>, String> {
         let mut resolved: Vec<Vec<NodeId>> = Vec::new();
@@ -117,7 +81,7 @@ impl Runner {
             resolved.push(
                 g.iter()
                     .flatten()
-                    .map(|n| self.resolve(n))
+                    .map(|n| self.resolve(cluster, n))
                     .collect::<Result<_, _>>()?,
             );
         }
@@ -125,7 +89,7 @@ impl Runner {
         for (g, ids) in groups.iter().zip(resolved.iter_mut()) {
             if g.iter().any(Option::is_none) {
                 ids.extend(
-                    self.cluster
+                    cluster
                         .member_ids()
                         .into_iter()
                         .filter(|n| !named.contains(n)),
@@ -142,9 +106,69 @@ impl Runner {
             .ok_or_else(|| format!("nothing is labelled '{label}'"))
     }
 
+    /// The message id a label names.
+    pub fn message(&self, label: &str) -> Result<u64, String> {
+        match self.label(label)? {
+            Labelled::Msg(id) => Ok(id),
+            _ => Err(format!("'{label}' is not a message")),
+        }
+    }
+}
+
+impl Runner {
+    /// Builds the scenario's cluster.
+    pub fn new(s: &Scenario) -> Result<Runner, String> {
+        Ok(Runner::on(Cluster::new(s.config.clone())?))
+    }
+
+    /// A runner with no names yet, on a cluster built elsewhere (a lesson
+    /// in the page, whose cluster the page built).
+    pub fn on(cluster: Cluster) -> Runner {
+        Runner {
+            cluster,
+            names: Names::default(),
+        }
+    }
+
+    /// The labels and remembered names as they are now.
+    pub fn names(&self) -> Names {
+        self.names.clone()
+    }
+
+    /// Puts back labels and names taken by [`Runner::names`].
+    pub fn set_names(&mut self, names: Names) {
+        self.names = names;
+    }
+
+    /// The member `$name` stands for, if it was remembered.
+    pub fn var(&self, name: &str) -> Option<NodeId> {
+        self.names.var(name)
+    }
+
+    /// The member a reference names now.
+    pub fn resolve(&self, r: &NodeRef) -> Result<NodeId, String> {
+        self.names.resolve(&self.cluster, r)
+    }
+
+    /// A partition's groups with `rest` (`None`) standing for every member
+    /// named in no group.
+    pub fn partition_groups(
+        &self,
+        groups: &[Vec<Option<NodeRef>>],
+    ) -> Result<Vec<Vec<NodeId>>, String> {
+        self.names.partition_groups(&self.cluster, groups)
+    }
+
+    fn label(&self, label: &str) -> Result<Labelled, String> {
+        self.names.label(label)
+    }
+
     /// Whether a label names this request: the script sent it itself.
     pub fn labels_op(&self, op_id: u64) -> bool {
-        self.labels.values().any(|l| *l == Labelled::Op(op_id))
+        self.names
+            .labels
+            .values()
+            .any(|l| *l == Labelled::Op(op_id))
     }
 
     /// The request a label names.
@@ -172,10 +196,12 @@ impl Runner {
 
     /// The message id a label names.
     pub fn message(&self, label: &str) -> Result<u64, String> {
-        match self.label(label)? {
-            Labelled::Msg(id) => Ok(id),
-            _ => Err(format!("'{label}' is not a message")),
-        }
+        self.names.message(label)
+    }
+
+    /// The cluster and the names, for [`Command::action_in`].
+    pub fn parts(&self) -> (&Cluster, &Names) {
+        (&self.cluster, &self.names)
     }
 
     /// Runs one step. An error is a failed assertion or an impossible
@@ -215,7 +241,7 @@ impl Runner {
                     })?
                     .ok_or("a client action returns its op id")?;
                 if let Some(l) = label {
-                    self.labels.insert(l.clone(), Labelled::Op(id));
+                    self.names.labels.insert(l.clone(), Labelled::Op(id));
                 }
                 Ok(format!("sent as op {id}"))
             }
@@ -234,7 +260,7 @@ impl Runner {
                         prefix: *prefix,
                     })?
                     .ok_or("a watch returns its id")?;
-                self.labels.insert(label.clone(), Labelled::Watch(id));
+                self.names.labels.insert(label.clone(), Labelled::Watch(id));
                 Ok(format!("watch {id} on n{node}"))
             }
             Command::Drop(filter) => self.drop_matching(filter),
@@ -307,7 +333,7 @@ impl Runner {
 
     fn remember(&mut self, n: &NodeRef, name: &str) -> Result<String, String> {
         let id = self.resolve(n)?;
-        self.vars.insert(name.to_string(), id);
+        self.names.vars.insert(name.to_string(), id);
         Ok(format!("${name} is n{id}"))
     }
 
@@ -361,7 +387,9 @@ impl Runner {
     /// Holds a message and labels it, as `hold-msg` does once it found one.
     pub fn hold(&mut self, id: u64, label: &str) -> Result<String, String> {
         self.cluster.apply(Action::Hold { msg: id })?;
-        self.labels.insert(label.to_string(), Labelled::Msg(id));
+        self.names
+            .labels
+            .insert(label.to_string(), Labelled::Msg(id));
         let m = self
             .cluster
             .network()

@@ -2,6 +2,8 @@
 //! its member references and becomes an [`Action`].
 
 use super::*;
+use crate::cluster::Cluster;
+use crate::scenario::Names;
 
 impl Command {
     /// The cluster action this command is, with its members resolved now;
@@ -9,13 +11,21 @@ impl Command {
     /// names, requests, watches and picking messages, which the runner
     /// does itself).
     pub fn action(&self, r: &Runner) -> Result<Option<Action>, String> {
-        let node = |n: &NodeRef| r.resolve(n);
+        let (cluster, names) = r.parts();
+        self.action_in(cluster, names)
+    }
+
+    /// [`Command::action`] on a cluster and names held elsewhere: a single
+    /// line typed outside a script (the page's embedding API) resolves its
+    /// members with `Names::default()`.
+    pub fn action_in(&self, cluster: &Cluster, names: &Names) -> Result<Option<Action>, String> {
+        let node = |n: &NodeRef| names.resolve(cluster, n);
         let nodes = |ns: &[NodeRef]| {
             ns.iter()
-                .map(|n| r.resolve(n))
+                .map(|n| names.resolve(cluster, n))
                 .collect::<Result<Vec<_>, _>>()
         };
-        let net = || r.cluster.config().net.clone();
+        let net = || cluster.config().net.clone();
         Ok(Some(match self {
             Command::Crash(n) => Action::Crash { node: node(n)? },
             Command::Restart(n) => Action::Restart { node: node(n)? },
@@ -25,7 +35,7 @@ impl Command {
             Command::Compact(n) => Action::Compact { node: node(n)? },
             Command::TransferLeader(n) => Action::TransferLeader { to: node(n)? },
             Command::Partition(groups) => Action::Partition {
-                groups: r.partition_groups(groups)?,
+                groups: names.partition_groups(cluster, groups)?,
             },
             Command::PartitionOneway(from, to) => Action::PartitionOneway {
                 from: nodes(from)?,
@@ -81,10 +91,10 @@ impl Command {
                     .collect::<Result<_, _>>()?,
             },
             Command::ReleaseMsg(label) => Action::Release {
-                msg: r.message(label)?,
+                msg: names.message(label)?,
             },
             Command::DropMsg(label) => Action::Drop {
-                msg: r.message(label)?,
+                msg: names.message(label)?,
             },
             Command::Run(_)
             | Command::Wait(..)
