@@ -1,7 +1,13 @@
-//! The root component: owns the [`Sim`], runs the animation loop, and hands
-//! the components' commands to [`model::run`](crate::model::run).
+//! The root component: draws the [`Sim`] it shares with the code outside
+//! it ([`Shared`]), runs the animation loop, and hands the components'
+//! commands to [`model::run`](crate::model::run).
+//!
+//! The same component is the full page, the compact frame and the drawing
+//! alone ([`View`]), showing the panels its [`Controls`] name. The full
+//! page and every embedded instance are made the same way, by
+//! [`crate::embed::mount`].
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
@@ -11,6 +17,11 @@ use yew::prelude::*;
 use raft_sim::PauseOn;
 
 use crate::crash;
+use crate::embed::controls::{Control, Controls};
+use crate::embed::registry;
+use crate::embed::share_link::{full_link, share_query};
+use crate::embed::shared::{LoopToken, Shared};
+use crate::embed::view::View;
 use crate::i18n::{Key, Lang};
 use crate::model::settings::{Query, DEFAULT_SPEED};
 use crate::model::{self, Cmd, FrameRef, PageSettings, Sim};
@@ -51,6 +62,39 @@ pub struct AppProps {
     /// A lesson to open (`?lesson=elections`).
     #[prop_or_default]
     pub lesson: Option<String>,
+    /// How much to show.
+    #[prop_or_default]
+    pub view: View,
+    /// Which panels and buttons show.
+    #[prop_or_default]
+    pub controls: Controls,
+    /// Where the full playground is served (for "open in the full
+    /// playground").
+    #[prop_or_default]
+    pub base: String,
+    /// The simulation shared with the code outside (made by `mount`); a
+    /// root made without one makes its own.
+    #[prop_or_default]
+    pub shared: Option<Shared>,
+}
+
+impl Default for AppProps {
+    fn default() -> AppProps {
+        AppProps {
+            settings: PageSettings::default(),
+            speed: DEFAULT_SPEED,
+            autoplay: true,
+            traffic: 0,
+            notice: None,
+            lang: Lang::default(),
+            pause_on: Vec::new(),
+            lesson: None,
+            view: View::default(),
+            controls: Controls::default(),
+            base: String::new(),
+            shared: None,
+        }
+    }
 }
 
 impl AppProps {
@@ -72,11 +116,14 @@ impl AppProps {
             pause_on: q.extras.pause_on.clone(),
             lesson: q.extras.lesson.clone(),
             settings: q.settings,
+            ..AppProps::default()
         }
     }
 }
 
-fn start_sim(props: &AppProps) -> Sim {
+/// The simulation `props` ask for: the cluster, the lesson, speed, play,
+/// the moments paused on, traffic and the notice for what was wrong.
+pub fn start_sim(props: &AppProps) -> Sim {
     let mut sim = Sim::new(props.settings.clone())
         .or_else(|_| Sim::new(PageSettings::default()))
         .expect("the default settings are valid");
@@ -108,7 +155,14 @@ const PANEL_INTERVAL_MS: f64 = 100.0;
 /// The playground.
 #[component]
 pub fn App(props: &AppProps) -> Html {
-    let sim = use_mut_ref(|| start_sim(props));
+    let shared = use_memo((), |_| {
+        props
+            .shared
+            .clone()
+            .unwrap_or_else(|| Shared::new(0, start_sim(props), props.lang))
+    });
+    let shared = (*shared).clone();
+    let sim = shared.sim().clone();
     // Two copies of the frame: the drawing, the clock and the inspector
     // follow every animation frame; the text-heavy panels refresh at most
     // every PANEL_INTERVAL_MS (and at once after any command), which keeps
@@ -121,8 +175,14 @@ pub fn App(props: &AppProps) -> Html {
     let reduced_motion = use_memo((), |_| prefers_reduced_motion());
     // The language of this playground (not of the whole page: several may
     // share one), handed to every component by context. Changing it only
-    // re-renders; the simulation runs on untouched.
-    let lang = use_state(|| props.lang);
+    // re-renders; the simulation runs on untouched. The embedder may set
+    // it too (a changed `lang` attribute).
+    let lang = use_state_eq(|| props.lang);
+    {
+        let lang = lang.clone();
+        use_effect_with(props.lang, move |l| lang.set(*l));
+    }
+    shared.set_lang(*lang);
     let t = |k: Key| k.text(*lang);
     let choose_lang = {
         let lang = lang.clone();
@@ -134,9 +194,11 @@ pub fn App(props: &AppProps) -> Html {
     };
 
     let dispatch = {
-        let sim = sim.clone();
+        let shared = shared.clone();
         let (setter, panels) = (drawing.setter(), panels.setter());
         Callback::from(move |cmd: Cmd| {
+            registry::enter(shared.id());
+            let sim = shared.sim();
             model::run(&mut sim.borrow_mut(), cmd);
             crash::remember(&sim.borrow());
             let frame = sim.borrow().frame();
@@ -153,13 +215,35 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
 
+    // "Redraw now", for changes made from outside (the embedding API);
+    // unregistered when the root goes.
+    {
+        let shared = shared.clone();
+        let (setter, panels) = (drawing.setter(), panels.setter());
+        use_effect_with((), move |_| {
+            let sim = shared.sim().clone();
+            shared.set_redraw(Some(Box::new(move |()| {
+                let frame = sim.borrow().frame();
+                panels.set(frame.clone());
+                setter.set(frame);
+            })));
+            move || shared.set_redraw(None)
+        });
+    }
+    // Each frame drawn is shown to the embedder (its events come from
+    // comparing frames).
+    {
+        let shared = shared.clone();
+        use_effect_with(drawing.clone(), move |frame| shared.observe(frame));
+    }
+
     // The animation loop: runs only while playing; requestAnimationFrame
     // does not fire in a hidden tab, so nothing runs there either.
     {
-        let sim = sim.clone();
+        let shared = shared.clone();
         let setters = (drawing.setter(), panels.setter());
         use_effect_with(drawing.playing, move |&playing| {
-            let handle = playing.then(|| animate(sim, setters));
+            let handle = playing.then(|| animate(&shared, setters));
             move || {
                 if let Some(h) = handle {
                     h.stop();
@@ -170,30 +254,61 @@ pub fn App(props: &AppProps) -> Html {
 
     let frame = (*drawing).clone();
     let slow = (*panels).clone();
+    let view = props.view;
+    let has = |c: Control| props.controls.has(c);
     let leader = frame.view.leader.map(|l| l.to_string()).unwrap_or_default();
-    html! {
-        <ContextProvider<Lang> context={*lang}>
-        <div class="page" lang={lang.code()}>
+    let lang_pick = has(Control::Lang).then(|| html! {
+        <select class="lang-pick" aria-label={t(Key::Language)} onchange={choose_lang}>
+            { for Lang::ALL.iter().map(|l| html! {
+                <option value={l.code()} selected={*l == *lang} lang={l.code()}>{ l.own_name() }</option>
+            }) }
+        </select>
+    });
+    let time_controls = html! {
+        <TimeControls frame={frame.clone()} dispatch={dispatch.clone()}>
+            { lang_pick.clone().unwrap_or_default() }
+        </TimeControls>
+    };
+    let status = html! {
+        <p class="status" aria-live="polite">
+            <span>{ t(Key::Leader) }</span>
+            <strong class="leader-badge">
+                if !leader.is_empty() { { "n" } }
+                <span id="leader">{ leader.clone() }</span>
+                if leader.is_empty() { <span class="none">{ t(Key::NoLeader) }</span> }
+            </strong>
+            <span class="sep">{ t(Key::TermIs(frame.view.members.iter().map(|m| m.term).max().unwrap_or(0))) }</span>
+        </p>
+    };
+    let header = match view {
+        View::Full => html! {
             <header class="top">
                 <h1>{ t(Key::Title) }</h1>
-                <p class="status" aria-live="polite">
-                    <span>{ t(Key::Leader) }</span>
-                    <strong class="leader-badge">
-                        if !leader.is_empty() { { "n" } }
-                        <span id="leader">{ leader.clone() }</span>
-                        if leader.is_empty() { <span class="none">{ t(Key::NoLeader) }</span> }
-                    </strong>
-                    <span class="sep">{ t(Key::TermIs(frame.view.members.iter().map(|m| m.term).max().unwrap_or(0))) }</span>
-                </p>
-                <TimeControls frame={frame.clone()} dispatch={dispatch.clone()}>
-                    <select class="lang-pick" aria-label={t(Key::Language)} onchange={choose_lang}>
-                        { for Lang::ALL.iter().map(|l| html! {
-                            <option value={l.code()} selected={*l == *lang} lang={l.code()}>{ l.own_name() }</option>
-                        }) }
-                    </select>
-                </TimeControls>
+                { status }
+                if has(Control::Time) { { time_controls } } else { { lang_pick.unwrap_or_default() } }
             </header>
-            <PauseControls frame={frame.clone()} dispatch={dispatch.clone()} />
+        },
+        // The compact frame always has its clock: a run nobody can pause
+        // is no teaching tool.
+        View::Compact => html! {
+            <header class="top compact-top">
+                { status }
+                { time_controls }
+            </header>
+        },
+        View::Cluster => html! {
+            if has(Control::Time) {
+                <header class="top cluster-top">{ time_controls }</header>
+            } else if let Some(pick) = lang_pick {
+                <header class="top cluster-top">{ pick }</header>
+            }
+        },
+    };
+    let notices = html! {
+        <>
+            if has(Control::PauseOn) {
+                <PauseControls frame={frame.clone()} dispatch={dispatch.clone()} />
+            }
             if let Some(notice) = &frame.notice {
                 <p class="notice" role="status">{ t(notice.clone()) }
                     <button type="button" class="small dismiss"
@@ -206,24 +321,55 @@ pub fn App(props: &AppProps) -> Html {
                         frame.view.violations.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join("; "))) }
                 </p>
             }
-            <main class="grid">
-                // First: every new cluster starts here (folded by default).
+        </>
+    };
+    let stage = html! {
+        <section class="panel stage" aria-label={t(Key::ClusterRegion)}>
+            <ClusterView frame={frame.clone()} selection={(*selection).clone()}
+                select={select.clone()} reduced_motion={*reduced_motion} />
+            if has(Control::Crash) {
+                <Inspector frame={frame.clone()} selection={(*selection).clone()}
+                    select={select.clone()} dispatch={dispatch.clone()} />
+            }
+        </section>
+    };
+    let side = has(Control::Lesson) || has(Control::Quorum) || has(Control::Partition);
+    let body = html! {
+        <main class="grid">
+            // First: every new cluster starts here (folded by default).
+            if has(Control::Settings) {
                 <SettingsPanel frame={slow.clone()} dispatch={dispatch.clone()} />
-                <section class="panel stage" aria-label={t(Key::ClusterRegion)}>
-                    <ClusterView frame={frame.clone()} selection={(*selection).clone()}
-                        select={select.clone()} reduced_motion={*reduced_motion} />
-                    <Inspector frame={frame.clone()} selection={(*selection).clone()}
-                        select={select.clone()} dispatch={dispatch.clone()} />
-                </section>
+            }
+            { stage }
+            if side {
                 <div class="side">
-                    <LessonPanel frame={slow.clone()} dispatch={dispatch.clone()} />
-                    <QuorumPanel frame={slow.clone()} dispatch={dispatch.clone()} />
-                    <PartitionPanel frame={slow.clone()} dispatch={dispatch.clone()} />
+                    if has(Control::Lesson) { <LessonPanel frame={slow.clone()} dispatch={dispatch.clone()} /> }
+                    if has(Control::Quorum) { <QuorumPanel frame={slow.clone()} dispatch={dispatch.clone()} /> }
+                    if has(Control::Partition) { <PartitionPanel frame={slow.clone()} dispatch={dispatch.clone()} /> }
                 </div>
-                <ClientPanel frame={slow.clone()} dispatch={dispatch.clone()} />
-                <LogsPanel frame={slow.clone()} />
-                <EventLog frame={slow.clone()} />
-            </main>
+            }
+            if has(Control::Client) { <ClientPanel frame={slow.clone()} dispatch={dispatch.clone()} /> }
+            if has(Control::Logs) { <LogsPanel frame={slow.clone()} /> }
+            if has(Control::Events) { <EventLog frame={slow.clone()} /> }
+        </main>
+    };
+    // The way out of a compact frame: the same run, whole.
+    let open_full = (view == View::Compact).then(|| {
+        let href = full_link(&props.base, &share_query(&sim.borrow()));
+        html! {
+            <p class="open-full">
+                <a href={href} target="_blank" rel="noopener" title={t(Key::OpenFullTitle)}>{ t(Key::OpenFull) }</a>
+            </p>
+        }
+    });
+    html! {
+        <ContextProvider<Lang> context={*lang}>
+        <div class={classes!("page", format!("view-{}", view.word()))} lang={lang.code()}
+            data-view={view.word()} data-controls={props.controls.words()}>
+            { header }
+            { notices }
+            { body }
+            { open_full.unwrap_or_default() }
         </div>
         </ContextProvider<Lang>>
     }
@@ -241,12 +387,22 @@ fn prefers_reduced_motion() -> bool {
 
 /// A running animation loop.
 struct Loop {
-    stopped: Rc<RefCell<bool>>,
+    /// The frame callback; taking it out drops it (and its token).
+    frame: Rc<RefCell<Option<FrameFn>>>,
+    /// The frame requested and not yet run.
+    request: Rc<Cell<Option<i32>>>,
 }
 
 impl Loop {
+    /// Cancels the frame requested and drops the callback now, rather than
+    /// at its next frame: a destroyed instance leaves nothing behind.
     fn stop(self) {
-        *self.stopped.borrow_mut() = true;
+        if let (Some(w), Some(id)) = (web_sys::window(), self.request.take()) {
+            let _ = w.cancel_animation_frame(id);
+        }
+        // If this runs inside the callback itself (a frame that paused the
+        // clock), wasm-bindgen frees it once that call returns.
+        self.frame.borrow_mut().take();
     }
 }
 
@@ -254,20 +410,19 @@ type FrameFn = Closure<dyn FnMut(f64)>;
 
 type FrameSetter = UseStateSetter<FrameRef>;
 
-fn animate(sim: Rc<RefCell<Sim>>, (setter, panels): (FrameSetter, FrameSetter)) -> Loop {
-    let stopped = Rc::new(RefCell::new(false));
+fn animate(shared: &Shared, (setter, panels): (FrameSetter, FrameSetter)) -> Loop {
     let frame: Rc<RefCell<Option<FrameFn>>> = Rc::new(RefCell::new(None));
-    let last: Rc<RefCell<Option<f64>>> = Rc::new(RefCell::new(None));
+    let request: Rc<Cell<Option<i32>>> = Rc::new(Cell::new(None));
+    let mut last: Option<f64> = None;
     let mut panels_at = f64::NEG_INFINITY;
-    let again = frame.clone();
-    let halt = stopped.clone();
+    let (again, requested) = (frame.clone(), request.clone());
+    let (sim, id) = (shared.sim().clone(), shared.id());
+    let token: LoopToken = shared.loop_token();
     *frame.borrow_mut() = Some(Closure::new(move |now: f64| {
-        if *halt.borrow() {
-            // Break the closure's reference to itself so it can be freed.
-            again.borrow_mut().take();
-            return;
-        }
-        let prev = last.borrow_mut().replace(now);
+        let _alive = &token;
+        requested.set(None);
+        registry::enter(id);
+        let prev = last.replace(now);
         let dt = prev.map_or(0.0, |p| (now - p).max(0.0));
         let moved = sim.borrow_mut().advance_wall(dt);
         if moved {
@@ -280,14 +435,14 @@ fn animate(sim: Rc<RefCell<Sim>>, (setter, panels): (FrameSetter, FrameSetter)) 
             }
             setter.set(picture);
         }
-        request_frame(&again);
+        request_frame(&again, &requested);
     }));
-    request_frame(&frame);
-    Loop { stopped }
+    request_frame(&frame, &request);
+    Loop { frame, request }
 }
 
-fn request_frame(frame: &Rc<RefCell<Option<FrameFn>>>) {
+fn request_frame(frame: &Rc<RefCell<Option<FrameFn>>>, request: &Cell<Option<i32>>) {
     if let (Some(w), Some(f)) = (web_sys::window(), frame.borrow().as_ref()) {
-        let _ = w.request_animation_frame(f.as_ref().unchecked_ref());
+        request.set(w.request_animation_frame(f.as_ref().unchecked_ref()).ok());
     }
 }

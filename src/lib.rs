@@ -7,6 +7,8 @@
 //!   natively.
 //! - [`ui`]: the function components that draw a frame and send commands.
 //! - [`app`]: the root component and the animation loop.
+//! - [`embed`]: mounting instances (the JS API `mount`, its `Handle`,
+//!   options, events); the full page is mounted the same way.
 //! - [`crash`]: the overlay a panic leaves instead of a dead page.
 //! - [`i18n`]: the page's words in English and Chinese.
 
@@ -14,24 +16,34 @@
 
 pub mod app;
 pub mod crash;
+pub mod embed;
 pub mod i18n;
 pub mod model;
 pub mod ui;
 
-use wasm_bindgen::JsCast;
+/// The element the full page mounts into: `<div data-raft-playground-page>`
+/// (index.html). A documentation page that loads the module for its
+/// `<raft-playground>` elements has none, and gets no full page.
+pub const PAGE_ATTRIBUTE: &str = "data-raft-playground-page";
 
-/// Mounts the playground into the element with id `app` (or the body),
-/// reading settings from the page's query string.
+/// The wasm's start: mounts the full playground into the element marked
+/// [`PAGE_ATTRIBUTE`], with the settings of the page's query string, if
+/// there is such an element; otherwise nothing.
 pub fn start() {
     crash::install();
-    let window = web_sys::window().expect("a page has a window");
-    let document = window.document().expect("a page has a document");
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(root) = window.document().and_then(|d| {
+        d.query_selector(&format!("[{PAGE_ATTRIBUTE}]"))
+            .ok()
+            .flatten()
+    }) else {
+        return;
+    };
     let query = window.location().search().unwrap_or_default();
-    let browser_lang = window.navigator().language();
-    let props = app::AppProps::from_query(&query, browser_lang.as_deref());
-    let root = document
-        .get_element_by_id("app")
-        .or_else(|| document.body().map(|b| b.unchecked_into()))
-        .expect("a page has a body");
-    yew::Renderer::<app::App>::with_root_and_props(root, props).render();
+    let pairs = embed::js::pairs_from_js(&query.into());
+    // The handle is not needed: the page lives as long as the document
+    // (dropping it leaves the app mounted).
+    drop(embed::mount_pairs(&root, &root, pairs));
 }

@@ -25,6 +25,7 @@ fn mount(settings: PageSettings, autoplay: bool, speed: f64) -> Element {
         lang: Default::default(),
         pause_on: Vec::new(),
         lesson: None,
+        ..AppProps::default()
     };
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     root

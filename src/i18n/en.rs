@@ -458,5 +458,13 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
 
         // The header's link to the article.
         Key::ArticleLink => "Article: why etcd has no split-brain".into(),
+        Key::EmbedNoSuchView(v, all) => {
+            f!("view={v}: there is no such view (use one of {all}); showing the default")
+        }
+        Key::EmbedNoSuchControl(bad, all) => {
+            f!("controls: no control is called {bad} (the controls: {all})")
+        }
+        Key::OpenFull => "Open in the full playground".into(),
+        Key::OpenFullTitle => "The same run, with every panel, in a new tab".into(),
     }
 }

@@ -531,6 +531,14 @@ keys! {
 
     // The header's link to the article (docs/index.html).
     ArticleLink,
+    // Embedding (src/embed): notices about the element's options, and the
+    // compact view's link.
+    /// (the value given, the views' names)
+    EmbedNoSuchView(String, String),
+    /// (the words that name no control, the controls' names)
+    EmbedNoSuchControl(String, String),
+    OpenFull,
+    OpenFullTitle,
 }
 
 /// A key shows as its English words (a derived `Debug` would carry every

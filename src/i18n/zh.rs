@@ -443,5 +443,11 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
 
         // 页眉中指向文章的链接。
         Key::ArticleLink => "文章：etcd 为什么没有脑裂".into(),
+        Key::EmbedNoSuchView(v, all) => f!("view={v}：没有这种视图（可用：{all}），按默认显示"),
+        Key::EmbedNoSuchControl(bad, all) => {
+            f!("controls：没有名为 {bad} 的控件（可用的控件：{all}）")
+        }
+        Key::OpenFull => "在完整的演练场中打开".into(),
+        Key::OpenFullTitle => "在新标签页中打开同一次运行，显示全部面板".into(),
     }
 }
