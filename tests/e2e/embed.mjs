@@ -148,6 +148,21 @@ try {
   if ((await look(page, 'far')).ms !== farOut) throw new Error('far kept running after it left the screen');
   if ((await look(page, 'a')).ms !== aPaused) throw new Error('a, paused by hand, was resumed by scrolling');
   step('scrolled out, far stops; a (paused by hand) stays paused');
+  // A hidden tab pauses b (on screen, running); shown again, it resumes.
+  const tab = (hidden) => page.evaluate((hidden) => {
+    Object.defineProperty(document, 'hidden', { value: hidden, configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+  await tab(true);
+  const bHidden = (await look(page, 'b')).ms;
+  await page.waitForTimeout(600);
+  if ((await look(page, 'b')).ms !== bHidden) throw new Error('b ran on in a hidden tab');
+  await tab(false);
+  await waitFor(page, (ms) => {
+    const root = document.getElementById('b').shadowRoot.querySelector('.page');
+    return Number(root.getAttribute('data-virtual-ms')) > ms;
+  }, bHidden, 'b resumes when the tab is shown again');
+  step('a hidden tab pauses b; shown again, it resumes');
 
   // 4. Attribute changes: the language in place, the members anew.
   await page.evaluate(() => document.getElementById('c').setAttribute('lang', 'zh'));
