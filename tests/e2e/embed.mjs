@@ -218,7 +218,34 @@ try {
   if (page.errors.length) throw new Error(`page errors:\n${page.errors.join('\n')}`);
   await page.close();
 
-  // 7. From 320 px: no sideways scrolling.
+  // 7. The same from code: mount(element, options) and its handle.
+  await part('mount()', async () => {
+    const page = await newPage();
+    await page.goto(`${origin}/doc/doc.html`);
+    const got = await page.evaluate(async () => {
+      const { mount } = await import('../raft/raft-playground.js');
+      const div = document.createElement('div');
+      document.body.prepend(div);
+      const handle = await mount(div, { seed: 5, members: 3, view: 'cluster', paused: true });
+      handle.act('crash n2');
+      let error = '';
+      try { handle.act('crash n9 extra'); } catch (e) { error = String(e.message ?? e); }
+      let notElement = '';
+      try { await mount('nope'); } catch (e) { notElement = String(e.message ?? e); }
+      const state = handle.state();
+      handle.destroy();
+      return { state, error, notElement, left: div.shadowRoot.querySelectorAll('[data-node-id]').length };
+    });
+    const n2 = got.state.members.find((m) => m.id === 2);
+    if (n2?.role !== 'down') throw new Error(`act('crash n2') left n2 ${JSON.stringify(n2)}`);
+    if (!got.error) throw new Error('a bad act() line did not throw');
+    if (!got.notElement) throw new Error('mount() on a string did not throw');
+    if (got.left !== 0) throw new Error(`destroy() left ${got.left} members drawn`);
+    step(`mount(): act('crash n2') -> n2 down; a bad line throws (${got.error.slice(0, 60)}); destroy() empties it`);
+    await page.close();
+  });
+
+  // 8. From 320 px: no sideways scrolling.
   {
     const narrow = await newPage(320, 700);
     await narrow.goto(`${origin}/doc/doc.html`);
@@ -230,7 +257,7 @@ try {
     await narrow.close();
   }
 
-  // 8. The iframe embed on another origin's page.
+  // 9. The iframe embed on another origin's page.
   {
     const host = await newPage();
     const src = `${origin}/raft/embed.html?seed=9&members=5&lang=zh&controls=crash,partition`;
