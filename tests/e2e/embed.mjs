@@ -234,6 +234,8 @@ try {
       try { await mount('nope'); } catch (e) { notElement = String(e.message ?? e); }
       const state = handle.state();
       handle.destroy();
+      // Yew empties the root a microtask later.
+      await new Promise((r) => setTimeout(r, 50));
       return { state, error, notElement, left: div.shadowRoot.querySelectorAll('[data-node-id]').length };
     });
     const n2 = got.state.members.find((m) => m.id === 2);
