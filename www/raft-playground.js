@@ -161,7 +161,9 @@ class RaftPlayground extends HTMLElement {
       this.#mounting = false;
     }
     this.dispatchEvent(new CustomEvent('raft-ready', { bubbles: true, composed: true }));
-    this.#follow();
+    // After the first render (Yew renders in a later task): a play()
+    // before it would not reach the drawing's loop.
+    setTimeout(() => this.#follow(), 0);
   }
 
   // Plays or pauses as autoplay="visible" asks.
