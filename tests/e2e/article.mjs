@@ -48,7 +48,9 @@ const info = (page, id) => page.evaluate((id) => {
   return {
     members: root ? root.querySelectorAll('[data-node-id]').length : 0,
     leader: leader ? leader.getAttribute('data-node-id') : null,
-    ms: clock ? Number(clock.getAttribute('data-virtual-ms')) : null,
+    // The root's data-virtual-ms, or the handle's clock where the root
+    // does not carry it.
+    ms: clock ? Number(clock.getAttribute('data-virtual-ms')) : el.handle?.state().virtualMs ?? null,
     lang: el.getAttribute('lang'),
     notice: root?.querySelector('.notice')?.textContent ?? null,
     text: root ? root.textContent : '',
