@@ -43,4 +43,5 @@ node tests/e2e/playground.mjs dist
 node tests/e2e/lang.mjs dist
 node tests/e2e/lessons.mjs dist
 node tests/e2e/embed.mjs dist
+node tests/e2e/article.mjs dist
 ls test-output/e2e/*.png
