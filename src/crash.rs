@@ -6,10 +6,15 @@
 //! The overlay speaks the language of the playgrounds on the page, read
 //! from their root elements' `lang` attribute (the components' context is
 //! gone by then); when that is unknown, or playgrounds on one page differ,
-//! it says everything in both languages.
+//! it says everything in both languages. The playgrounds are found through
+//! the [registry](crate::embed::registry) of mounted roots (a search of
+//! the document would not see into the shadow roots of embedded ones),
+//! and the overlay goes into the one that was running when the panic
+//! happened, or over the whole page for the full page.
 
 use std::cell::RefCell;
 
+use crate::embed::registry;
 use crate::i18n::{Key, Lang};
 use crate::model::Sim;
 
@@ -52,10 +57,26 @@ pub fn report(message: &str, lang: Option<Lang>) -> String {
 /// elements' `lang`; `None` if there is none, or they differ.
 pub fn page_lang() -> Option<Lang> {
     let document = web_sys::window()?.document()?;
-    let roots = document.query_selector_all(".page[lang]").ok()?;
-    let mut langs = (0..roots.length())
-        .filter_map(|i| roots.item(i))
-        .filter_map(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+    let mut pages: Vec<web_sys::Element> = Vec::new();
+    let mut add = |list: web_sys::NodeList| {
+        pages.extend(
+            (0..list.length())
+                .filter_map(|i| list.item(i))
+                .filter_map(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok()),
+        )
+    };
+    // Roots made outside `mount` (tests) are in the document; embedded
+    // ones only in the registry.
+    if let Ok(list) = document.query_selector_all(".page[lang]") {
+        add(list);
+    }
+    for root in registry::roots() {
+        if let Ok(list) = root.query_selector_all(".page[lang]") {
+            add(list);
+        }
+    }
+    let mut langs = pages
+        .iter()
         .map(|e| e.get_attribute("lang").and_then(|l| Lang::parse(&l)));
     let first = langs.next()??;
     langs.all(|l| l == Some(first)).then_some(first)
@@ -84,6 +105,15 @@ pub fn show(text: &str, lang: Option<Lang>) {
         return;
     };
     overlay.set_id("crash");
+    // An embedded playground shows it over itself only; the full page
+    // over the whole window.
+    let parent: web_sys::Element = match registry::running_root() {
+        Some(root) if !root.has_attribute(crate::PAGE_ATTRIBUTE) => {
+            let _ = overlay.set_attribute("class", "in-instance");
+            root
+        }
+        _ => body.into(),
+    };
     let _ = overlay.set_attribute("role", "alertdialog");
     let _ = overlay.set_attribute("aria-label", &say(Key::CrashLabel, lang));
     if let Some(l) = lang {
@@ -102,7 +132,7 @@ pub fn show(text: &str, lang: Option<Lang>) {
         let _ = button.set_attribute("onclick", "location.reload()");
         let _ = overlay.append_child(&button);
     }
-    let _ = body.append_child(&overlay);
+    let _ = parent.append_child(&overlay);
 }
 
 #[cfg(test)]

@@ -29,12 +29,13 @@ pub fn mount(root: JsValue, host: JsValue, options: JsValue) -> Result<Handle, J
         .dyn_into()
         .map_err(|_| JsError::new("mount(root, host, options): root is not an element"))?;
     let host: Element = host.dyn_into().unwrap_or_else(|_| root.clone());
+    crash::install();
     Ok(mount_pairs(&root, &host, pairs_from_js(&options)))
 }
 
-/// [`mount`] for Rust callers, with the options as text pairs.
+/// [`mount`] for Rust callers, with the options as text pairs. Unlike
+/// `mount` it leaves the panic hook alone (tests keep their own).
 pub fn mount_pairs(root: &Element, host: &Element, pairs: Vec<(String, String)>) -> Handle {
-    crash::install();
     let browser_lang = web_sys::window().and_then(|w| w.navigator().language());
     let mut props = props_from_pairs(&pairs, browser_lang.as_deref());
     let id = registry::register(root);

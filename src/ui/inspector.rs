@@ -74,15 +74,30 @@ fn focus_in_drawing(card: &NodeRef, selection: &Selection) {
 
 /// Whether the keyboard focus is nowhere in particular (on the body), or
 /// about to be: Chromium moves the focus off a disabled button to the body
-/// at its next rendering step.
-fn focus_lost() -> bool {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+/// at its next rendering step. Asked of the card's own root: inside a
+/// shadow root (an embedded playground) the document's active element is
+/// the host, and the shadow root's is the one that counts (none when the
+/// focus fell out of it).
+fn focus_lost(card: &NodeRef) -> bool {
+    let Some(el) = card.cast::<web_sys::Element>() else {
         return false;
     };
-    match (doc.active_element(), doc.body()) {
-        (None, _) => true,
-        (Some(a), Some(b)) if a == *b.unchecked_ref::<web_sys::Element>() => true,
-        (Some(a), _) => a.matches(":disabled").unwrap_or(false),
+    let active = match el.get_root_node().dyn_into::<web_sys::ShadowRoot>() {
+        Ok(shadow) => shadow.active_element(),
+        Err(_) => {
+            let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+                return false;
+            };
+            let body = doc.body();
+            doc.active_element().filter(|a| {
+                body.as_ref()
+                    .is_none_or(|b| a != b.unchecked_ref::<web_sys::Element>())
+            })
+        }
+    };
+    match active {
+        None => true,
+        Some(a) => a.matches(":disabled").unwrap_or(false),
     }
 }
 
@@ -100,7 +115,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     {
         let (refocus, card) = (refocus.clone(), card.clone());
         use_effect(move || {
-            if std::mem::take(&mut *refocus.borrow_mut()) && focus_lost() {
+            if std::mem::take(&mut *refocus.borrow_mut()) && focus_lost(&card) {
                 if let Some(el) = card.cast::<web_sys::HtmlElement>() {
                     let _ = el.focus();
                 }
