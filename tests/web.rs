@@ -429,3 +429,293 @@ async fn the_lesson_list_opens_a_lesson_and_shows_its_first_step() {
     settle().await;
     assert_eq!(attr(&root, ".lesson", "data-lesson-step"), "");
 }
+
+// --- Embedding (src/embed): instances mounted by `mount` into shadow roots,
+// as the custom element does, driven through their `Handle`.
+
+mod embedded {
+    use super::*;
+    use raft_playground::embed::{mount_pairs, Handle};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsValue;
+
+    /// A host element in the document with an open shadow root, and the
+    /// div inside it that an instance mounts into.
+    fn shadow_host() -> (Element, Element) {
+        let document = web_sys::window().unwrap().document().unwrap();
+        let host = document.create_element("div").unwrap();
+        document.body().unwrap().append_child(&host).unwrap();
+        let shadow = host
+            .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
+            .unwrap();
+        let root = document.create_element("div").unwrap();
+        shadow.append_child(&root).unwrap();
+        (host, root)
+    }
+
+    fn embed(options: &[(&str, &str)]) -> (Element, Element, Handle) {
+        let (host, root) = shadow_host();
+        let pairs = options
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let handle = mount_pairs(&root, &host, pairs);
+        (host, root, handle)
+    }
+
+    fn get(obj: &JsValue, key: &str) -> JsValue {
+        js_sys::Reflect::get(obj, &key.into()).unwrap()
+    }
+
+    #[wasm_bindgen_test]
+    async fn two_instances_in_shadow_roots_elect_their_own_leaders_on_their_own_clocks() {
+        let (_, a_root, a) = embed(&[("members", "3"), ("seed", "3"), ("speed", "20")]);
+        let (_, b_root, b) = embed(&[("members", "5"), ("seed", "11"), ("speed", "20")]);
+        wait_for("two leaders", || {
+            a.snapshot().leader.is_some() && b.snapshot().leader.is_some()
+        })
+        .await;
+        // Each draws its own cluster, inside its own shadow root.
+        assert_eq!(
+            a_root
+                .query_selector_all("[data-node-id]")
+                .unwrap()
+                .length(),
+            3
+        );
+        assert_eq!(
+            b_root
+                .query_selector_all("[data-node-id]")
+                .unwrap()
+                .length(),
+            5
+        );
+        let leader = a.snapshot().leader.unwrap().to_string();
+        wait_for("a's drawing names its leader", || {
+            find(&a_root, "#leader").text_content().unwrap() == leader
+        })
+        .await;
+        assert_ne!(a.snapshot().trace_hash, b.snapshot().trace_hash);
+        // Pausing one leaves the other's clock running.
+        a.pause();
+        let (ta, tb) = (a.snapshot().virtual_ms, b.snapshot().virtual_ms);
+        TimeoutFuture::new(200).await;
+        settle().await;
+        assert_eq!(a.snapshot().virtual_ms, ta);
+        assert!(b.snapshot().virtual_ms > tb);
+        assert!(!a.snapshot().playing && b.snapshot().playing);
+        a.destroy();
+        b.destroy();
+    }
+
+    #[wasm_bindgen_test]
+    async fn clicks_inside_a_shadow_root_reach_the_components() {
+        let (_, root, h) = embed(&[("members", "3"), ("seed", "7"), ("paused", "on")]);
+        settle().await;
+        click(&find(&root, "[data-node-id='2']"));
+        settle().await;
+        assert!(find(&root, ".inspector h3")
+            .text_content()
+            .unwrap()
+            .starts_with("n2"));
+        button(&root, "Crash").click();
+        settle().await;
+        assert_eq!(attr(&root, "[data-node-id='2']", "data-role"), "down");
+        assert_eq!(h.snapshot().members[1].role, "down");
+        h.destroy();
+    }
+
+    #[wasm_bindgen_test]
+    async fn act_changes_the_cluster_and_a_bad_line_throws_naming_the_column() {
+        let (_, root, h) = embed(&[("members", "3"), ("seed", "7"), ("paused", "on")]);
+        settle().await;
+        h.act("crash n1").unwrap();
+        assert_eq!(h.snapshot().members[0].role, "down");
+        settle().await;
+        assert_eq!(attr(&root, "[data-node-id='1']", "data-role"), "down");
+        let err: JsValue = h.act("crash nine").unwrap_err().into();
+        let message = String::from(err.dyn_into::<js_sys::Error>().unwrap().message());
+        assert!(message.contains("column 7"), "{message}");
+        h.destroy();
+    }
+
+    #[wasm_bindgen_test]
+    async fn state_has_the_documented_fields() {
+        let (_, _, h) = embed(&[
+            ("members", "3"),
+            ("seed", "7"),
+            ("paused", "on"),
+            ("lang", "zh"),
+        ]);
+        settle().await;
+        let s = h.state();
+        assert_eq!(get(&s, "virtualMs").as_f64(), Some(0.0));
+        assert_eq!(get(&s, "traceHash").as_string().unwrap().len(), 16);
+        assert!(get(&s, "leader").is_null());
+        assert_eq!(get(&s, "term").as_f64(), Some(1.0));
+        assert_eq!(get(&s, "playing").as_bool(), Some(false));
+        assert_eq!(get(&s, "quorum").as_bool(), Some(true));
+        assert_eq!(get(&s, "lang").as_string().as_deref(), Some("zh"));
+        assert!(get(&s, "lesson").is_null() && get(&s, "lessonStep").is_null());
+        let members: js_sys::Array = get(&s, "members").dyn_into().unwrap();
+        assert_eq!(members.length(), 3);
+        let first = members.get(0);
+        assert_eq!(get(&first, "id").as_f64(), Some(1.0));
+        assert_eq!(get(&first, "role").as_string().as_deref(), Some("follower"));
+        // The founding configuration is entry 1, committed from the start.
+        assert_eq!(get(&first, "commit").as_f64(), Some(1.0));
+        assert_eq!(get(&first, "term").as_f64(), Some(1.0));
+        h.destroy();
+    }
+
+    #[wasm_bindgen_test]
+    async fn set_switches_the_language_in_place_and_new_settings_make_a_new_cluster() {
+        let (_, root, h) = embed(&[("members", "3"), ("seed", "7"), ("paused", "on")]);
+        settle().await;
+        h.act("crash n2").unwrap();
+        let lang = js_sys::Object::new();
+        js_sys::Reflect::set(&lang, &"lang".into(), &"zh".into()).unwrap();
+        h.set(lang.into());
+        settle().await;
+        assert_eq!(attr(&root, ".page", "lang"), "zh");
+        assert_eq!(h.snapshot().lang, "zh");
+        // In place: the crashed member is still down.
+        assert_eq!(h.snapshot().members[1].role, "down");
+        h.set_pairs(vec![("members".into(), "5".into())]);
+        settle().await;
+        assert_eq!(
+            root.query_selector_all("[data-node-id]").unwrap().length(),
+            5
+        );
+        assert_eq!(h.snapshot().members[1].role, "follower");
+        assert_eq!(attr(&root, ".page", "lang"), "zh");
+        h.destroy();
+    }
+
+    #[wasm_bindgen_test]
+    async fn views_and_controls_choose_what_shows_and_bad_names_get_a_notice() {
+        let (_, root, h) = embed(&[
+            ("view", "compact"),
+            ("controls", "partition,teleport"),
+            ("base", "https://example.org/raft/"),
+            ("seed", "5"),
+        ]);
+        settle().await;
+        assert_eq!(attr(&root, ".page", "data-view"), "compact");
+        assert!(root
+            .query_selector(".panel.partition, .partition")
+            .unwrap()
+            .is_some());
+        assert!(root.query_selector("[data-quorum]").unwrap().is_none());
+        assert!(root.query_selector("#virtual-time").unwrap().is_some());
+        let href = attr(&root, ".open-full a", "href");
+        assert!(href.starts_with("https://example.org/raft/?"), "{href}");
+        assert!(href.contains("seed=5"), "{href}");
+        let notice = find(&root, ".notice").text_content().unwrap();
+        assert!(notice.contains("teleport"), "{notice}");
+        h.set_pairs(vec![
+            ("view".into(), "cluster".into()),
+            ("controls".into(), "".into()),
+        ]);
+        settle().await;
+        assert_eq!(attr(&root, ".page", "data-view"), "cluster");
+        assert!(root.query_selector("#virtual-time").unwrap().is_none());
+        assert!(root.query_selector(".inspector").unwrap().is_none());
+        assert_eq!(
+            root.query_selector_all("[data-node-id]").unwrap().length(),
+            5
+        );
+        h.destroy();
+    }
+
+    #[wasm_bindgen_test]
+    async fn destroy_empties_the_root_and_drops_the_animation_loop() {
+        let (_, root, h) = embed(&[("members", "3"), ("seed", "2"), ("speed", "10")]);
+        wait_for("time to run", || h.snapshot().virtual_ms > 0).await;
+        let shared = h.shared();
+        assert_eq!(shared.running_loops(), 1);
+        h.destroy();
+        settle().await;
+        assert_eq!(root.child_element_count(), 0);
+        // The loop's closure is gone, not merely told to stop at its next
+        // frame, and the clock stays where it was.
+        assert_eq!(shared.running_loops(), 0);
+        let t = h.snapshot().virtual_ms;
+        TimeoutFuture::new(150).await;
+        settle().await;
+        assert_eq!(h.snapshot().virtual_ms, t);
+        assert!(h.destroyed());
+        h.destroy();
+    }
+
+    #[wasm_bindgen_test]
+    async fn events_reach_the_host_and_bubble_out_of_it() {
+        let (host, _, h) = embed(&[("members", "3"), ("seed", "4"), ("speed", "20")]);
+        let seen: Rc<RefCell<Vec<JsValue>>> = Rc::default();
+        let on_leader = {
+            let seen = seen.clone();
+            Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
+                seen.borrow_mut().push(e.detail())
+            })
+        };
+        // Listened for on the body: the event bubbles up from the host.
+        let body = web_sys::window()
+            .unwrap()
+            .document()
+            .unwrap()
+            .body()
+            .unwrap();
+        body.add_event_listener_with_callback(
+            "raft-leader-change",
+            on_leader.as_ref().unchecked_ref(),
+        )
+        .unwrap();
+        wait_for("a leader-change event", || !seen.borrow().is_empty()).await;
+        let detail = seen.borrow()[0].clone();
+        let leader = get(&detail, "leader").as_f64().unwrap() as u64;
+        assert!(get(&detail, "virtualMs").as_f64().unwrap() > 0.0);
+        assert_eq!(Some(leader), h.snapshot().leader.or(Some(leader)));
+        // A quorum lost by hand is news too.
+        let lost: Rc<RefCell<u32>> = Rc::default();
+        let on_lost = {
+            let lost = lost.clone();
+            Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |_| *lost.borrow_mut() += 1)
+        };
+        host.add_event_listener_with_callback("raft-quorum-lost", on_lost.as_ref().unchecked_ref())
+            .unwrap();
+        h.pause();
+        let others: Vec<u64> = (1..=3).filter(|&n| n != leader).collect();
+        for n in others {
+            h.act(&format!("crash n{n}")).unwrap();
+        }
+        wait_for("a quorum-lost event", || *lost.borrow() == 1).await;
+        body.remove_event_listener_with_callback(
+            "raft-leader-change",
+            on_leader.as_ref().unchecked_ref(),
+        )
+        .unwrap();
+        h.destroy();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_panic_in_an_instance_shows_the_overlay_in_that_instance() {
+        let (_, other_root, other) = embed(&[("members", "3"), ("seed", "1"), ("paused", "on")]);
+        let (_, root, h) = embed(&[("members", "3"), ("seed", "77"), ("paused", "on")]);
+        settle().await;
+        other.act("crash n3").unwrap();
+        h.act("isolate n1").unwrap();
+        // What the panic hook does, minus the panic: the overlay goes into
+        // the instance that ran last, inside its shadow root.
+        raft_playground::crash::overlay("boom");
+        let overlay = find(&root, "#crash.in-instance");
+        let text = overlay.text_content().unwrap();
+        assert!(text.contains("boom") && text.contains("77"), "{text}");
+        assert!(text.contains("isolate"), "{text}");
+        assert!(other_root.query_selector("#crash").unwrap().is_none());
+        overlay.remove();
+        other.destroy();
+        h.destroy();
+    }
+}
