@@ -227,6 +227,11 @@ pub fn App(props: &AppProps) -> Html {
                 panels.set(frame.clone());
                 setter.set(frame);
             })));
+            // A change made between the first render and now (a play()
+            // right after mount, while Yew had rendered but not yet run
+            // its effects) found no hook: draw what the sim says now, or
+            // the drawing stays paused with the sim playing.
+            shared.redraw();
             move || shared.set_redraw(None)
         });
     }
@@ -285,6 +290,9 @@ pub fn App(props: &AppProps) -> Html {
             <header class="top">
                 <h1>{ t(Key::Title) }</h1>
                 { status }
+                // The article, in this playground's language (the full page
+                // only: an embed already sits in a text).
+                <a class="article-link" href={format!("docs/index.html?lang={}", lang.code())}>{ t(Key::ArticleLink) }</a>
                 if has(Control::Time) { { time_controls } } else { { lang_pick.unwrap_or_default() } }
             </header>
         },

@@ -718,4 +718,31 @@ mod embedded {
         other.destroy();
         h.destroy();
     }
+
+    #[wasm_bindgen_test]
+    async fn play_right_after_mount_runs_the_clock() {
+        // Before the first render.
+        let (_, _, a) = embed(&[
+            ("members", "3"),
+            ("seed", "8"),
+            ("paused", "on"),
+            ("speed", "10"),
+        ]);
+        a.play();
+        // After the first render, and once more after its effects.
+        let (_, _, b) = embed(&[
+            ("members", "3"),
+            ("seed", "8"),
+            ("paused", "on"),
+            ("speed", "10"),
+        ]);
+        settle().await;
+        b.play();
+        wait_for("both clocks to run", || {
+            a.snapshot().virtual_ms > 0 && b.snapshot().virtual_ms > 0
+        })
+        .await;
+        a.destroy();
+        b.destroy();
+    }
 }

@@ -12,7 +12,7 @@ use crate::crash;
 use crate::model::{self, Cmd};
 
 use super::act::act;
-use super::js::pairs_from_js;
+use super::js::updates_from_js;
 use super::options::{change, merge, props_from_pairs, Change};
 use super::registry;
 use super::share_link::{full_link, share_query};
@@ -72,6 +72,11 @@ impl Handle {
 
     /// [`Handle::set`] from text pairs.
     pub fn set_pairs(&self, update: Vec<(String, String)>) {
+        self.set_updates(update.into_iter().map(|(k, v)| (k, Some(v))).collect())
+    }
+
+    /// [`Handle::set`] from text pairs; `None` removes a key.
+    pub fn set_updates(&self, update: Vec<(String, Option<String>)>) {
         let mut inner = self.0.borrow_mut();
         if inner.app.is_none() {
             return;
@@ -143,9 +148,10 @@ impl Handle {
 
     /// Changes options (as attributes change): `lang`, `speed`, `paused`,
     /// `traffic`, `view`, `controls`, `base` in place; cluster settings,
-    /// `lesson` or `pause-on` start a new cluster.
+    /// `lesson` or `pause-on` start a new cluster. A key set to `null` or
+    /// `undefined` (a removed attribute) goes back to its default.
     pub fn set(&self, options: JsValue) {
-        self.set_pairs(pairs_from_js(&options));
+        self.set_updates(updates_from_js(&options));
     }
 
     /// The address of the full playground with this run.

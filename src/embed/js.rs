@@ -37,6 +37,27 @@ pub fn pairs_from_js(options: &JsValue) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Changes for `set`: like [`pairs_from_js`], but a key whose value is
+/// `null` or `undefined` (a removed attribute) comes as `None`.
+pub fn updates_from_js(options: &JsValue) -> Vec<(String, Option<String>)> {
+    let Some(object) = options
+        .dyn_ref::<js_sys::Object>()
+        .filter(|_| options.as_string().is_none())
+    else {
+        return pairs_from_js(options)
+            .into_iter()
+            .map(|(k, v)| (k, Some(v)))
+            .collect();
+    };
+    js_sys::Object::entries(object)
+        .iter()
+        .filter_map(|entry| {
+            let entry: js_sys::Array = entry.dyn_into().ok()?;
+            Some((entry.get(0).as_string()?, text(&entry.get(1))))
+        })
+        .collect()
+}
+
 /// A value as an attribute would carry it; `None` for `undefined`/`null`
 /// (the key is left as it was).
 fn text(v: &JsValue) -> Option<String> {

@@ -97,12 +97,15 @@ pub fn change(now: &AppProps, next: &AppProps) -> Change {
     }
 }
 
-/// Merges `update` into `pairs`: a key given again takes its new value.
-pub fn merge(pairs: &mut Vec<(String, String)>, update: Vec<(String, String)>) {
+/// Merges `update` into `pairs`: a key given again takes its new value,
+/// a key given as `None` (an attribute removed, `null` in JS) is dropped,
+/// back to its default.
+pub fn merge(pairs: &mut Vec<(String, String)>, update: Vec<(String, Option<String>)>) {
     for (k, v) in update {
-        match pairs.iter_mut().find(|(old, _)| *old == k) {
-            Some(p) => p.1 = v,
-            None => pairs.push((k, v)),
+        match (pairs.iter_mut().find(|(old, _)| *old == k), v) {
+            (Some(p), Some(v)) => p.1 = v,
+            (None, Some(v)) => pairs.push((k, v)),
+            (_, None) => pairs.retain(|(old, _)| *old != k),
         }
     }
 }
@@ -126,6 +129,7 @@ mod tests {
     use super::*;
     use crate::embed::controls::Control;
     use crate::i18n::Lang;
+    use crate::model::PageSettings;
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         list.iter()
@@ -211,15 +215,26 @@ mod tests {
 
     #[test]
     fn a_settings_change_starts_a_new_cluster_and_the_rest_apply_in_place() {
+        let some = |list: &[(&str, &str)]| {
+            pairs(list)
+                .into_iter()
+                .map(|(k, v)| (k, Some(v)))
+                .collect::<Vec<_>>()
+        };
         let mut now = pairs(&[("members", "3"), ("lang", "en")]);
         let a = props_from_pairs(&now, None);
-        merge(&mut now, pairs(&[("lang", "zh"), ("view", "compact")]));
+        merge(&mut now, some(&[("lang", "zh"), ("view", "compact")]));
         let b = props_from_pairs(&now, None);
         assert_eq!(change(&a, &b), Change::InPlace);
         assert_eq!(change(&b, &b.clone()), Change::None);
-        merge(&mut now, pairs(&[("seed", "99")]));
+        merge(&mut now, some(&[("seed", "99")]));
         let c = props_from_pairs(&now, None);
         assert_eq!(change(&b, &c), Change::NewCluster);
         assert_eq!(now.len(), 4);
+        // A removed attribute goes back to its default.
+        merge(&mut now, vec![("members".into(), None)]);
+        let d = props_from_pairs(&now, None);
+        assert_eq!(d.settings.members, PageSettings::default().members);
+        assert_eq!(now.len(), 3);
     }
 }
