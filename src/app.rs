@@ -24,6 +24,7 @@ use crate::embed::shared::{LoopToken, Shared};
 use crate::embed::view::View;
 use crate::i18n::{Key, Lang};
 use crate::model::settings::{Query, DEFAULT_SPEED};
+use crate::model::share::{self, Opening, Start};
 use crate::model::{self, Cmd, FrameRef, PageSettings, Sim};
 use crate::ui::client::ClientPanel;
 use crate::ui::cluster::ClusterView;
@@ -76,6 +77,9 @@ pub struct AppProps {
     /// root made without one makes its own.
     #[prop_or_default]
     pub shared: Option<Shared>,
+    /// A shared run to replay (`?run=1_…`, see [`crate::model::share`]).
+    #[prop_or_default]
+    pub run: Option<String>,
 }
 
 impl Default for AppProps {
@@ -93,6 +97,7 @@ impl Default for AppProps {
             controls: Controls::default(),
             base: String::new(),
             shared: None,
+            run: None,
         }
     }
 }
@@ -115,6 +120,7 @@ impl AppProps {
             notice: q.notice(),
             pause_on: q.extras.pause_on.clone(),
             lesson: q.extras.lesson.clone(),
+            run: q.extras.run.clone(),
             settings: q.settings,
             ..AppProps::default()
         }
@@ -124,27 +130,25 @@ impl AppProps {
 /// The simulation `props` ask for: the cluster, the lesson, speed, play,
 /// the moments paused on, traffic and the notice for what was wrong.
 pub fn start_sim(props: &AppProps) -> Sim {
-    let mut sim = Sim::new(props.settings.clone())
-        .or_else(|_| Sim::new(PageSettings::default()))
-        .expect("the default settings are valid");
-    let mut notice = props.notice.clone();
-    if let Some(id) = &props.lesson {
-        // A bad lesson id spoils only itself: the page opens without one.
-        if let Err(e) = sim.open_lesson(id) {
-            let e = Key::UrlSetting("lesson".into(), id.clone(), Box::new(e));
-            notice = Some(match notice {
-                Some(n) => Key::Notices(vec![n, e]),
-                None => e,
-            });
-        }
-    }
+    // The model builds it (lesson, moments, traffic, a shared run
+    // replayed), so that what a link opens is tested natively.
+    let opening = Opening {
+        start: Start {
+            settings: props.settings.clone(),
+            lesson: props.lesson.clone(),
+            traffic: props.traffic,
+            pause_on: props.pause_on.clone(),
+        },
+        run: props.run.clone(),
+    };
+    let (mut sim, run_notice) = share::open(&opening);
+    let notice = match (props.notice.clone(), run_notice) {
+        (Some(a), Some(b)) => Some(Key::Notices(vec![a, b])),
+        (a, b) => a.or(b),
+    };
     sim.set_speed(props.speed);
     sim.set_playing(props.autoplay);
     sim.set_notice(notice);
-    sim.set_pause_on(&props.pause_on);
-    if props.traffic > 0 {
-        sim.set_traffic(props.traffic);
-    }
     crash::remember(&sim);
     sim
 }
@@ -373,7 +377,8 @@ pub fn App(props: &AppProps) -> Html {
     html! {
         <ContextProvider<Lang> context={*lang}>
         <div class={classes!("page", format!("view-{}", view.word()))} lang={lang.code()}
-            data-view={view.word()} data-controls={props.controls.words()}>
+            data-view={view.word()} data-controls={props.controls.words()}
+            data-trace-hash={frame.trace_hash.clone()} data-virtual-ms={frame.view.time.to_string()}>
             { header }
             { notices }
             { body }

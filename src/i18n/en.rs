@@ -466,5 +466,31 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
         }
         Key::OpenFull => "Open in the full playground".into(),
         Key::OpenFullTitle => "The same run, with every panel, in a new tab".into(),
+        // Sharing a run.
+        Key::RunNoVersion => "it does not start with a version number; the run is left out".into(),
+        Key::RunNewerVersion(v, ours) => f!(
+            "made by a newer playground (run format {v}; this page reads up to {ours}); \
+             the run is left out, the settings apply"
+        ),
+        Key::RunBadEntry(n) => {
+            f!("action {n} cannot be read; the run is left out, the settings apply")
+        }
+        Key::RunDiverged(n) => f!(
+            "the replay did not reach action {n} where the link says; the run is left \
+             out, the settings apply"
+        ),
+        Key::RunTooLong(max) => {
+            f!("the run is longer than {max} events, too long to replay; it is left out")
+        }
+        Key::Share => "Share".into(),
+        Key::ShareTitle => {
+            "A link to this run: it opens at this moment, with the same trace".into()
+        }
+        Key::ShareLinkLabel => "Link to this run".into(),
+        Key::ShareCopied => "Copied.".into(),
+        Key::ShareCopyByHand => "Select the link and copy it.".into(),
+        Key::RestoredRun => {
+            "Your last run was restored (saved in this browser). New cluster starts afresh.".into()
+        }
     }
 }

@@ -539,6 +539,24 @@ keys! {
     EmbedNoSuchControl(String, String),
     OpenFull,
     OpenFullTitle,
+    // Sharing a run.
+    /// `run=` has no version number first.
+    RunNoVersion,
+    /// (the link's version, the page's)
+    RunNewerVersion(u64, u64),
+    /// (which entry, from 1)
+    RunBadEntry(usize),
+    /// (the entry where the replay went elsewhere, from 1)
+    RunDiverged(usize),
+    /// (most events a replay runs)
+    RunTooLong(u64),
+    Share,
+    ShareTitle,
+    ShareLinkLabel,
+    ShareCopied,
+    ShareCopyByHand,
+    /// The page opened on the run saved in this browser.
+    RestoredRun,
 }
 
 /// A key shows as its English words (a derived `Debug` would carry every

@@ -449,5 +449,21 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
         }
         Key::OpenFull => "在完整的演练场中打开".into(),
         Key::OpenFullTitle => "在新标签页中打开同一次运行，显示全部面板".into(),
+        // Sharing a run.
+        Key::RunNoVersion => "开头没有版本号；已忽略这段运行记录".into(),
+        Key::RunNewerVersion(v, ours) => f!(
+            "由更新版本的演示生成（记录格式 {v}；本页只能读到 {ours}）；已忽略运行记录，其余设置照常生效"
+        ),
+        Key::RunBadEntry(n) => f!("第 {n} 个操作无法读取；已忽略运行记录，其余设置照常生效"),
+        Key::RunDiverged(n) => {
+            f!("重放没能在链接所说的位置到达第 {n} 个操作；已忽略运行记录，其余设置照常生效")
+        }
+        Key::RunTooLong(max) => f!("运行记录超过 {max} 个事件，太长，无法重放；已忽略"),
+        Key::Share => "分享".into(),
+        Key::ShareTitle => "指向这次运行的链接：打开后停在此刻，轨迹完全相同".into(),
+        Key::ShareLinkLabel => "这次运行的链接".into(),
+        Key::ShareCopied => "已复制。".into(),
+        Key::ShareCopyByHand => "请选中链接后手动复制。".into(),
+        Key::RestoredRun => "已恢复上次的运行（保存在本浏览器中）。点“新建集群”可重新开始。".into(),
     }
 }

@@ -80,6 +80,9 @@ pub struct Frame {
     pub next_member: Result<NodeId, ActionError>,
     /// Each member's KV contents, in id order (`None`: down).
     pub stores: Vec<(NodeId, Option<Vec<KeyValue>>)>,
+    /// The trace hash, 16 hex digits (the page root's `data-trace-hash`:
+    /// the core keeps the hash as it goes, so this costs a `format!`).
+    pub trace_hash: String,
 }
 
 impl Frame {

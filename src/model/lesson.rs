@@ -23,6 +23,7 @@ use raft_sim::{ActionError, Cluster, ClusterConfig, Lang, PauseOn, Text};
 
 use super::log_lines::EventLines;
 use super::settings::PageSettings;
+use super::share::Logged;
 use super::sim::Sim;
 use crate::i18n::Key;
 
@@ -240,6 +241,8 @@ impl Sim {
         self.set_playing(true);
         self.watch_moments();
         self.collect_events();
+        // A link to the run opens the lesson and replays from there.
+        self.restart_log(Some(id));
         Ok(())
     }
 
@@ -254,6 +257,7 @@ impl Sim {
         if self.cluster.lesson().is_none() {
             return;
         }
+        self.log(Logged::Leave);
         // Taking the lesson out needs something in its place for a moment:
         // a cluster of one member costs one RawNode.
         let one = ClusterConfig {
@@ -271,6 +275,10 @@ impl Sim {
 
     /// Goes on to the next step, if the current one is done.
     pub fn lesson_next(&mut self) {
+        if self.cluster.lesson().is_none() {
+            return;
+        }
+        self.log(Logged::Next);
         let Some(g) = self.cluster.lesson_mut() else {
             return;
         };
@@ -287,6 +295,10 @@ impl Sim {
     /// Goes back to the start of the previous step (of the first, from the
     /// first) by replaying the lesson's recording up to it.
     pub fn lesson_back(&mut self) -> Result<(), Key> {
+        if self.cluster.lesson().is_none() {
+            return Ok(());
+        }
+        self.log(Logged::Back);
         let Some(g) = self.cluster.lesson_mut() else {
             return Ok(());
         };
@@ -328,6 +340,10 @@ impl Sim {
 
     /// Does the current task for the learner (its `solve` commands).
     pub fn lesson_solve(&mut self) {
+        if self.cluster.lesson().is_none() {
+            return;
+        }
+        self.log(Logged::Solve);
         let Some(g) = self.cluster.lesson_mut() else {
             return;
         };
@@ -393,6 +409,10 @@ impl Sim {
             // A condition is looked at after every event.
             match self.cluster.next_event_time() {
                 Some(e) if e <= limit => {
+                    // A replay stops exactly where the learner acted.
+                    if self.capped() {
+                        return false;
+                    }
                     self.cluster.step_event();
                     if let Some(p) = self.watch.check(&self.cluster) {
                         self.pause_for(p);

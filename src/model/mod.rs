@@ -10,6 +10,7 @@
 //! - [`partition`]: presets and the sides of a partition.
 //! - [`pending`]: uncommitted entries and who they wait for.
 //! - [`log_lines`]: the event log's lines and categories.
+//! - [`share`]: the run as a log of commands, its `run=` form, replay.
 //! - [`lesson`]: the lesson under way, driven between frames; back by
 //!   replay.
 
@@ -20,6 +21,7 @@ pub mod log_lines;
 pub mod partition;
 pub mod pending;
 pub mod settings;
+pub mod share;
 pub mod sim;
 pub mod speed_meter;
 

@@ -5,7 +5,7 @@
 //! `seed`, `latency`, `jitter` (ms), `loss` and `duplicate` (percent, a
 //! trailing `%` allowed), `pre-vote`, `check-quorum` (on|off),
 //! `election-tick`, `heartbeat-tick`; page-only `speed`, `paused`,
-//! `traffic`. Older spellings stay accepted as aliases.
+//! `traffic`, `run` (a shared run, [`super::share`]). Older spellings stay accepted as aliases.
 
 use raft_sim::cluster::MAX_VOTERS;
 use raft_sim::{ClusterConfig, NetConfig, RaftSettings};
@@ -250,6 +250,9 @@ pub struct QueryExtras {
     /// A lesson to open (`lesson=elections`); a bad id is named by the
     /// page once it tries to open it.
     pub lesson: Option<String>,
+    /// A shared run to replay (`run=1_…`, see [`super::share`]); read
+    /// when the page opens, so that a bad one spoils only itself.
+    pub run: Option<String>,
 }
 
 /// What a query string asked for: the settings and page options, and a
@@ -302,6 +305,7 @@ impl Query {
                     }
                 }
                 "lesson" => q.extras.lesson = Some(value.clone()),
+                "run" => q.extras.run = Some(value.clone()),
                 "paused" => match parse_flag(&value) {
                     Ok(p) => q.extras.paused = p,
                     Err(e) => q.notices.push(bad(e)),

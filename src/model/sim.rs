@@ -25,6 +25,7 @@ use super::pending::pending_entries;
 use super::settings::{
     settings_line, PageSettings, DEFAULT_SPEED, MAX_SPEED, MAX_TRAFFIC, MIN_SPEED,
 };
+use super::share::{Logged, Place, RunLog};
 use super::speed_meter::SpeedMeter;
 use crate::i18n::Key;
 
@@ -71,6 +72,12 @@ pub struct Sim {
     pub(super) watch: PauseWatch,
     /// Why the clock paused by itself, until it runs again.
     paused: Option<Paused>,
+    /// What the user did since this run started, each at its place: what
+    /// a shared link or the saved session replays.
+    pub(super) run: RunLog,
+    /// While replaying: the place not to go past (events, time, traffic
+    /// writes), so that the replay stops exactly where the user acted.
+    pub(super) cap: Option<Place>,
 }
 
 impl Sim {
@@ -99,7 +106,10 @@ impl Sim {
             pause_on: Vec::new(),
             watch,
             paused: None,
+            run: RunLog::default(),
+            cap: None,
         };
+        sim.run.start.settings = sim.settings.clone();
         sim.record(format!("new cluster {}", settings_line(&sim.settings)));
         sim.collect_events();
         Ok(sim)
@@ -117,13 +127,18 @@ impl Sim {
         fresh.playing = self.playing;
         fresh.speed = self.speed;
         fresh.traffic = self.traffic;
-        fresh.set_pause_on(&self.pause_on);
+        fresh.watch_for(&self.pause_on);
         // The crash overlay's "recent actions" run across rebuilds.
         let mut actions = std::mem::take(&mut self.actions);
         actions.append(&mut fresh.actions);
         fresh.actions = actions;
         fresh.trim_actions();
         *self = fresh;
+    }
+
+    /// Writes per virtual second from the traffic generator (0: off).
+    pub fn traffic(&self) -> u64 {
+        self.traffic
     }
 
     /// Whether time runs.
@@ -161,6 +176,12 @@ impl Sim {
 
     /// Starts (or stops, with 0) steady client writes to the leader.
     pub fn set_traffic(&mut self, per_sec: u64) {
+        self.log(Logged::Traffic(per_sec));
+        self.start_traffic(per_sec);
+    }
+
+    /// [`Sim::set_traffic`] as part of how the run starts (not logged).
+    pub(super) fn start_traffic(&mut self, per_sec: u64) {
         self.traffic = per_sec.min(MAX_TRAFFIC);
         self.traffic_next = self.cluster.now();
         self.record(format!("traffic {}/s", self.traffic));
@@ -171,6 +192,8 @@ impl Sim {
         match Sim::new(settings) {
             Ok(fresh) => {
                 self.replace(fresh);
+                // The run (and a link to it) starts from the new cluster.
+                self.restart_log(None);
                 Ok(())
             }
             Err(e) => {
@@ -203,6 +226,10 @@ impl Sim {
     pub fn advance(&mut self, ms: u64) {
         let target = self.cluster.now() + ms;
         while self.traffic > 0 && self.traffic_next <= target {
+            // A replay sends no more writes than the run had sent.
+            if self.cap.is_some_and(|c| self.traffic_count >= c.traffic) {
+                break;
+            }
             let at = self.traffic_next.max(self.cluster.now());
             if !self.run_to(at) {
                 return self.collect_events();
@@ -223,9 +250,22 @@ impl Sim {
         self.run_free_to(t)
     }
 
-    /// Runs the clock to `t` with no lesson; false if a moment paused it.
+    /// Runs the clock to `t` with no lesson; false if a moment paused it
+    /// (or a replay reached its cap).
     pub(super) fn run_free_to(&mut self, t: u64) -> bool {
-        match self.cluster.run_until_pause(t, &mut self.watch) {
+        let paused = match self.cap {
+            Some(_) => match self.run_capped(t) {
+                Ok(reached) => {
+                    if !reached {
+                        return false;
+                    }
+                    None
+                }
+                Err(p) => Some(p),
+            },
+            None => self.cluster.run_until_pause(t, &mut self.watch),
+        };
+        match paused {
             Some(p) => {
                 self.pause_for(p);
                 false
@@ -234,8 +274,49 @@ impl Sim {
         }
     }
 
+    /// [`Cluster::run_until_pause`], but taking no more events than the
+    /// replay's cap: Ok(false) if that stopped it before `t`.
+    fn run_capped(&mut self, t: u64) -> Result<bool, Paused> {
+        loop {
+            if let Some(p) = self.watch.check(&self.cluster) {
+                return Err(p);
+            }
+            match self.cluster.next_event_time() {
+                Some(e) if e <= t => {
+                    if self.capped() {
+                        return Ok(false);
+                    }
+                    self.cluster.step_event();
+                }
+                _ => {
+                    self.cluster.advance_to(t);
+                    return Ok(true);
+                }
+            }
+        }
+    }
+
+    /// Whether a replay has run all the events it may.
+    pub(super) fn capped(&self) -> bool {
+        self.cap
+            .is_some_and(|c| self.cluster.position().events >= c.events)
+    }
+
+    /// Where the run is: the cluster's position and the traffic writes
+    /// sent (two places with the same events and time can differ in
+    /// whether a write due then was sent yet).
+    pub fn place(&self) -> Place {
+        let p = self.cluster.position();
+        Place {
+            events: p.events,
+            at_ms: p.at_ms,
+            traffic: self.traffic_count,
+        }
+    }
+
     /// Runs the next event (whatever it is) and stops.
     pub fn step(&mut self) {
+        self.log(Logged::Step);
         self.cluster.step_event();
         self.check_moments();
         self.poll_lesson();
@@ -249,6 +330,12 @@ impl Sim {
 
     /// Pauses on `moments` from now on (outside lessons and in them).
     pub fn set_pause_on(&mut self, moments: &[PauseOn]) {
+        self.watch_for(moments);
+        self.log(Logged::PauseOn(self.pause_on.clone()));
+    }
+
+    /// [`Sim::set_pause_on`] as part of how the run starts (not logged).
+    pub(super) fn watch_for(&mut self, moments: &[PauseOn]) {
         self.pause_on = PauseOn::ALL
             .into_iter()
             .filter(|p| moments.contains(p))
@@ -308,6 +395,7 @@ impl Sim {
 
     /// Applies a user action; an error is remembered for the panel `at`.
     pub fn act(&mut self, at: ErrorAt, action: Action) -> Result<Option<u64>, ActionError> {
+        self.log(Logged::Act(action.clone()));
         self.record(action_line(&action));
         let result = self.cluster.apply(action.clone());
         match &result {
@@ -493,6 +581,7 @@ impl Sim {
                 .into_iter()
                 .map(|id| (id, self.kv(id)))
                 .collect(),
+            trace_hash: self.cluster.trace().hash_hex(),
             view,
         })
     }
