@@ -36,6 +36,7 @@ use crate::ui::logs::LogsPanel;
 use crate::ui::partition::PartitionPanel;
 use crate::ui::pause::PauseControls;
 use crate::ui::quorum::QuorumPanel;
+use crate::ui::share::ShareButton;
 
 /// The root's properties: how to start.
 #[derive(Clone, Debug, PartialEq, Properties)]
@@ -275,6 +276,7 @@ pub fn App(props: &AppProps) -> Html {
     });
     let time_controls = html! {
         <TimeControls frame={frame.clone()} dispatch={dispatch.clone()}>
+            <ShareButton frame={frame.clone()} base={props.base.clone()} />
             { lang_pick.clone().unwrap_or_default() }
         </TimeControls>
     };

@@ -11,6 +11,7 @@
 //!   options, events); the full page is mounted the same way.
 //! - [`crash`]: the overlay a panic leaves instead of a dead page.
 //! - [`i18n`]: the page's words in English and Chinese.
+//! - [`storage`]: the full page's run kept across a reload.
 
 #![deny(missing_docs)]
 
@@ -19,6 +20,7 @@ pub mod crash;
 pub mod embed;
 pub mod i18n;
 pub mod model;
+pub mod storage;
 pub mod ui;
 
 /// The element the full page mounts into: `<div data-raft-playground-page>`
@@ -42,8 +44,14 @@ pub fn start() {
         return;
     };
     let query = window.location().search().unwrap_or_default();
+    // The full page comes back to the run it kept, unless its address
+    // says what to run; and keeps its run from now on.
+    let (query, restored) = storage::page_query(&query);
     let pairs = embed::js::pairs_from_js(&query.into());
+    let handle = embed::mount_pairs(&root, &root, pairs);
+    storage::keep(&mut handle.shared().sim().borrow_mut(), restored);
+    handle.shared().redraw();
     // The handle is not needed: the page lives as long as the document
     // (dropping it leaves the app mounted).
-    drop(embed::mount_pairs(&root, &root, pairs));
+    drop(handle);
 }

@@ -746,3 +746,70 @@ mod embedded {
         b.destroy();
     }
 }
+
+/// Mounts the page as a link opens it.
+fn mount_query(query: &str) -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let props = AppProps::from_query(query, None);
+    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
+    root
+}
+
+#[wasm_bindgen_test]
+async fn a_share_link_opens_on_the_same_trace_hash() {
+    use raft_playground::model::{run, Cmd, ErrorAt, Sim};
+    use raft_sim::{Action, PauseOn};
+    // A run made here, as the page would: time, a crash, traffic, a pause.
+    let mut sim = Sim::new(settings(5, 21)).unwrap();
+    sim.advance(1_500);
+    let leader = sim.cluster().leader().expect("a leader after 1.5 s");
+    run(&mut sim, Cmd::Traffic("20".into()));
+    sim.advance(700);
+    run(
+        &mut sim,
+        Cmd::Act(ErrorAt::Inspector, Action::Crash { node: leader }),
+    );
+    run(&mut sim, Cmd::PauseOn(PauseOn::LeaderChange, true));
+    sim.advance(3_000);
+    let hash = sim.cluster().trace().hash_hex();
+    let query = sim.share_query();
+    let root = mount_query(&query);
+    settle().await;
+    let page = find(&root, ".page");
+    assert_eq!(
+        page.get_attribute("data-trace-hash").unwrap(),
+        hash,
+        "{query}"
+    );
+    assert_eq!(
+        page.get_attribute("data-virtual-ms").unwrap(),
+        sim.cluster().now().to_string()
+    );
+    // It opens paused at the shared moment, with nothing to complain about.
+    assert!(root.query_selector(".notice").unwrap().is_none());
+    TimeoutFuture::new(100).await;
+    settle().await;
+    assert_eq!(attr(&root, ".page", "data-trace-hash"), hash);
+    // Its own Share button gives the same run back.
+    button(&root, "Share").click();
+    settle().await;
+    let link = find(&root, ".share-link input")
+        .unchecked_into::<HtmlInputElement>()
+        .value();
+    assert!(link.ends_with(&query), "{link}");
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_run_in_the_link_is_named_and_the_settings_still_apply() {
+    let root = mount_query("?members=3&seed=4&paused=on&run=9_0.0");
+    settle().await;
+    let notice = find(&root, ".notice").text_content().unwrap();
+    assert!(notice.contains("URL setting run=9_0.0"), "{notice}");
+    assert!(notice.contains("newer playground"), "{notice}");
+    assert_eq!(
+        root.query_selector_all("[data-node-id]").unwrap().length(),
+        3
+    );
+    assert_eq!(attr(&root, ".page", "data-virtual-ms"), "0");

@@ -80,7 +80,13 @@ pub enum Cmd {
 
 /// Carries out a command. Errors are not returned: the [`Sim`] keeps them
 /// for the panel named by their [`ErrorAt`], and the next frame shows them.
+/// The run is kept after each (the full page survives a reload).
 pub fn run(sim: &mut Sim, cmd: Cmd) {
+    carry_out(sim, cmd);
+    sim.keep();
+}
+
+fn carry_out(sim: &mut Sim, cmd: Cmd) {
     match cmd {
         Cmd::Act(at, action) => {
             let _ = sim.act(at, action);

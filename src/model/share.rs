@@ -768,6 +768,34 @@ pub fn percent_encode(s: &str) -> String {
     out
 }
 
+/// The link the Share button gives: `base` (the full playground's folder
+/// or page, as an embed knows it) or else this page (`page`, its address
+/// without query or fragment), with the run's query.
+pub fn share_url(page: &str, base: &str, query: &str) -> String {
+    let to = if base.is_empty() { page } else { base };
+    let to = to.split(['?', '#']).next().unwrap_or(to);
+    if to.ends_with('/') || to.ends_with(".html") || to.is_empty() {
+        format!("{to}{query}")
+    } else {
+        format!("{to}/{query}")
+    }
+}
+
+/// Whether a query string says what to run (a setting, a lesson, a run),
+/// rather than only how to show it (language, speed): a page opened with
+/// none of these may restore the run it kept.
+pub fn says_what_to_run(query: &str) -> bool {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split('=').next())
+        .map(super::settings::percent_decode)
+        .any(|k| {
+            matches!(k.as_str(), "lesson" | "run" | "traffic" | "pause-on")
+                || super::settings::canonical_key(&k).is_some()
+        })
+}
+
 /// Shortens a value for a notice that names it.
 pub fn shorten(value: &str) -> String {
     const SHOWN: usize = 24;
@@ -1100,6 +1128,47 @@ mod tests {
         assert!(run.len() < 450, "{} characters: {run}", run.len());
         assert!(query.len() < 650, "{query}");
         assert_same(&s, &reopen(&s), "short");
+    }
+
+    #[test]
+    fn the_link_goes_to_the_full_playground() {
+        let q = "?seed=1&run=1_0.0";
+        let page = "https://x.org/raft/index.html";
+        assert_eq!(share_url(page, "", q), format!("{page}{q}"));
+        assert_eq!(
+            share_url("https://x.org/raft/", "", q),
+            "https://x.org/raft/?seed=1&run=1_0.0"
+        );
+        // An embed names the folder of the full playground.
+        assert_eq!(
+            share_url("https://docs.org/a.html", "https://x.org/raft/", q),
+            "https://x.org/raft/?seed=1&run=1_0.0"
+        );
+        assert_eq!(
+            share_url("", "https://x.org/raft", q),
+            "https://x.org/raft/?seed=1&run=1_0.0"
+        );
+        assert_eq!(
+            share_url("", "https://x.org/raft/embed.html?seed=2#a", q),
+            "https://x.org/raft/embed.html?seed=1&run=1_0.0"
+        );
+    }
+
+    #[test]
+    fn only_a_query_that_says_what_to_run_keeps_the_saved_run_away() {
+        for q in ["", "?", "?lang=zh", "?speed=2&paused=on", "?view=full"] {
+            assert!(!says_what_to_run(q), "{q}");
+        }
+        for q in [
+            "?seed=3",
+            "?lang=zh&members=3",
+            "?lesson=quorum",
+            "?run=1_0.0",
+            "?pre%2Dvote=off",
+            "?prevote=off",
+        ] {
+            assert!(says_what_to_run(q), "{q}");
+        }
     }
 
     #[test]

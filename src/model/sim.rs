@@ -78,7 +78,18 @@ pub struct Sim {
     /// While replaying: the place not to go past (events, time, traffic
     /// writes), so that the replay stops exactly where the user acted.
     pub(super) cap: Option<Place>,
+    /// Where the full page keeps the run (its share query) across a
+    /// reload; embeds and tests keep nothing.
+    keeper: Option<Keeper>,
+    /// Wall time since the run was last kept, ms.
+    unkept_ms: f64,
 }
+
+/// Something that keeps a run's share query (the browser's local storage).
+pub type Keeper = Box<dyn FnMut(&str)>;
+
+/// Wall time between two saves of a running page's run.
+pub const KEEP_EVERY_MS: f64 = 3_000.0;
 
 impl Sim {
     /// A running cluster built from `settings`.
@@ -108,6 +119,8 @@ impl Sim {
             paused: None,
             run: RunLog::default(),
             cap: None,
+            keeper: None,
+            unkept_ms: 0.0,
         };
         sim.run.start.settings = sim.settings.clone();
         sim.record(format!("new cluster {}", settings_line(&sim.settings)));
@@ -128,12 +141,31 @@ impl Sim {
         fresh.speed = self.speed;
         fresh.traffic = self.traffic;
         fresh.watch_for(&self.pause_on);
+        fresh.keeper = self.keeper.take();
         // The crash overlay's "recent actions" run across rebuilds.
         let mut actions = std::mem::take(&mut self.actions);
         actions.append(&mut fresh.actions);
         fresh.actions = actions;
         fresh.trim_actions();
         *self = fresh;
+    }
+
+    /// Keeps the run with `keeper` from now on: after each command (see
+    /// [`super::commands::run`]) and every [`KEEP_EVERY_MS`] of wall time
+    /// while it runs.
+    pub fn set_keeper(&mut self, keeper: Option<Keeper>) {
+        self.keeper = keeper;
+    }
+
+    /// Hands the run's share query to the keeper, if any.
+    pub fn keep(&mut self) {
+        self.unkept_ms = 0.0;
+        if self.keeper.is_some() {
+            let query = self.share_query();
+            if let Some(k) = &mut self.keeper {
+                k(&query);
+            }
+        }
     }
 
     /// Writes per virtual second from the traffic generator (0: off).
@@ -208,6 +240,10 @@ impl Sim {
     pub fn advance_wall(&mut self, wall_ms: f64) -> bool {
         if !self.playing || !wall_ms.is_finite() || wall_ms <= 0.0 {
             return false;
+        }
+        self.unkept_ms += wall_ms;
+        if self.unkept_ms >= KEEP_EVERY_MS {
+            self.keep();
         }
         let counted = wall_ms.min(MAX_FRAME_WALL_MS);
         let want = (counted * self.speed + self.carry).min(MAX_FRAME_VIRTUAL_MS);
@@ -439,6 +475,11 @@ impl Sim {
         self.notice = notice;
     }
 
+    /// The notice above the page, if any.
+    pub fn notice(&self) -> Option<&Key> {
+        self.notice.as_ref()
+    }
+
     /// Clears the error if it belongs to `at`.
     pub fn clear_error_at(&mut self, at: ErrorAt) {
         if self.error.as_ref().is_some_and(|(a, _)| *a == at) {
@@ -582,6 +623,7 @@ impl Sim {
                 .map(|id| (id, self.kv(id)))
                 .collect(),
             trace_hash: self.cluster.trace().hash_hex(),
+            share: self.share_query(),
             view,
         })
     }

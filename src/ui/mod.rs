@@ -12,6 +12,7 @@ pub mod logs;
 pub mod partition;
 pub mod pause;
 pub mod quorum;
+pub mod share;
 
 use raft_sim::{MsgKind, NodeId};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
