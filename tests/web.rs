@@ -813,3 +813,33 @@ async fn a_bad_run_in_the_link_is_named_and_the_settings_still_apply() {
         3
     );
     assert_eq!(attr(&root, ".page", "data-virtual-ms"), "0");
+}
+
+#[wasm_bindgen_test]
+async fn the_kept_run_reopens_when_the_address_says_nothing_of_what_to_run() {
+    use raft_playground::model::{run, Cmd, ErrorAt, Sim};
+    use raft_playground::storage;
+    use raft_sim::Action;
+    let mut sim = Sim::new(settings(3, 8)).unwrap();
+    sim.set_keeper(Some(storage::keeper()));
+    sim.advance(2_000);
+    run(
+        &mut sim,
+        Cmd::Act(ErrorAt::Inspector, Action::Crash { node: 1 }),
+    );
+    sim.advance(500);
+    sim.keep();
+    let (query, restored) = storage::page_query("?lang=zh");
+    assert!(restored);
+    assert!(query.ends_with("&lang=zh"), "{query}");
+    let root = mount_query(&query);
+    settle().await;
+    assert_eq!(
+        attr(&root, ".page", "data-trace-hash"),
+        sim.cluster().trace().hash_hex()
+    );
+    // An address with settings of its own keeps the kept run away.
+    let (query, restored) = storage::page_query("?seed=3");
+    assert!(!restored);
+    assert_eq!(query, "?seed=3");
+}

@@ -17,17 +17,23 @@
 //! page's own machinery (traffic, lesson polls, pauses) with a cap that
 //! stops it exactly there.
 //!
+//! Most commands land where a frame ended: every event of that
+//! millisecond ran and every write due was sent ([`Place::settled`]).
+//! There the time alone is enough (the replay runs until the clock is
+//! settled at that time), so the link writes only the time, and the three
+//! numbers only for the other places.
+//!
 //! # The format (version 1)
-//! `run=1` then, per command, `_` and fields separated by `.`: the place
-//! as differences from the previous one (events, ms, and traffic writes if
-//! any), then an upper-case code and its arguments. Numbers are base 36
-//! (`-` for a negative difference: a lesson's Back goes back in time);
-//! texts are their length in characters, `~`, and the text; lists of
-//! members are ids joined by `-`. The last entry is a place alone: where
-//! the run was when it was shared. For example `1_a.2s.C.1_f.3c` is
-//! "crash n1 after 10 events at 100 ms, shared 15 events and 120 ms
-//! later". Only `/` and `,` besides the URL-safe characters are left
-//! unescaped, so keys such as `/registry/pods` stay readable.
+//! `run=1` then, per command, `_` and fields separated by `.`: the time as
+//! the difference from the previous command's, then (for a place that is
+//! not settled) the events run and the traffic writes sent, then an
+//! upper-case code and its arguments. Numbers are base 36 (`-` for a
+//! negative difference: a lesson's Back goes back in time); texts are
+//! their length in characters, `~`, and the text; lists of members are ids
+//! joined by `-`. The last entry is a place alone: where the run was when
+//! it was shared. For example `1_2s.C.1_3c` is "crash n1 at 100 ms,
+//! shared at 220 ms". Only `/` and `,` besides the URL-safe characters
+//! are left unescaped, so keys such as `/registry/pods` stay readable.
 
 use raft_sim::{Action, ClientOp, MemberChange, NetConfig, NodeId, PauseOn, ReadMode};
 
@@ -40,7 +46,7 @@ pub const RUN_VERSION: u64 = 1;
 
 /// Most events a replay runs: a link asking for more (a very long run,
 /// or a made-up one) is refused rather than freezing the page.
-pub const MAX_REPLAY_EVENTS: u64 = 2_000_000;
+pub const MAX_REPLAY_EVENTS: u64 = 500_000;
 
 /// A place in a run: events run, virtual time, traffic writes sent.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -51,6 +57,36 @@ pub struct Place {
     pub at_ms: u64,
     /// Writes the traffic generator sent.
     pub traffic: u64,
+    /// Whether every event up to this time ran and every traffic write
+    /// due was sent: where a frame ends (a link needs only the time).
+    pub settled: bool,
+}
+
+/// Where a replay must stop, as a link says it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Landing {
+    /// At this time, once settled (see [`Place::settled`]).
+    Settled(u64),
+    /// Exactly this place.
+    Exact(Place),
+}
+
+impl Place {
+    /// How a link says this place.
+    pub fn landing(self) -> Landing {
+        if self.settled {
+            Landing::Settled(self.at_ms)
+        } else {
+            Landing::Exact(self)
+        }
+    }
+
+    fn at_ms(l: Landing) -> u64 {
+        match l {
+            Landing::Settled(t) => t,
+            Landing::Exact(p) => p.at_ms,
+        }
+    }
 }
 
 /// A command of the user's that changes the run.
@@ -151,23 +187,13 @@ impl Sim {
     /// Rebuilds a run: `start`, then each command at its place, then the
     /// clock to `end`. The result is the same run, event for event (the
     /// same trace hash), paused.
-    pub fn replay(start: &Start, entries: &[(Place, Logged)], end: Place) -> Result<Sim, Key> {
+    pub fn replay(start: &Start, entries: &[(Landing, Logged)], end: Landing) -> Result<Sim, Key> {
         let (mut sim, _) = Sim::start(start)?;
-        let too_long = entries
-            .iter()
-            .map(|(p, _)| p.events)
-            .chain([end.events])
-            .any(|e| e > MAX_REPLAY_EVENTS);
-        if too_long {
-            return Err(Key::RunTooLong(MAX_REPLAY_EVENTS));
-        }
         for (i, (at, what)) in entries.iter().enumerate() {
-            sim.run_to_place(*at)
-                .map_err(|()| Key::RunDiverged(i + 1))?;
+            sim.run_to_landing(*at, i + 1)?;
             sim.apply_logged(what.clone());
         }
-        sim.run_to_place(end)
-            .map_err(|()| Key::RunDiverged(entries.len() + 1))?;
+        sim.run_to_landing(end, entries.len() + 1)?;
         sim.set_playing(false);
         Ok(sim)
     }
@@ -194,26 +220,49 @@ impl Sim {
     }
 
     /// Runs the page's clock (traffic, lesson, pauses, as a frame does) to
-    /// exactly `to`; Err if the run went elsewhere.
-    fn run_to_place(&mut self, to: Place) -> Result<(), ()> {
-        self.cap = Some(to);
+    /// exactly `to`; the error names entry `n` if the run went elsewhere.
+    fn run_to_landing(&mut self, to: Landing, n: usize) -> Result<(), Key> {
+        let cap = match to {
+            Landing::Exact(p) if p.events > MAX_REPLAY_EVENTS => {
+                return Err(Key::RunTooLong(MAX_REPLAY_EVENTS))
+            }
+            Landing::Exact(p) => p,
+            // No more events than any replay may run, to stop a made-up
+            // time far ahead.
+            Landing::Settled(at_ms) => Place {
+                events: MAX_REPLAY_EVENTS,
+                at_ms,
+                traffic: u64::MAX,
+                settled: true,
+            },
+        };
+        let arrived = |here: Place| match to {
+            Landing::Settled(t) => here.at_ms == t && here.settled,
+            Landing::Exact(p) => {
+                (here.events, here.at_ms, here.traffic) == (p.events, p.at_ms, p.traffic)
+            }
+        };
+        self.cap = Some(cap);
         let mut stuck = 0;
         let result = loop {
             let here = self.place();
-            if here == to {
+            if arrived(here) {
                 break Ok(());
             }
-            if here.events > to.events || here.at_ms > to.at_ms || here.traffic > to.traffic {
-                break Err(());
+            if here.events >= MAX_REPLAY_EVENTS {
+                break Err(Key::RunTooLong(MAX_REPLAY_EVENTS));
+            }
+            if here.events > cap.events || here.at_ms > cap.at_ms || here.traffic > cap.traffic {
+                break Err(Key::RunDiverged(n));
             }
             // A stop (a moment paused on) is passed as the user's Play did.
-            self.advance(to.at_ms - here.at_ms);
+            self.advance(cap.at_ms - here.at_ms);
             if self.place() == here {
                 stuck += 1;
                 // Pausing twice at one place is possible (two moments in
                 // one event); more means the run cannot get there.
                 if stuck > 3 {
-                    break Err(());
+                    break Err(Key::RunDiverged(n));
                 }
             } else {
                 stuck = 0;
@@ -248,7 +297,10 @@ impl Sim {
             pairs.push(("speed".into(), self.speed().to_string()));
         }
         pairs.push(("paused".into(), "on".into()));
-        pairs.push(("run".into(), encode_run(&self.run.entries, self.place())));
+        let entries: Vec<(Landing, Logged)> = (self.run.entries.iter())
+            .map(|(p, w)| (p.landing(), w.clone()))
+            .collect();
+        pairs.push(("run".into(), encode_run(&entries, self.place().landing())));
         let query: Vec<String> = pairs
             .iter()
             .map(|(k, v)| format!("{k}={}", percent_encode(v)))
@@ -261,15 +313,15 @@ impl Sim {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SharedRun {
     /// The commands at their places.
-    pub entries: Vec<(Place, Logged)>,
+    pub entries: Vec<(Landing, Logged)>,
     /// Where the run was when shared.
-    pub end: Place,
+    pub end: Landing,
 }
 
 /// Writes the `run=` value (not yet escaped for a URL).
-pub fn encode_run(entries: &[(Place, Logged)], end: Place) -> String {
+pub fn encode_run(entries: &[(Landing, Logged)], end: Landing) -> String {
     let mut out = RUN_VERSION.to_string();
-    let mut prev = Place::default();
+    let mut prev_ms = 0;
     for (at, what) in entries
         .iter()
         .map(|(p, w)| (*p, Some(w)))
@@ -277,16 +329,17 @@ pub fn encode_run(entries: &[(Place, Logged)], end: Place) -> String {
     {
         out.push('_');
         let mut w = Writer(Vec::new());
-        w.num(at.events as i64 - prev.events as i64);
-        w.num(at.at_ms as i64 - prev.at_ms as i64);
-        if at.traffic != prev.traffic {
-            w.num(at.traffic as i64 - prev.traffic as i64);
+        let ms = Place::at_ms(at);
+        w.num(ms as i64 - prev_ms as i64);
+        if let Landing::Exact(p) = at {
+            w.num(p.events as i64);
+            w.num(p.traffic as i64);
         }
         if let Some(what) = what {
             write_logged(&mut w, what);
         }
         out.push_str(&w.0.join("."));
-        prev = at;
+        prev_ms = ms;
     }
     out
 }
@@ -306,24 +359,32 @@ pub fn decode_run(text: &str) -> Result<SharedRun, Key> {
         at: 0,
     };
     let mut entries = Vec::new();
-    let mut prev = Place::default();
+    let mut prev_ms: u64 = 0;
     loop {
         let n = entries.len() + 1;
         let bad = || Key::RunBadEntry(n);
-        let mut deltas = Vec::new();
+        let mut nums = Vec::new();
         while r
             .peek()
             .is_some_and(|c| !c.is_ascii_uppercase() && c != '_')
         {
-            deltas.push(r.num().ok_or_else(bad)?);
+            nums.push(r.num().ok_or_else(bad)?);
         }
-        let at = match deltas.as_slice() {
-            [e, ms] => shift(prev, *e, *ms, 0),
-            [e, ms, k] => shift(prev, *e, *ms, *k),
+        let at_ms = |d: i64| prev_ms.checked_add_signed(d);
+        let at = match nums.as_slice() {
+            [d] => at_ms(*d).map(Landing::Settled),
+            [d, events, traffic] => (|| {
+                Some(Landing::Exact(Place {
+                    at_ms: at_ms(*d)?,
+                    events: u64::try_from(*events).ok()?,
+                    traffic: u64::try_from(*traffic).ok()?,
+                    settled: false,
+                }))
+            })(),
             _ => None,
         }
         .ok_or_else(bad)?;
-        prev = at;
+        prev_ms = Place::at_ms(at);
         if r.peek().is_none() {
             return Ok(SharedRun { entries, end: at });
         }
@@ -333,14 +394,6 @@ pub fn decode_run(text: &str) -> Result<SharedRun, Key> {
         }
         entries.push((at, what));
     }
-}
-
-fn shift(p: Place, e: i64, ms: i64, k: i64) -> Option<Place> {
-    Some(Place {
-        events: p.events.checked_add_signed(e)?,
-        at_ms: p.at_ms.checked_add_signed(ms)?,
-        traffic: p.traffic.checked_add_signed(k)?,
-    })
 }
 
 struct Writer(Vec<String>);
@@ -977,6 +1030,9 @@ mod tests {
 
     #[test]
     fn random_runs_in_random_frames_replay_to_the_same_trace() {
+        // Commands where a frame ended, and mid-millisecond ones (after a
+        // pause or a step): both kinds of place must have been tried.
+        let (mut settled, mut exact) = (0, 0);
         for seed in 1..=16u64 {
             let mut d = Dice(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
             let settings = PageSettings {
@@ -986,8 +1042,18 @@ mod tests {
                 ..PageSettings::default()
             };
             let mut s = Sim::new(settings).unwrap();
+            if d.chance(50) {
+                run(&mut s, Cmd::PauseOn(PauseOn::LeaderChange, true));
+                run(&mut s, Cmd::PauseOn(PauseOn::Commit, true));
+            }
             for i in 0..25 {
-                pass_time(&mut s, &mut d);
+                // Now and then a command right after the last one, a step
+                // or a pause: often between two events of one millisecond.
+                if d.chance(70) {
+                    pass_time(&mut s, &mut d);
+                } else if d.chance(50) {
+                    run(&mut s, Cmd::Step);
+                }
                 let cmd = some_command(&s, &mut d);
                 run(&mut s, cmd);
                 if i % 8 == 7 {
@@ -998,6 +1064,9 @@ mod tests {
             pass_time(&mut s, &mut d);
             let again = reopen(&s);
             assert_same(&s, &again, &format!("seed {seed}, at the end"));
+            for (p, _) in &s.run_log().entries {
+                *(if p.settled { &mut settled } else { &mut exact }) += 1;
+            }
             // The replayed run goes on exactly as the first one.
             s.advance(777);
             let mut again = again;
@@ -1008,6 +1077,10 @@ mod tests {
                 "seed {seed}, after"
             );
         }
+        assert!(
+            settled > 100 && exact > 20,
+            "{settled} settled, {exact} exact"
+        );
     }
 
     #[test]
@@ -1086,6 +1159,55 @@ mod tests {
         );
         let again = reopen(&s);
         assert_same(&s, &again, "new cluster");
+    }
+
+    #[test]
+    fn the_kept_run_follows_each_command_and_the_running_clock() {
+        use std::cell::RefCell;
+        use std::rc::Rc;
+        let kept = Rc::new(RefCell::new(Vec::<String>::new()));
+        let mut s = Sim::new(PageSettings::default()).unwrap();
+        let into = kept.clone();
+        s.set_keeper(Some(Box::new(move |q: &str| {
+            into.borrow_mut().push(q.to_string())
+        })));
+        s.advance(2_000);
+        assert!(kept.borrow().is_empty());
+        run(
+            &mut s,
+            Cmd::Act(ErrorAt::Inspector, Action::Crash { node: 2 }),
+        );
+        assert_eq!(kept.borrow().len(), 1);
+        assert_eq!(kept.borrow()[0], s.share_query());
+        // Every few seconds of wall time while it runs.
+        s.set_speed(1.0);
+        s.set_playing(true);
+        for _ in 0..100 {
+            s.advance_wall(50.0);
+        }
+        assert_eq!(kept.borrow().len(), 2);
+        let last = kept.borrow().last().unwrap().clone();
+        let (again, notice) = open(&Opening::from_query(&Query::parse(&last)));
+        assert_eq!(notice, None);
+        assert!(again.place().at_ms > 2_000);
+        assert_eq!(again.run_log().entries.len(), 1);
+        // Paused: nothing to keep.
+        s.set_playing(false);
+        for _ in 0..100 {
+            s.advance_wall(50.0);
+        }
+        assert_eq!(kept.borrow().len(), 2);
+        // A new cluster replaces the kept run with its own.
+        let settings = PageSettings {
+            seed: 77,
+            ..PageSettings::default()
+        };
+        run(&mut s, Cmd::NewCluster(settings));
+        let last = kept.borrow().last().unwrap().clone();
+        assert!(
+            last.contains("seed=77") && last.ends_with("run=1_0"),
+            "{last}"
+        );
     }
 
     #[test]
@@ -1251,7 +1373,7 @@ mod tests {
             Action::Campaign { node: 3 },
             Action::Compact { node: 4 },
         ];
-        let mut entries: Vec<(Place, Logged)> = actions
+        let mut entries: Vec<(Landing, Logged)> = actions
             .into_iter()
             .map(Logged::Act)
             .collect::<Vec<_>>()
@@ -1274,16 +1396,18 @@ mod tests {
                     events: 1000 + i * 37 % 11 * 100,
                     at_ms: 5000 + i * 13 % 7 * 1000,
                     traffic: i / 3,
+                    settled: i.is_multiple_of(2),
                 };
-                (at, w)
+                (at.landing(), w)
             })
             .collect();
-        entries.push((Place::default(), Logged::Step));
-        let end = Place {
+        entries.push((Landing::Settled(0), Logged::Step));
+        let end = Landing::Exact(Place {
             events: 99_999,
             at_ms: 1,
             traffic: 5,
-        };
+            settled: false,
+        });
         let text = encode_run(&entries, end);
         let back = decode_run(&text).unwrap();
         assert_eq!(back.entries, entries, "{text}");
@@ -1292,7 +1416,39 @@ mod tests {
         let q = Query::parse(&format!("?run={}&seed=3", percent_encode(&text)));
         assert_eq!(q.extras.run.as_deref(), Some(text.as_str()));
         // An empty run is a version and a place.
-        assert_eq!(encode_run(&[], Place::default()), "1_0.0");
+        assert_eq!(encode_run(&[], Landing::Settled(0)), "1_0");
+    }
+
+    /// How fast a link opens: `cargo test --release -p raft-playground
+    /// replay_speed -- --ignored --nocapture` (the README's figure).
+    #[test]
+    #[ignore]
+    fn replay_speed() {
+        let mut s = Sim::new(PageSettings::default()).unwrap();
+        run(&mut s, Cmd::Traffic("20".into()));
+        for i in 0..20 {
+            s.advance(30_000);
+            let node = 1 + i % 5;
+            run(&mut s, Cmd::Act(ErrorAt::Inspector, Action::Crash { node }));
+            s.advance(3_000);
+            run(
+                &mut s,
+                Cmd::Act(ErrorAt::Inspector, Action::Restart { node }),
+            );
+        }
+        let query = s.share_query();
+        let began = std::time::Instant::now();
+        let again = reopen(&s);
+        let took = began.elapsed();
+        assert_same(&s, &again, "speed");
+        let events = s.place().events;
+        println!(
+            "replayed {events} events ({} virtual s) in {} ms: {:.2} µs an event; link {} characters",
+            s.place().at_ms / 1000,
+            took.as_millis(),
+            took.as_secs_f64() * 1e6 / events as f64,
+            query.len()
+        );
     }
 
     fn notice_of(query: &str) -> (Sim, String) {
@@ -1334,15 +1490,17 @@ mod tests {
             ),
             ("99999999999999999999999_0.0", "version"),
             ("1_a.b.C", "action 1 cannot be read"),
-            ("1_a.b.ZZ.1_0.0", "action 1 cannot be read"),
-            ("1_a.b.C.1.2_0.0", "action 1 cannot be read"),
-            ("1_a.b.C.1_0.0_x", "action 2 cannot be read"),
-            ("1_a.b.PUT.1.1.0.5~ab_0.0", "action 1 cannot be read"),
-            ("1_a.b.P.zzzzzz.1_0.0", "action 1 cannot be read"),
-            ("1_0.0.-1", "action 1 cannot be read"),
+            ("1_a.ZZ.1_0", "action 1 cannot be read"),
+            ("1_a.C.1.2_0", "action 1 cannot be read"),
+            ("1_a.C.1_0_x", "action 2 cannot be read"),
+            ("1_a.PUT.1.1.0.5~ab_0", "action 1 cannot be read"),
+            ("1_a.P.zzzzzz.1_0", "action 1 cannot be read"),
+            ("1_0.5.-1", "action 1 cannot be read"),
+            ("1_-5.C.1_0", "action 1 cannot be read"),
             // Events and time that do not go together.
-            ("1_5.zzz", "did not reach action 1"),
-            ("1_zzzzzzz.0", "longer than"),
+            ("1_zzz.5.0", "did not reach action 1"),
+            ("1_a.C.1_-1", "did not reach action 2"),
+            ("1_0.zzzzzzz.0", "longer than"),
         ];
         let cut = &value[..value.len() - 3];
         let truncated = [(cut, "")];

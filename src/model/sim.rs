@@ -343,10 +343,13 @@ impl Sim {
     /// whether a write due then was sent yet).
     pub fn place(&self) -> Place {
         let p = self.cluster.position();
+        let now = self.cluster.now();
         Place {
             events: p.events,
             at_ms: p.at_ms,
             traffic: self.traffic_count,
+            settled: self.cluster.next_event_time().is_none_or(|e| e > now)
+                && (self.traffic == 0 || self.traffic_next > now),
         }
     }
 
