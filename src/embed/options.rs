@@ -88,7 +88,11 @@ pub enum Change {
 
 /// What `next` changes compared with `now`.
 pub fn change(now: &AppProps, next: &AppProps) -> Change {
-    if now.settings != next.settings || now.lesson != next.lesson || now.pause_on != next.pause_on {
+    if now.settings != next.settings
+        || now.lesson != next.lesson
+        || now.pause_on != next.pause_on
+        || now.run != next.run
+    {
         Change::NewCluster
     } else if now == next {
         Change::None
@@ -236,5 +240,17 @@ mod tests {
         let d = props_from_pairs(&now, None);
         assert_eq!(d.settings.members, PageSettings::default().members);
         assert_eq!(now.len(), 3);
+    }
+
+    #[test]
+    fn a_new_run_starts_a_new_cluster() {
+        // `set({run})` replays the new run: in place, the instance went on
+        // with the old one and only its properties said otherwise.
+        let mut now = pairs(&[("members", "3"), ("seed", "4")]);
+        let a = props_from_pairs(&now, None);
+        merge(&mut now, pairs(&[("run", "1_2s.C.1_3c")]));
+        let b = props_from_pairs(&now, None);
+        assert_eq!(b.run.as_deref(), Some("1_2s.C.1_3c"));
+        assert_eq!(change(&a, &b), Change::NewCluster);
     }
 }

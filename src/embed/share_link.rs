@@ -1,20 +1,13 @@
 //! The link from an embedded instance to the full playground: `base` (the
 //! folder the playground is served from) and the run's share query.
 
-use crate::model::settings::SETTING_KEYS;
 use crate::model::Sim;
 
-/// The query that opens this run in the full playground.
-///
-/// Until the share helper's `Sim::share_query` (settings and every action,
-/// replayed to the same trace hash) lands, this carries the settings only.
+/// The query that opens this run in the full playground: the settings
+/// and every command, replayed there to the same trace hash, paused
+/// ([`Sim::share_query`]).
 pub fn share_query(sim: &Sim) -> String {
-    let s = &sim.frame().settings;
-    let pairs: Vec<String> = SETTING_KEYS
-        .iter()
-        .map(|k| format!("{k}={}", s.get(k).replace('%', "%25")))
-        .collect();
-    format!("?{}", pairs.join("&"))
+    sim.share_query()
 }
 
 /// The full playground's address for `query`, under `base` (`./` when the
@@ -33,9 +26,11 @@ mod tests {
 
     #[test]
     fn the_link_carries_the_settings_and_sits_under_base() {
-        let s = sim(3);
+        let mut s = sim(3);
+        s.advance(700);
         let q = share_query(&s);
         assert_eq!(Query::parse(&q).settings, s.frame().settings);
+        assert!(q.contains("&run=1_"), "{q}");
         assert_eq!(
             full_link("https://x.org/raft", "?a=1"),
             "https://x.org/raft/?a=1"
