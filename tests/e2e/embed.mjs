@@ -116,6 +116,7 @@ try {
 
   // Two seeds, two runs: different traces, and pausing one leaves the
   // other running.
+  if (!a.hash || !b.hash) throw new Error(`an instance root lacks data-trace-hash: ${JSON.stringify([a, b])}`);
   if (a.hash === b.hash) throw new Error('two seeds gave the same trace hash');
   await page.evaluate(() => document.getElementById('a').handle.pause());
   const aPaused = (await look(page, 'a')).ms;
