@@ -7,6 +7,9 @@
 //  - the article reacts to a playground's events: the cue "now crash the
 //    leader nX" appears with the leader's name, and once that leader is
 //    crashed, the cue naming its successor;
+//  - the minority-leader paragraph holds when done with the playground's
+//    own buttons (the leader steps down, the majority elects, healing
+//    brings the minority back in step);
 //  - the language switch changes the article's text, the address and every
 //    playground's `lang` (and so the words inside it); ?lang=zh opens in
 //    Chinese;
@@ -148,6 +151,47 @@ try {
   }));
   check(next !== `n${leader}` && !(await page.isVisible('#cue-crash')),
     `after crashing n${leader} the page says ${next} took over`);
+
+  // The minority-leader paragraph, done as its caption says, with the
+  // playground's own buttons: n2 leads; "Minority with the leader" cuts n2
+  // and n1 off; the three elect a new leader (the page names it) and n2
+  // steps down; "Heal all"; n1 and n2 follow the new leader and catch up.
+  // The playground may pause on the two-leader moment: Play goes on.
+  await scrollTo(page, 'pg-minority');
+  const minority = page.locator('#pg-minority');
+  const press = (name) => minority.getByRole('button', { name, exact: true }).click();
+  const state = () => page.evaluate(() => document.getElementById('pg-minority').handle.state());
+  const role = (s, id) => s.members.find((m) => m.id === id)?.role;
+  let pausedOnTwo = false;
+  const goOn = async (s) => {
+    if (!s.playing) {
+      pausedOnTwo = pausedOnTwo || s.members.filter((m) => m.role === 'leader').length === 2;
+      await press('Play');
+    }
+  };
+  check((await state()).leader === 2, 'n2 leads the minority playground, as its caption says');
+  await press('Minority with the leader');
+  const stepped = await until('n2 to step down and the majority to elect', 20000, async () => {
+    const s = await state();
+    await goOn(s);
+    return role(s, 2) !== 'leader' && s.leader && s.leader > 2 ? s : null;
+  });
+  const named = await until('the cue naming the new leader', 5000, () => page.evaluate(() => {
+    const c = document.querySelector('#cue-minority-leader.now');
+    return c ? c.querySelector('.js-leader').textContent : null;
+  }));
+  check(named === `n${stepped.leader}`,
+    `the majority elected n${stepped.leader} in term ${stepped.term}, n2 stepped down (${role(stepped, 2)}), the page says ${named}` +
+    (pausedOnTwo ? '; it paused on two leaders first' : ''));
+  await press('Heal all');
+  const healed = await until('n1 and n2 to catch up', 20000, async () => {
+    const s = await state();
+    await goOn(s);
+    const commits = s.members.map((m) => m.commit);
+    return role(s, 1) === 'follower' && role(s, 2) === 'follower' && s.leader === stepped.leader &&
+      Math.min(...commits) === Math.max(...commits) ? s : null;
+  });
+  check(healed, `healed: n1 and n2 follow n${healed.leader} at commit ${healed.members[0].commit}`);
 
   await page.setViewportSize({ width: 1280, height: 800 });
   await shoot(page, 'article-en-1280');
