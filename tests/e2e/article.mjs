@@ -152,6 +152,21 @@ try {
   check(next !== `n${leader}` && !(await page.isVisible('#cue-crash')),
     `after crashing n${leader} the page says ${next} took over`);
 
+  // The quorum playground: the page says when the quorum goes and comes
+  // back (raft-quorum-lost / raft-quorum-regained), not before.
+  await scrollTo(page, 'pg-quorum');
+  const lit = (id) => page.evaluate((id) => document.getElementById(id).classList.contains('now'), id);
+  const act = (line) => page.evaluate((line) => document.getElementById('pg-quorum').handle.act(line), line);
+  await act('crash n1');
+  await act('crash n2');
+  await page.waitForTimeout(500);
+  check(!(await lit('cue-quorum-lost')), 'two of five down: no "quorum lost" yet');
+  await act('crash n3');
+  await until('the "quorum lost" cue', 5000, () => lit('cue-quorum-lost'));
+  await act('restart n3');
+  await until('the "quorum regained" cue', 5000, () => lit('cue-quorum-back'));
+  check(!(await lit('cue-quorum-lost')), 'the third crash lights "quorum lost"; a restart swaps it for "quorum regained"');
+
   // The minority-leader paragraph, done as its caption says, with the
   // playground's own buttons: n2 leads; "Minority with the leader" cuts n2
   // and n1 off; the three elect a new leader (the page names it) and n2
@@ -183,15 +198,19 @@ try {
   check(named === `n${stepped.leader}`,
     `the majority elected n${stepped.leader} in term ${stepped.term}, n2 stepped down (${role(stepped, 2)}), the page says ${named}` +
     (pausedOnTwo ? '; it paused on two leaders first' : ''));
+  // Caught up: every member in the new leader's term, and at the same
+  // commit, beyond what n1 and n2 had (the new term's first entry at least).
+  const cutOff = Math.max(...(await state()).members.filter((m) => m.id <= 2).map((m) => m.commit));
   await press('Heal all');
   const healed = await until('n1 and n2 to catch up', 20000, async () => {
     const s = await state();
     await goOn(s);
     const commits = s.members.map((m) => m.commit);
-    return role(s, 1) === 'follower' && role(s, 2) === 'follower' && s.leader === stepped.leader &&
-      Math.min(...commits) === Math.max(...commits) ? s : null;
+    return s.leader === stepped.leader && s.members.every((m) => m.term === s.term) &&
+      role(s, 1) === 'follower' && role(s, 2) === 'follower' &&
+      Math.min(...commits) === Math.max(...commits) && commits[0] > cutOff ? s : null;
   });
-  check(healed, `healed: n1 and n2 follow n${healed.leader} at commit ${healed.members[0].commit}`);
+  check(healed, `healed: n1 and n2 follow n${healed.leader} in term ${healed.term}, all at commit ${healed.members[0].commit} (they had ${cutOff})`);
 
   await page.setViewportSize({ width: 1280, height: 800 });
   await shoot(page, 'article-en-1280');
