@@ -6,15 +6,17 @@
 //    virtual clock runs only while it is on screen;
 //  - the article reacts to a playground's events: the cue "now crash the
 //    leader nX" appears with the leader's name, and once that leader is
-//    crashed, the cue naming its successor;
+//    crashed, the cue naming its successor; the quorum playground's cues
+//    come at the third crash and on a restart;
 //  - the minority-leader paragraph holds when done with the playground's
 //    own buttons (the leader steps down, the majority elects, healing
 //    brings the minority back in step);
 //  - the language switch changes the article's text, the address and every
 //    playground's `lang` (and so the words inside it); ?lang=zh opens in
 //    Chinese;
-//  - the plain-HTML snippet of embedding.html, copied verbatim into a page of
-//    its own in another folder, renders a working playground;
+//  - embedding.html's live example elects a leader; its plain-HTML snippet,
+//    copied verbatim into a page of its own in another folder, renders a
+//    working playground;
 //  - nothing overflows at 360 px; screenshots of the article at 1280 and
 //    360 px in English and Chinese go to test-output/e2e/.
 //
@@ -263,8 +265,15 @@ try {
   // embedding.html's plain-HTML snippet, verbatim, in a page of its own in
   // another folder, with the build beside it as the snippet says.
   const emb = await browser.newPage();
+  const embErrors = [];
+  emb.on('pageerror', (e) => embErrors.push(String(e)));
+  emb.on('console', (m) => { if (m.type() === 'error') embErrors.push(m.text()); });
   await emb.goto(`${base}docs/embedding.html?lang=en`);
   const snippet = await emb.textContent('#snippet-html');
+  // The page's own live copy of the snippet works too.
+  await emb.locator('#pg-demo').scrollIntoViewIfNeeded();
+  await emb.waitForSelector('#pg-demo [data-role="leader"]', { timeout: 20000 });
+  check(embErrors.length === 0, `embedding.html's live example elects a leader${embErrors.length ? '; errors: ' + embErrors.join(' | ') : ''}`);
   await emb.close();
   const site = resolve(out, 'snippet-site');
   await rm(site, { recursive: true, force: true });
