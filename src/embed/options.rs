@@ -248,7 +248,7 @@ mod tests {
         // with the old one and only its properties said otherwise.
         let mut now = pairs(&[("members", "3"), ("seed", "4")]);
         let a = props_from_pairs(&now, None);
-        merge(&mut now, pairs(&[("run", "1_2s.C.1_3c")]));
+        merge(&mut now, vec![("run".into(), Some("1_2s.C.1_3c".into()))]);
         let b = props_from_pairs(&now, None);
         assert_eq!(b.run.as_deref(), Some("1_2s.C.1_3c"));
         assert_eq!(change(&a, &b), Change::NewCluster);
