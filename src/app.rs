@@ -351,8 +351,10 @@ pub fn App(props: &AppProps) -> Html {
     let body = html! {
         <main class="grid">
             // First: every new cluster starts here (folded by default).
+            // Its fields keep what was typed: a cluster replaced from
+            // outside (the embedder's `set`) starts them afresh.
             if has(Control::Settings) {
-                <SettingsPanel frame={slow.clone()} dispatch={dispatch.clone()} />
+                <SettingsPanel key={shared.generation()} frame={slow.clone()} dispatch={dispatch.clone()} />
             }
             { stage }
             if side {

@@ -590,6 +590,9 @@ mod embedded {
             5
         );
         assert_eq!(h.snapshot().members[1].role, "follower");
+        // The settings form shows the new cluster's settings.
+        let members: HtmlInputElement = find(&root, "#set-members").dyn_into().unwrap();
+        assert_eq!(members.value(), "5");
         assert_eq!(attr(&root, ".page", "lang"), "zh");
         h.destroy();
     }

@@ -30,6 +30,8 @@ struct Inner {
     lang: Cell<Lang>,
     /// Animation loops alive (their closures not yet dropped).
     loops: Rc<Cell<u32>>,
+    /// How many times the sim was replaced from outside.
+    generation: Cell<u32>,
 }
 
 /// The instance's shared state.
@@ -58,6 +60,7 @@ impl Shared {
             observer: RefCell::new(None),
             lang: Cell::new(lang),
             loops: Rc::new(Cell::new(0)),
+            generation: Cell::new(0),
         }))
     }
 
@@ -75,6 +78,13 @@ impl Shared {
     /// settings), keeping everyone's reference to the cell.
     pub fn replace_sim(&self, sim: Sim) {
         *self.0.sim.borrow_mut() = sim;
+        self.0.generation.set(self.0.generation.get() + 1);
+    }
+
+    /// How many times [`Shared::replace_sim`] ran: forms that keep what was
+    /// typed start afresh when it changes.
+    pub fn generation(&self) -> u32 {
+        self.0.generation.get()
     }
 
     /// Asks the root component to draw the sim as it is now (after a change
