@@ -276,7 +276,9 @@ pub fn App(props: &AppProps) -> Html {
     });
     let time_controls = html! {
         <TimeControls frame={frame.clone()} dispatch={dispatch.clone()}>
-            <ShareButton frame={frame.clone()} base={props.base.clone()} />
+            if has(Control::Share) {
+                <ShareButton frame={frame.clone()} base={props.base.clone()} />
+            }
             { lang_pick.clone().unwrap_or_default() }
         </TimeControls>
     };

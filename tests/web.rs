@@ -471,8 +471,11 @@ mod embedded {
 
     #[wasm_bindgen_test]
     async fn two_instances_in_shadow_roots_elect_their_own_leaders_on_their_own_clocks() {
-        let (_, a_root, a) = embed(&[("members", "3"), ("seed", "3"), ("speed", "20")]);
-        let (_, b_root, b) = embed(&[("members", "5"), ("seed", "11"), ("speed", "20")]);
+        // Speed 5, not more: a debug build on a loaded machine spends long
+        // frames advancing two clusters 2 s at a time, and the test outlived
+        // the runner's time limit once at speed 20.
+        let (_, a_root, a) = embed(&[("members", "3"), ("seed", "3"), ("speed", "5")]);
+        let (_, b_root, b) = embed(&[("members", "5"), ("seed", "11"), ("speed", "5")]);
         wait_for("two leaders", || {
             a.snapshot().leader.is_some() && b.snapshot().leader.is_some()
         })
@@ -655,7 +658,7 @@ mod embedded {
 
     #[wasm_bindgen_test]
     async fn events_reach_the_host_and_bubble_out_of_it() {
-        let (host, _, h) = embed(&[("members", "3"), ("seed", "4"), ("speed", "20")]);
+        let (host, _, h) = embed(&[("members", "3"), ("seed", "4"), ("speed", "5")]);
         let seen: Rc<RefCell<Vec<JsValue>>> = Rc::default();
         let on_leader = {
             let seen = seen.clone();

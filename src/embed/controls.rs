@@ -18,8 +18,8 @@
 //!
 //! `all` stands for every control, `none` for none. A missing `controls`
 //! means the view's default: `full` shows all, `compact` shows `crash`,
-//! `quorum` and `lang` (time controls are always in its header), `cluster`
-//! shows none.
+//! `quorum`, `lang` and `share` (time controls are always in its header),
+//! `cluster` shows none.
 
 use super::view::View;
 
@@ -117,7 +117,12 @@ impl Controls {
     pub fn default_for(view: View) -> Controls {
         match view {
             View::Full => Controls(Control::ALL.to_vec()),
-            View::Compact => Controls(vec![Control::Crash, Control::Quorum, Control::Lang]),
+            View::Compact => Controls(vec![
+                Control::Crash,
+                Control::Quorum,
+                Control::Lang,
+                Control::Share,
+            ]),
             View::Cluster => Controls(Vec::new()),
         }
     }
@@ -190,6 +195,7 @@ mod tests {
         assert!(Controls::default_for(View::Full).has(Control::Events));
         assert!(Controls::default_for(View::Compact).has(Control::Crash));
         assert!(!Controls::default_for(View::Compact).has(Control::Events));
+        assert!(Controls::default_for(View::Compact).has(Control::Share));
         assert_eq!(Controls::default_for(View::Cluster).words(), "");
     }
 }
