@@ -146,7 +146,9 @@ class RaftPlayground extends HTMLElement {
         const value = this.getAttribute(key);
         if (value !== null) options[key] = value;
       }
+      // A page's own paused="on" is the reader's pause: never resumed.
       const chosenPause = 'paused' in options && YES.has(options.paused);
+      this.#autoPaused = false;
       if (!chosenPause && this.#mode() !== 'on') {
         options.paused = 'on';
         this.#autoPaused = this.#mode() === 'visible';
