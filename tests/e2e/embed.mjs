@@ -149,6 +149,13 @@ try {
   if ((await look(page, 'far')).ms !== farOut) throw new Error('far kept running after it left the screen');
   if ((await look(page, 'a')).ms !== aPaused) throw new Error('a, paused by hand, was resumed by scrolling');
   step('scrolled out, far stops; a (paused by hand) stays paused');
+  // paused="on" is the page's own pause: on screen, it stays at 0 ms.
+  await page.locator('#held').scrollIntoViewIfNeeded();
+  await page.waitForTimeout(800);
+  const held = await look(page, 'held');
+  if (held?.ms !== 0) throw new Error(`paused="on" ran on screen: ${JSON.stringify(held)}`);
+  step('paused="on" stays at 0 ms on screen');
+  await page.evaluate(() => window.scrollTo(0, 0));
   // A hidden tab pauses b (on screen, running); shown again, it resumes.
   const tab = (hidden) => page.evaluate((hidden) => {
     Object.defineProperty(document, 'hidden', { value: hidden, configurable: true });
@@ -196,7 +203,7 @@ try {
   // 6. Removing an element stops its loop: with every other instance
   // paused, no animation frame runs once it is gone.
   await page.evaluate(() => {
-    for (const id of ['a', 'b', 'far']) document.getElementById(id).handle.pause();
+    for (const id of ['a', 'b', 'far', 'held']) document.getElementById(id).handle.pause();
     document.getElementById('c').handle.play();
   });
   const frames = () => page.evaluate(() => window.__frames);
