@@ -242,9 +242,10 @@ try {
       try { await mount('nope'); } catch (e) { notElement = String(e.message ?? e); }
       const state = handle.state();
       handle.destroy();
-      // Yew empties the root a microtask later.
-      await new Promise((r) => setTimeout(r, 50));
-      return { state, error, notElement, left: div.shadowRoot.querySelectorAll('[data-node-id]').length };
+      // Yew empties the root in a later task; give it up to 2 s.
+      const drawn = () => div.shadowRoot.querySelectorAll('[data-node-id]').length;
+      for (let i = 0; i < 40 && drawn() > 0; i++) await new Promise((r) => setTimeout(r, 50));
+      return { state, error, notElement, left: drawn() };
     });
     const n2 = got.state.members.find((m) => m.id === 2);
     if (n2?.role !== 'down') throw new Error(`act('crash n2') left n2 ${JSON.stringify(n2)}`);
