@@ -279,11 +279,11 @@ try {
     if (lang !== 'zh') throw new Error(`the frame's lang is ${lang}`);
     const open = frame.locator('.open-full a');
     const href = await open.getAttribute('href', { timeout: 5000 });
-    if (!href.startsWith(`${origin}/raft/`) || !href.includes('seed=9')) {
+    if (!href.startsWith(`${origin}/raft/`) || !href.includes('seed=9') || !href.includes('run=')) {
       throw new Error(`"open in the full playground" leads to ${href}`);
     }
     if (host.errors.length) throw new Error(`errors in the host page:\n${host.errors.join('\n')}`);
-    step(`the iframe on ${otherOrigin} runs (zh) and links to ${href.slice(0, 80)}…`);
+    step(`the iframe on ${otherOrigin} runs (zh) and links to the full playground with its run: ${href.replace(origin, '')}`);
     await shoot(host, 'iframe');
     await host.close();
   }
