@@ -294,16 +294,19 @@ pub fn App(props: &AppProps) -> Html {
         </p>
     };
     let header = match view {
-        View::Full => html! {
+        View::Full => html! { <>
             <header class="top">
                 <h1>{ t(Key::Title) }</h1>
                 { status }
-                // The article, in this playground's language (the full page
-                // only: an embed already sits in a text).
-                <a class="article-link" href={format!("docs/index.html?lang={}", lang.code())}>{ t(Key::ArticleLink) }</a>
                 if has(Control::Time) { { time_controls } } else { { lang_pick.unwrap_or_default() } }
             </header>
-        },
+            // The article, in this playground's language (the full page
+            // only: an embed already sits in a text), under the sticky
+            // header: in it, the link took a row of a phone's screen.
+            <p class="article-line">
+                <a class="article-link" href={format!("docs/index.html?lang={}", lang.code())}>{ t(Key::ArticleLink) }</a>
+            </p>
+        </> },
         // The compact frame always has its clock: a run nobody can pause
         // is no teaching tool.
         View::Compact => html! {

@@ -93,6 +93,15 @@ try {
     const outside = asked.filter((p) => !p.startsWith('/raft/'));
     if (outside.length) throw new Error(`requests outside /raft/: ${outside.join(', ')}`);
     if (page.errors.length) throw new Error(`page errors under /raft/:\n${page.errors.join('\n')}`);
+    // The link to the article stays under the sub-path (and out of the
+    // sticky header).
+    const article = await page.evaluate(() => {
+      const a = document.querySelector('.page .article-link');
+      return a && { href: a.href, inHeader: a.closest('.top') !== null };
+    });
+    if (!article || article.inHeader || !article.href.startsWith(`${origin}/raft/docs/index.html`)) {
+      throw new Error(`the article link: ${JSON.stringify(article)}`);
+    }
     step(`/raft/ loads (${asked.length} requests, all under /raft/) and elects n${(await page.textContent('#leader')).trim()}`);
     await page.close();
   }
