@@ -6,13 +6,13 @@
 //! | `time`     | play, pause, step, speed and the virtual clock                 |
 //! | `crash`    | the card under the drawing: click a member to crash, restart, isolate it (also messages and links) |
 //! | `partition`| the partition editor and its presets                           |
-//! | `client`   | the client panel: put, get, delete, range, watch               |
+//! | `client`   | the client panel: put, get, delete, range, watch, members' stores|
 //! | `settings` | the settings form and "new cluster", traffic                   |
 //! | `lesson`   | the lesson panel                                               |
 //! | `quorum`   | the quorum panel                                               |
 //! | `pause-on` | the "pause on" moments                                         |
 //! | `events`   | the event log                                                  |
-//! | `logs`     | the members' logs and stores                                   |
+//! | `logs`     | the members' logs                                              |
 //! | `lang`     | the language switch                                            |
 //! | `share`    | the Share button                                               |
 //!
