@@ -14,6 +14,8 @@
 //  - the language switch changes the article's text, the address and every
 //    playground's `lang` (and so the words inside it); ?lang=zh opens in
 //    Chinese;
+//  - the playground's header links to the article and the article back,
+//    keeping the language;
 //  - embedding.html's live example elects a leader; its plain-HTML snippet,
 //    copied verbatim into a page of its own in another folder, renders a
 //    working playground;
@@ -260,6 +262,22 @@ try {
   await shoot(zh.page, 'article-zh-360');
   check(zh.errors.length === 0, `no page errors in Chinese${zh.errors.length ? ': ' + zh.errors.join(' | ') : ''}`);
   await zh.page.close();
+
+  // -------------------------------------------------------- the links
+  // The playground's header leads to the article in the page's language,
+  // and the article's first link leads back, keeping it.
+  const nav = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await nav.goto(`${base}?lang=zh`);
+  await nav.waitForSelector('[data-node-id]', { timeout: 20000 });
+  await nav.click('a.article-link');
+  await nav.waitForURL(/docs\/index\.html\?lang=zh/, { timeout: 10000 });
+  check(CJK.test(await nav.evaluate(() => document.querySelector('h1').innerText)),
+    `the header's link opens the article in Chinese: ${nav.url()}`);
+  await nav.click('header.top nav a >> nth=0');
+  await nav.waitForSelector('[data-node-id]', { timeout: 20000 });
+  check(new URL(nav.url()).searchParams.get('lang') === 'zh' && !nav.url().includes('/docs/'),
+    `the article's link back opens the playground, still in Chinese: ${nav.url()}`);
+  await nav.close();
 
   // -------------------------------------------------------- the snippet
   // embedding.html's plain-HTML snippet, verbatim, in a page of its own in
