@@ -19,7 +19,6 @@ use raft_sim::PauseOn;
 use crate::crash;
 use crate::embed::controls::{Control, Controls};
 use crate::embed::registry;
-use crate::embed::share_link::{full_link, share_query};
 use crate::embed::shared::{LoopToken, Shared};
 use crate::embed::view::View;
 use crate::i18n::{Key, Lang};
@@ -33,6 +32,7 @@ use crate::ui::events::EventLog;
 use crate::ui::inspector::{Inspector, Selection};
 use crate::ui::lesson::LessonPanel;
 use crate::ui::logs::LogsPanel;
+use crate::ui::open_full::OpenFull;
 use crate::ui::partition::PartitionPanel;
 use crate::ui::pause::PauseControls;
 use crate::ui::quorum::QuorumPanel;
@@ -168,6 +168,12 @@ pub fn App(props: &AppProps) -> Html {
     });
     let shared = (*shared).clone();
     let sim = shared.sim().clone();
+    // The run's share query, built when a link is asked for (Share, the
+    // compact view's way out), not in every frame.
+    let share_query = use_memo((), {
+        let sim = sim.clone();
+        move |_| Callback::from(move |()| sim.borrow().share_query())
+    });
     // Two copies of the frame: the drawing, the clock and the inspector
     // follow every animation frame; the text-heavy panels refresh at most
     // every PANEL_INTERVAL_MS (and at once after any command), which keeps
@@ -277,7 +283,7 @@ pub fn App(props: &AppProps) -> Html {
     let time_controls = html! {
         <TimeControls frame={frame.clone()} dispatch={dispatch.clone()}>
             if has(Control::Share) {
-                <ShareButton frame={frame.clone()} base={props.base.clone()} />
+                <ShareButton query={(*share_query).clone()} base={props.base.clone()} />
             }
             { lang_pick.clone().unwrap_or_default() }
         </TimeControls>
@@ -376,12 +382,7 @@ pub fn App(props: &AppProps) -> Html {
     };
     // The way out of a compact frame: the same run, whole.
     let open_full = (view == View::Compact).then(|| {
-        let href = full_link(&props.base, &share_query(&sim.borrow()));
-        html! {
-            <p class="open-full">
-                <a href={href} target="_blank" rel="noopener" title={t(Key::OpenFullTitle)}>{ t(Key::OpenFull) }</a>
-            </p>
-        }
+        html! { <OpenFull frame={slow.clone()} query={(*share_query).clone()} base={props.base.clone()} /> }
     });
     html! {
         <ContextProvider<Lang> context={*lang}>

@@ -9,13 +9,13 @@ use yew::AppHandle;
 
 use crate::app::{start_sim, App, AppProps};
 use crate::crash;
+use crate::model::share::share_url;
 use crate::model::{self, Cmd};
 
 use super::act::act;
 use super::js::updates_from_js;
 use super::options::{change, merge, props_from_pairs, Change};
 use super::registry;
-use super::share_link::{full_link, share_query};
 use super::shared::Shared;
 use super::state::{state, State};
 
@@ -158,7 +158,7 @@ impl Handle {
     pub fn share(&self) -> String {
         let inner = self.0.borrow();
         let sim = inner.shared.sim().borrow();
-        full_link(&inner.props.base, &share_query(&sim))
+        share_url("./", &inner.props.base, &sim.share_query())
     }
 
     /// Unmounts: the root is emptied, the animation loop stops, no event

@@ -13,7 +13,6 @@
 //! - [`act`](mod@act): `act(line)`, one script command.
 //! - [`state`](mod@state): `state()`.
 //! - [`events`]: the CustomEvents, found from frame to frame.
-//! - [`share_link`]: the link to the full playground.
 //! - [`registry`]: the mounted roots, for the crash overlay.
 
 pub mod act;
@@ -24,7 +23,6 @@ pub mod js;
 pub mod mount;
 pub mod options;
 pub mod registry;
-pub mod share_link;
 pub mod shared;
 pub mod state;
 pub mod view;

@@ -83,8 +83,6 @@ pub struct Frame {
     /// The trace hash, 16 hex digits (the page root's `data-trace-hash`:
     /// the core keeps the hash as it goes, so this costs a `format!`).
     pub trace_hash: String,
-    /// This run as a query string (the Share button's link).
-    pub share: String,
 }
 
 impl Frame {

@@ -626,7 +626,6 @@ impl Sim {
                 .map(|id| (id, self.kv(id)))
                 .collect(),
             trace_hash: self.cluster.trace().hash_hex(),
-            share: self.share_query(),
             view,
         })
     }

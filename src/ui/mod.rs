@@ -9,6 +9,7 @@ pub mod events;
 pub mod inspector;
 pub mod lesson;
 pub mod logs;
+pub mod open_full;
 pub mod partition;
 pub mod pause;
 pub mod quorum;

@@ -10,7 +10,6 @@ use yew::prelude::*;
 use super::use_lang;
 use crate::i18n::Key;
 use crate::model::share::share_url;
-use crate::model::FrameRef;
 
 #[wasm_bindgen]
 extern "C" {
@@ -25,8 +24,9 @@ extern "C" {
 /// The Share button's properties.
 #[derive(Clone, PartialEq, Properties)]
 pub struct ShareProps {
-    /// The frame (its `share` query).
-    pub frame: FrameRef,
+    /// The run's query at this moment ([`Sim::share_query`](crate::model::Sim::share_query)),
+    /// asked for when the button is pressed rather than built every frame.
+    pub query: Callback<(), String>,
     /// The full playground's address (an embed's `base`); empty: this page.
     #[prop_or_default]
     pub base: String,
@@ -49,8 +49,9 @@ pub fn ShareButton(props: &ShareProps) -> Html {
     let copy = use_state(|| Copy::Trying);
     let onclick = {
         let (link, copy) = (link.clone(), copy.clone());
-        let (query, base) = (props.frame.share.clone(), props.base.clone());
+        let (query, base) = (props.query.clone(), props.base.clone());
         Callback::from(move |_: MouseEvent| {
+            let query = query.emit(());
             let page = web_sys::window()
                 .and_then(|w| {
                     let l = w.location();

@@ -610,3 +610,18 @@ fn a_bad_run_spoils_only_itself() {
     let (_, notice) = open(&Opening::from_query(&q));
     assert!(notice.unwrap().text(Lang::Zh).contains("更新版本"));
 }
+
+#[test]
+fn the_link_carries_the_settings_and_sits_under_base() {
+    let mut s = crate::model::sim::tests::sim(3);
+    s.advance(700);
+    let q = s.share_query();
+    assert_eq!(Query::parse(&q).settings, s.frame().settings);
+    assert!(q.contains("&run=1_"), "{q}");
+    // An embed's link goes under its `base`, or beside the page without one.
+    assert_eq!(
+        share_url("./", "https://x.org/raft", "?a=1"),
+        "https://x.org/raft/?a=1"
+    );
+    assert_eq!(share_url("./", "", "?a=1"), "./?a=1");
+}
