@@ -163,9 +163,9 @@ class RaftPlayground extends HTMLElement {
       this.#mounting = false;
     }
     this.dispatchEvent(new CustomEvent('raft-ready', { bubbles: true, composed: true }));
-    // After the first render (Yew renders in a later task): a play()
-    // before it would not reach the drawing's loop.
-    setTimeout(() => this.#follow(), 0);
+    // A play() before Yew's first render is safe: the App draws the sim
+    // once its redraw hook registers (src/app.rs).
+    this.#follow();
   }
 
   // Plays or pauses as autoplay="visible" asks.
