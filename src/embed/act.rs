@@ -81,7 +81,11 @@ pub fn act(sim: &mut Sim, line: &str) -> Result<(), ActError> {
         (
             None,
             Command::Watch {
-                node, key, prefix, ..
+                node,
+                key,
+                prefix,
+                start_revision,
+                ..
             },
         ) => {
             let node = names.resolve(sim.cluster(), node).map_err(refused)?;
@@ -89,6 +93,7 @@ pub fn act(sim: &mut Sim, line: &str) -> Result<(), ActError> {
                 node,
                 key: key.clone(),
                 prefix: *prefix,
+                start_revision: *start_revision,
             };
             sim.act(ErrorAt::Watch, watch).map(drop)
         }

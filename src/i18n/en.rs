@@ -374,7 +374,6 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
             n(m),
             if *prefix { "*" } else { "" }
         ),
-        Key::WatchEnded => " ended (its member went down)".into(),
         Key::Cancel => "cancel".into(),
         Key::NoEventsYet => "no events yet".into(),
         Key::WatchEvent(rev, delete, key, value) => f!(
@@ -492,5 +491,25 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
         Key::RestoredRun => {
             "Your last run was restored (saved in this browser). New cluster starts afresh.".into()
         }
+        Key::ResultDeletedCount(n, rev) => {
+            f!(
+                "deleted {}, revision {rev}",
+                count(*n as usize, "key", "keys")
+            )
+        }
+        Key::ResultTxn(held, rev) => f!(
+            "transaction: {}, revision {rev}",
+            if *held {
+                "the compares held (success ops ran)"
+            } else {
+                "the compares failed (failure ops ran)"
+            }
+        ),
+        Key::ResultCompacted(rev) => f!("history compacted, revision {rev}"),
+        Key::WatchCanceledAt(rev) => {
+            f!(" canceled: the history it needed is compacted (up to revision {rev})")
+        }
+        Key::WatchWaiting => " waiting: its member is down and no other is running".into(),
+        Key::WatchFromRev(rev) => f!(" (from revision {rev})"),
     }
 }

@@ -429,7 +429,6 @@ keys! {
     WatchOnNote,
     /// (watch id, member, key, prefix)
     WatchTitle(u64, u64, String, bool),
-    WatchEnded,
     Cancel,
     NoEventsYet,
     /// (revision, a delete, key, value)
@@ -557,6 +556,19 @@ keys! {
     ShareCopyByHand,
     /// The page opened on the run saved in this browser.
     RestoredRun,
+
+    // The KV as etcd counts (client panel).
+    /// (keys deleted, revision)
+    ResultDeletedCount(u64, u64),
+    /// (the compares held, revision)
+    ResultTxn(bool, u64),
+    /// (revision)
+    ResultCompacted(u64),
+    /// (compacted revision)
+    WatchCanceledAt(u64),
+    WatchWaiting,
+    /// (start revision)
+    WatchFromRev(u64),
 }
 
 /// A key shows as its English words (a derived `Debug` would carry every

@@ -360,7 +360,6 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
             n(m),
             if *prefix { "*" } else { "" }
         ),
-        Key::WatchEnded => " 已结束（所在成员宕机）".into(),
         Key::Cancel => "取消".into(),
         Key::NoEventsYet => "还没有事件".into(),
         Key::WatchEvent(rev, delete, key, value) => f!(
@@ -465,5 +464,18 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
         Key::ShareCopied => "已复制。".into(),
         Key::ShareCopyByHand => "请选中链接后手动复制。".into(),
         Key::RestoredRun => "已恢复上次的运行（保存在本浏览器中）。点“新建集群”可重新开始。".into(),
+        Key::ResultDeletedCount(n, rev) => f!("删除了 {n} 个键，修订版本 {rev}"),
+        Key::ResultTxn(held, rev) => f!(
+            "事务：{}，修订版本 {rev}",
+            if *held {
+                "比较条件成立（执行了成功分支）"
+            } else {
+                "比较条件不成立（执行了失败分支）"
+            }
+        ),
+        Key::ResultCompacted(rev) => f!("历史已压缩，修订版本 {rev}"),
+        Key::WatchCanceledAt(rev) => f!(" 已取消：所需的历史已被压缩（压缩到修订版本 {rev}）"),
+        Key::WatchWaiting => " 等待中：所在成员宕机，且没有其他运行中的成员".into(),
+        Key::WatchFromRev(rev) => f!("（从修订版本 {rev} 开始）"),
     }
 }

@@ -98,7 +98,15 @@ fn carry_out(sim: &mut Sim, cmd: Cmd) {
         }
         Cmd::Watch(target, key, prefix) => {
             if let Some(node) = resolve(sim, target, ErrorAt::Watch) {
-                let _ = sim.act(ErrorAt::Watch, Action::Watch { node, key, prefix });
+                let _ = sim.act(
+                    ErrorAt::Watch,
+                    Action::Watch {
+                        node,
+                        key,
+                        prefix,
+                        start_revision: 0,
+                    },
+                );
             }
         }
         Cmd::Reject(at, e) => sim.reject(at, e),

@@ -108,6 +108,9 @@ impl Category {
             EventKind::ClientInvoke { .. }
             | EventKind::ClientComplete { .. }
             | EventKind::Watch { .. }
+            | EventKind::WatchCanceled { .. }
+            | EventKind::WatchMoved { .. }
+            | EventKind::WatchWaiting { .. }
             | EventKind::ProposalDropped { .. }
             | EventKind::ReadRefused { .. }
             | EventKind::StaleRead { .. } => Category::Client,

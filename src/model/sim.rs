@@ -9,7 +9,6 @@
 
 use std::collections::VecDeque;
 
-use raft_sim::cluster::WatchView;
 use raft_sim::kv::KeyValue;
 use raft_sim::{
     Action, ActionError, ClientError, ClientOp, Cluster, EventKind, NodeId, PauseOn, PauseWatch,
@@ -568,7 +567,7 @@ impl Sim {
 
     /// The KV contents of a running member.
     pub fn kv(&self, node: NodeId) -> Option<Vec<KeyValue>> {
-        self.cluster.kv(node).map(|kv| kv.range(""))
+        self.cluster.kv(node).map(|kv| kv.scan(""))
     }
 
     /// The picture of this moment, for the components.
@@ -597,15 +596,7 @@ impl Sim {
             watches: self
                 .cluster
                 .watches()
-                .map(|w| WatchView {
-                    id: w.id,
-                    node: w.node,
-                    key: w.key.clone(),
-                    prefix: w.prefix,
-                    seen: w.seen,
-                    events: w.events[w.events.len().saturating_sub(WATCH_EVENTS)..].to_vec(),
-                    ended: w.ended,
-                })
+                .map(|w| w.with_latest(WATCH_EVENTS))
                 .collect(),
             events: self.lines.lines(),
             playing: self.playing,
@@ -798,6 +789,7 @@ pub(crate) mod tests {
                 node: leader,
                 key: "/registry/".into(),
                 prefix: true,
+                start_revision: 0,
             },
         )
         .unwrap();

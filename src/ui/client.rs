@@ -2,7 +2,7 @@
 //! and latencies, watches, and each member's KV contents.
 
 use raft_sim::client::{MAX_KEY_BYTES, MAX_VALUE_BYTES};
-use raft_sim::kv::WatchEventKind;
+use raft_sim::kv::{RangeEnd, WatchEventKind};
 use raft_sim::{Action, ClientError, ClientOp, NodeId, OpResult, ReadMode, Reply};
 use yew::prelude::*;
 
@@ -76,10 +76,13 @@ const VALUE_SHOWN: usize = 40;
 
 /// An answer as a headline and, for a range, a line per key and value.
 pub fn answer(result: &OpResult, lang: Lang) -> (String, Vec<String>) {
-    let (kvs, revision) = match result {
+    let (kvs, count, revision) = match result {
         OpResult::Ok {
             reply: Reply::Range { kvs, revision },
-        } => (kvs, *revision),
+        } => (kvs, kvs.len(), *revision),
+        OpResult::Ok {
+            reply: Reply::RangeResponse(r),
+        } => (&r.kvs, r.count as usize, r.revision),
         OpResult::Ok { reply } => {
             let key = match reply {
                 Reply::Put { revision } => Key::ResultPut(*revision),
@@ -92,7 +95,12 @@ pub fn answer(result: &OpResult, lang: Lang) -> (String, Vec<String>) {
                     Key::ResultGet(kv.key.clone(), kv.value.clone(), kv.mod_revision)
                 }
                 Reply::Get { kv: None, revision } => Key::ResultGetNone(*revision),
-                Reply::Range { .. } => unreachable!("matched above"),
+                Reply::DeleteRange { revision, deleted } => {
+                    Key::ResultDeletedCount(*deleted, *revision)
+                }
+                Reply::Txn(t) => Key::ResultTxn(t.succeeded, t.revision),
+                Reply::Compact { revision } => Key::ResultCompacted(*revision),
+                Reply::Range { .. } | Reply::RangeResponse(_) => unreachable!("matched above"),
             };
             return (key.text(lang), Vec::new());
         }
@@ -116,7 +124,7 @@ pub fn answer(result: &OpResult, lang: Lang) -> (String, Vec<String>) {
     if kvs.len() > RANGE_SHOWN {
         lines.push(Key::AndMore(kvs.len() - RANGE_SHOWN).text(lang));
     }
-    (Key::RangeHead(kvs.len(), revision).text(lang), lines)
+    (Key::RangeHead(count, revision).text(lang), lines)
 }
 
 /// "leader" or a member id. Who leads is decided when the request runs.
@@ -153,6 +161,28 @@ fn op_text(op: &ClientOp) -> String {
         ClientOp::Get { key } => format!("get {key}"),
         ClientOp::Delete { key } => format!("delete {key}"),
         ClientOp::Range { prefix } => format!("range {prefix}*"),
+        // The console's requests, as etcdctl commands (program text).
+        ClientOp::RangeRequest(r) => {
+            let mut text = format!("get {}", r.key);
+            match &r.end {
+                RangeEnd::Key => {}
+                RangeEnd::Prefix => text.push_str(" --prefix"),
+                RangeEnd::FromKey => text.push_str(" --from-key"),
+                RangeEnd::To(end) => text.push_str(&format!(" {end}")),
+            }
+            if r.revision != 0 {
+                text.push_str(&format!(" --rev={}", r.revision));
+            }
+            text
+        }
+        ClientOp::DeleteRange { key, end } => match end {
+            RangeEnd::Key => format!("del {key}"),
+            RangeEnd::Prefix => format!("del {key} --prefix"),
+            RangeEnd::FromKey => format!("del {key} --from-key"),
+            RangeEnd::To(end) => format!("del {key} {end}"),
+        },
+        ClientOp::Txn(_) => "txn".into(),
+        ClientOp::Compact { revision } => format!("compaction {revision}"),
     }
 }
 
@@ -328,11 +358,15 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
                 html! {
                     <div class="watch">
                         <strong>{ t(Key::WatchTitle(w.id, w.node, w.key.clone(), w.prefix)) }</strong>
-                        if w.ended { <em>{ t(Key::WatchEnded) }</em> }
-                        else { <button type="button" class="small" onclick={cancel}>{ t(Key::Cancel) }</button> }
+                        if w.start_revision != 0 { { t(Key::WatchFromRev(w.start_revision)) } }
+                        if let Some(rev) = w.compact_revision { <em>{ t(Key::WatchCanceledAt(rev)) }</em> }
+                        else {
+                            if w.waiting { <em>{ t(Key::WatchWaiting) }</em> }
+                            <button type="button" class="small" onclick={cancel}>{ t(Key::Cancel) }</button>
+                        }
                         <ol class="stream">
                             { for w.events.iter().rev().take(6).map(|e| html! {
-                                <li>{ t(Key::WatchEvent(e.revision, e.kind == WatchEventKind::Delete, e.key.clone(), e.value.clone())) }</li>
+                                <li>{ t(Key::WatchEvent(e.revision(), e.kind == WatchEventKind::Delete, e.kv.key.clone(), e.kv.value.clone())) }</li>
                             }) }
                             if w.events.is_empty() { <li class="note">{ t(Key::NoEventsYet) }</li> }
                         </ol>

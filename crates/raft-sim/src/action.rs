@@ -84,7 +84,9 @@ pub enum Action {
         /// Read mode (ignored for writes).
         mode: ReadMode,
     },
-    /// Watch a key (or a prefix) on a member.
+    /// Watch a key (or a prefix) on a member. If that member goes down,
+    /// the watch moves to another running one and resumes where it was,
+    /// as an etcd client's watch does.
     Watch {
         /// Member serving the watch.
         node: NodeId,
@@ -92,6 +94,12 @@ pub enum Action {
         key: String,
         /// Whether `key` is a prefix.
         prefix: bool,
+        /// The first revision to report (`etcdctl watch --rev`): changes
+        /// from it on are replayed from the member's history; 0 reports
+        /// changes from now on. A compacted revision cancels the watch,
+        /// as in etcd.
+        #[serde(default)]
+        start_revision: u64,
     },
     /// Cancel a watch.
     CancelWatch { watch: u64 },

@@ -196,6 +196,8 @@ impl ClientError {
                 ClientError::Timeout { waiting_for } => {
                     format!("请求超时，仍在等待{}", waiting_zh(waiting_for))
                 }
+                // etcd's own words, as etcdctl prints them in any language.
+                ClientError::Compacted { .. } | ClientError::FutureRevision => self.to_string(),
             },
         }
     }

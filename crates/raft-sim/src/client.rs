@@ -6,7 +6,10 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::hash::{fnv1a_extend, FNV_OFFSET};
-use crate::kv::{KeyValue, KvStore};
+use crate::kv::{
+    KeyValue, KvError, KvStore, RangeEnd, RangeRequest, RangeResponse, TxnOp, TxnRequest,
+    TxnResponse,
+};
 use crate::NodeId;
 
 /// Largest accepted key, in bytes (etcd's default request limit is 1.5 MiB;
@@ -69,46 +72,123 @@ pub enum ClientOp {
         /// Prefix (`""` for all keys).
         prefix: String,
     },
+    /// A read with all of etcd's options (a range, a revision, sorting,
+    /// limits): what `etcdctl get` sends.
+    RangeRequest(RangeRequest),
+    /// Delete every key of a range at one revision (`etcdctl del`).
+    DeleteRange { key: String, end: RangeEnd },
+    /// A transaction (`etcdctl txn`). One that writes goes through the log;
+    /// one that only reads is a read, answered in the request's read mode.
+    Txn(TxnRequest),
+    /// Compact the store's history up to `revision` (`etcdctl compaction`);
+    /// a write, so every member compacts at the same point of the log.
+    Compact { revision: u64 },
 }
 
 impl ClientOp {
     /// Whether the op changes the store (goes through the log).
     pub fn is_write(&self) -> bool {
-        matches!(self, ClientOp::Put { .. } | ClientOp::Delete { .. })
+        match self {
+            ClientOp::Put { .. }
+            | ClientOp::Delete { .. }
+            | ClientOp::DeleteRange { .. }
+            | ClientOp::Compact { .. } => true,
+            ClientOp::Txn(t) => !t.is_read_only(),
+            ClientOp::Get { .. } | ClientOp::Range { .. } | ClientOp::RangeRequest(_) => false,
+        }
     }
 
     /// Checks the request as the user typed it.
     pub fn validate(&self) -> Result<(), String> {
-        let key = match self {
-            ClientOp::Put { key, value } => {
-                if value.len() > MAX_VALUE_BYTES {
-                    return Err(format!(
-                        "value is {} bytes; the limit is {MAX_VALUE_BYTES}",
-                        value.len()
-                    ));
-                }
-                key
-            }
-            ClientOp::Get { key } | ClientOp::Delete { key } => key,
+        match self {
+            ClientOp::Put { key, value } => check_put(key, value),
+            ClientOp::Get { key } | ClientOp::Delete { key } => check_key(key),
             ClientOp::Range { prefix } => {
                 if prefix.len() > MAX_KEY_BYTES {
                     return Err(format!("prefix is longer than {MAX_KEY_BYTES} bytes"));
                 }
-                return Ok(());
+                Ok(())
             }
-        };
-        if key.is_empty() {
-            return Err("key must not be empty".into());
+            ClientOp::RangeRequest(r) => check_range(&r.key, &r.end),
+            ClientOp::DeleteRange { key, end } => check_range(key, end),
+            ClientOp::Txn(t) => check_txn(t),
+            ClientOp::Compact { .. } => Ok(()),
         }
-        if key.len() > MAX_KEY_BYTES {
-            return Err(format!(
-                "key is {} bytes; the limit is {MAX_KEY_BYTES}",
-                key.len()
-            ));
-        }
-        Ok(())
     }
 }
+
+fn check_key(key: &str) -> Result<(), String> {
+    if key.is_empty() {
+        return Err("key must not be empty".into());
+    }
+    if key.len() > MAX_KEY_BYTES {
+        return Err(format!(
+            "key is {} bytes; the limit is {MAX_KEY_BYTES}",
+            key.len()
+        ));
+    }
+    Ok(())
+}
+
+fn check_put(key: &str, value: &str) -> Result<(), String> {
+    if value.len() > MAX_VALUE_BYTES {
+        return Err(format!(
+            "value is {} bytes; the limit is {MAX_VALUE_BYTES}",
+            value.len()
+        ));
+    }
+    check_key(key)
+}
+
+/// A range may start at the empty key when it runs to the end or covers a
+/// prefix (etcd's `get "" --prefix`, `--from-key ""`).
+fn check_range(key: &str, end: &RangeEnd) -> Result<(), String> {
+    match end {
+        RangeEnd::Prefix | RangeEnd::FromKey if key.is_empty() => Ok(()),
+        RangeEnd::To(e) if e.len() > MAX_KEY_BYTES => Err(format!(
+            "range end is {} bytes; the limit is {MAX_KEY_BYTES}",
+            e.len()
+        )),
+        _ => check_key(key),
+    }
+}
+
+/// etcd's own checks (`v3rpc/key.go` `checkTxnRequest`, `checkIntervals`):
+/// every key valid, and no key written twice in one branch (a put beside
+/// another put or a delete of the same key).
+fn check_txn(t: &TxnRequest) -> Result<(), String> {
+    for c in &t.compare {
+        check_range(&c.key, &c.end)?;
+    }
+    for branch in [&t.success, &t.failure] {
+        let mut puts: Vec<&str> = Vec::new();
+        for op in branch {
+            match op {
+                TxnOp::Put { key, value } => {
+                    check_put(key, value)?;
+                    if puts.contains(&key.as_str()) {
+                        return Err(DUPLICATE_KEY.into());
+                    }
+                    puts.push(key);
+                }
+                TxnOp::Range(r) => check_range(&r.key, &r.end)?,
+                TxnOp::DeleteRange { key, end } => check_range(key, end)?,
+            }
+        }
+        for op in branch {
+            if let TxnOp::DeleteRange { key, end } = op {
+                if puts.iter().any(|p| end.contains(key, p)) {
+                    return Err(DUPLICATE_KEY.into());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// etcd's words for a transaction that writes a key twice
+/// (`rpctypes.ErrGRPCDuplicateKey`).
+pub const DUPLICATE_KEY: &str = "duplicate key given in txn request";
 
 impl fmt::Display for ClientOp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -117,6 +197,22 @@ impl fmt::Display for ClientOp {
             ClientOp::Get { key } => write!(f, "get {key}"),
             ClientOp::Delete { key } => write!(f, "delete {key}"),
             ClientOp::Range { prefix } => write!(f, "range {prefix}*"),
+            ClientOp::RangeRequest(r) => {
+                write!(f, "get {}", r.end.show(&r.key))?;
+                if r.revision != 0 {
+                    write!(f, " @rev {}", r.revision)?;
+                }
+                Ok(())
+            }
+            ClientOp::DeleteRange { key, end } => write!(f, "delete {}", end.show(key)),
+            ClientOp::Txn(t) => write!(
+                f,
+                "txn ({} if, {} then, {} else)",
+                t.compare.len(),
+                t.success.len(),
+                t.failure.len()
+            ),
+            ClientOp::Compact { revision } => write!(f, "compact {revision}"),
         }
     }
 }
@@ -151,6 +247,26 @@ pub enum ClientError {
         /// What the member was still waiting for.
         waiting_for: String,
     },
+    /// The revision asked for (a read's, a compaction's) has been
+    /// compacted: etcd's `ErrCompacted`.
+    #[error("mvcc: required revision has been compacted")]
+    Compacted {
+        /// The store's compacted revision.
+        compact_revision: u64,
+    },
+    /// The revision asked for is newer than the serving member's store:
+    /// etcd's `ErrFutureRev`.
+    #[error("mvcc: required revision is a future revision")]
+    FutureRevision,
+}
+
+impl From<KvError> for ClientError {
+    fn from(e: KvError) -> Self {
+        match e {
+            KvError::Compacted { compact_revision } => ClientError::Compacted { compact_revision },
+            KvError::FutureRevision => ClientError::FutureRevision,
+        }
+    }
 }
 
 impl ClientError {
@@ -163,6 +279,9 @@ impl ClientError {
             ClientError::Invalid { .. }
                 | ClientError::MemberDown { .. }
                 | ClientError::LeaseNeedsCheckQuorum
+                // The store refused it, on every member alike.
+                | ClientError::Compacted { .. }
+                | ClientError::FutureRevision
         )
     }
 }
@@ -197,6 +316,22 @@ pub enum Reply {
         /// The store revision the read saw.
         revision: u64,
     },
+    /// The answer to a [`ClientOp::RangeRequest`].
+    RangeResponse(RangeResponse),
+    /// A delete range was committed.
+    DeleteRange {
+        /// Store revision after it (unchanged if it deleted nothing).
+        revision: u64,
+        /// How many keys it deleted.
+        deleted: u64,
+    },
+    /// A transaction's answer.
+    Txn(TxnResponse),
+    /// A compaction was committed.
+    Compact {
+        /// The store's revision (compaction does not change it).
+        revision: u64,
+    },
 }
 
 /// How a request ended.
@@ -229,6 +364,18 @@ impl fmt::Display for OpResult {
                     let keys = if kvs.len() == 1 { "key" } else { "keys" };
                     write!(f, "{} {keys} (at revision {revision})", kvs.len())
                 }
+                Reply::RangeResponse(r) => {
+                    let keys = if r.count == 1 { "key" } else { "keys" };
+                    write!(f, "{} {keys} (at revision {})", r.count, r.revision)
+                }
+                Reply::DeleteRange { revision, deleted } => {
+                    write!(f, "deleted {deleted}, revision {revision}")
+                }
+                Reply::Txn(t) => {
+                    let branch = if t.succeeded { "success" } else { "failure" };
+                    write!(f, "txn {branch}, revision {}", t.revision)
+                }
+                Reply::Compact { revision } => write!(f, "compacted, revision {revision}"),
             },
             OpResult::Err { error } => write!(f, "error: {error}"),
         }
@@ -303,9 +450,13 @@ impl ReadFloor {
     /// for a write).
     pub fn of(op: &ClientOp, kv: &KvStore) -> Option<ReadFloor> {
         let seen = match op {
-            ClientOp::Get { key } => fingerprint(kv.get(key)),
-            ClientOp::Range { prefix } => fingerprint(&kv.range(prefix)),
-            ClientOp::Put { .. } | ClientOp::Delete { .. } => return None,
+            ClientOp::Get { key } => fingerprint(kv.get(key).as_ref()),
+            ClientOp::Range { prefix } => fingerprint(&kv.scan(prefix)),
+            // A read of the past or a count says nothing about staleness.
+            ClientOp::RangeRequest(r) if r.revision == 0 && !r.count_only => {
+                fingerprint(&kv.range(r).ok()?.kvs)
+            }
+            _ => return None,
         };
         Some(ReadFloor {
             revision: kv.revision(),
@@ -318,7 +469,8 @@ impl ReadFloor {
         let (seen, answered) = match reply {
             Reply::Get { kv, revision } => (fingerprint(kv.as_ref()), *revision),
             Reply::Range { kvs, revision } => (fingerprint(kvs), *revision),
-            Reply::Put { .. } | Reply::Delete { .. } => return None,
+            Reply::RangeResponse(r) => (fingerprint(&r.kvs), r.revision),
+            _ => return None,
         };
         (seen != self.seen && answered < self.revision).then_some(Staleness {
             answered,
@@ -385,7 +537,7 @@ mod tests {
             });
         };
         let get = |kv: &KvStore, key: &str| Reply::Get {
-            kv: kv.get(key).cloned(),
+            kv: kv.get(key),
             revision: kv.revision(),
         };
         let mut old = KvStore::new();
@@ -399,8 +551,8 @@ mod tests {
         assert_eq!(
             floor.judge(&get(&old, "k")),
             Some(Staleness {
-                answered: 2,
-                newest: 3
+                answered: 3,
+                newest: 4
             })
         );
         assert_eq!(floor.judge(&get(&newest, "k")), None);
@@ -418,7 +570,7 @@ mod tests {
         let range = ClientOp::Range { prefix: "".into() };
         let floor = ReadFloor::of(&range, &newest).expect("a read");
         let answer = Reply::Range {
-            kvs: old.range(""),
+            kvs: old.scan(""),
             revision: old.revision(),
         };
         assert!(floor.judge(&answer).is_some());

@@ -497,11 +497,7 @@ impl Cluster {
             if let EventKind::RoleChanged { term, .. } = &ev {
                 self.stats.max_term = self.stats.max_term.max(*term);
             }
-            if let EventKind::Watch { watch, event, .. } = &ev {
-                if let Some(w) = self.watches.get_mut(watch) {
-                    w.record(event.clone());
-                }
-            }
+            self.watch_saw(&ev);
             self.trace.push(now, ev);
         }
         for e in fx.appended {
@@ -639,9 +635,7 @@ impl Cluster {
                 },
             );
         }
-        for w in self.watches.values_mut().filter(|w| w.node == node) {
-            w.ended = true;
-        }
+        self.move_watches(node);
     }
 
     fn start_member(&mut self, id: NodeId) {
@@ -669,6 +663,7 @@ impl Cluster {
             },
         );
         self.route(fx);
+        self.resume_waiting_watches();
     }
 
     fn fault(&mut self, what: String) {
@@ -715,7 +710,12 @@ impl Cluster {
                 op,
                 mode,
             } => return Ok(Some(self.client_request(client, node, op, mode))),
-            Action::Watch { node, key, prefix } => return self.watch(node, key, prefix).map(Some),
+            Action::Watch {
+                node,
+                key,
+                prefix,
+                start_revision,
+            } => return self.watch(node, key, prefix, start_revision).map(Some),
             Action::CancelWatch { watch } => self.cancel_watch(watch)?,
             Action::ChangeMembership { changes } => self.change_membership(&changes)?,
             Action::TransferLeader { to } => self.transfer_leader(to)?,

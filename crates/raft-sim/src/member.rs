@@ -32,10 +32,12 @@ use crate::NodeId;
 mod entry;
 mod ready;
 mod requests;
+mod watches;
 mod why;
 
 pub use entry::entry_words;
 use entry::short_entry;
+pub use watches::{Watch, WatchRefusal};
 
 use requests::{parse_read_ctx, PendingRead, PendingWrite};
 
@@ -148,27 +150,6 @@ pub struct Ctx<'a> {
     pub fx: &'a mut Effects,
 }
 
-/// A watch on a key or a prefix.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Watch {
-    /// Watch id.
-    pub id: u64,
-    /// Key, or prefix if `prefix` is set.
-    pub key: String,
-    /// Whether `key` is a prefix.
-    pub prefix: bool,
-}
-
-impl Watch {
-    fn matches(&self, key: &str) -> bool {
-        if self.prefix {
-            key.starts_with(&self.key)
-        } else {
-            key == self.key
-        }
-    }
-}
-
 /// The volatile state of a running member; dropped on crash.
 pub struct Live {
     raw: RawNode<Disk>,
@@ -178,7 +159,7 @@ pub struct Live {
     ticks: u64,
     writes: BTreeMap<u64, PendingWrite>,
     reads: BTreeMap<u64, PendingRead>,
-    watches: Vec<Watch>,
+    watches: Vec<watches::Served>,
     seen_role: Role,
     seen_term: u64,
     seen_vote: (u64, u64),
@@ -420,11 +401,6 @@ impl Live {
         )
     }
 
-    /// Watches served by this member.
-    pub fn watches(&self) -> &[Watch] {
-        &self.watches
-    }
-
     /// The role as the page shows it.
     pub fn role(&self) -> Role {
         match self.raw.raft.state {
@@ -617,24 +593,6 @@ impl Member {
     /// Tells the sender that `to` could not be reached.
     pub fn report_unreachable(&mut self, to: NodeId, ctx: &mut Ctx) {
         self.with_live(ctx, |live, _| live.raw.report_unreachable(to));
-    }
-
-    /// Starts watching a key or prefix on this member.
-    pub fn add_watch(&mut self, watch: Watch) -> bool {
-        match self.live.as_deref_mut() {
-            Some(live) => {
-                live.watches.push(watch);
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Cancels a watch.
-    pub fn cancel_watch(&mut self, id: u64) {
-        if let Some(live) = self.live.as_deref_mut() {
-            live.watches.retain(|w| w.id != id);
-        }
     }
 
     /// Starts an election now (as if the election timer fired).

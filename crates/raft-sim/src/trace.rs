@@ -122,6 +122,33 @@ pub enum EventKind {
         node: NodeId,
         event: WatchEvent,
     },
+    /// A watch was canceled because the revision it needed next has been
+    /// compacted (etcd cancels it with the compacted revision).
+    WatchCanceled {
+        watch: u64,
+        /// Member that canceled it.
+        node: NodeId,
+        compact_revision: u64,
+    },
+    /// The member serving a watch went down, and the watch reconnected to
+    /// another running member, resuming at the first revision it had not
+    /// seen (an etcd client's watch does the same).
+    WatchMoved {
+        watch: u64,
+        /// The member that went down.
+        from: NodeId,
+        /// The member serving it now.
+        to: NodeId,
+        /// The first revision it reports there.
+        resume_revision: u64,
+    },
+    /// The member serving a watch went down and no member is running: the
+    /// watch waits for one.
+    WatchWaiting {
+        watch: u64,
+        /// The member that went down.
+        from: NodeId,
+    },
     /// A fault or repair was injected (by the user, a script or chaos).
     Fault {
         /// Plain description, e.g. `partition [1] | [2, 3]`.

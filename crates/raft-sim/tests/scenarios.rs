@@ -234,7 +234,7 @@ fn errors_name_line_and_column() {
             "cluster members=3\nwatch n1 /a prefix\n",
             2,
             19,
-            "(usage: watch N KEY [prefix] as L)",
+            "(usage: watch N KEY [prefix] [rev=R] as L)",
         ),
         (
             "cluster members=3\nexpect-error\n",

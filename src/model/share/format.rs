@@ -351,6 +351,9 @@ fn write_action(w: &mut Writer, a: &Action) {
                 ClientOp::Get { .. } => "GET",
                 ClientOp::Delete { .. } => "DEL",
                 ClientOp::Range { .. } => "RNG",
+                // etcd's richer requests (the console's): their JSON, which
+                // carries every option and grows with them.
+                _ => "OPJ",
             });
             w.num(*client as i64);
             w.num(*node as i64);
@@ -362,13 +365,24 @@ fn write_action(w: &mut Writer, a: &Action) {
                 }
                 ClientOp::Get { key } | ClientOp::Delete { key } => w.text(key),
                 ClientOp::Range { prefix } => w.text(prefix),
+                op => w.text(&serde_json::to_string(op).unwrap_or_default()),
             }
         }
-        Action::Watch { node, key, prefix } => {
-            w.code("WA");
+        Action::Watch {
+            node,
+            key,
+            prefix,
+            start_revision,
+        } => {
+            // A watch from a past revision adds the revision under its own
+            // code, so that links made before it existed read the same.
+            w.code(if *start_revision == 0 { "WA" } else { "WR" });
             w.num(*node as i64);
             w.flag(*prefix);
             w.text(key);
+            if *start_revision != 0 {
+                w.num(*start_revision as i64);
+            }
         }
         Action::ChangeMembership { changes } => {
             w.code("M");
@@ -457,7 +471,7 @@ fn read_logged(r: &mut Reader) -> Option<Logged> {
             },
             "V" => Action::SetPreVote { on: r.flag()? },
             "Q" => Action::SetCheckQuorum { on: r.flag()? },
-            "PUT" | "GET" | "DEL" | "RNG" => {
+            "PUT" | "GET" | "DEL" | "RNG" | "OPJ" => {
                 let client = r.unsigned()?;
                 let node = node(r)?;
                 let mode = *MODES.get(usize::try_from(r.unsigned()?).ok()?)?;
@@ -468,6 +482,7 @@ fn read_logged(r: &mut Reader) -> Option<Logged> {
                     },
                     "GET" => ClientOp::Get { key: r.text()? },
                     "DEL" => ClientOp::Delete { key: r.text()? },
+                    "OPJ" => serde_json::from_str(&r.text()?).ok()?,
                     _ => ClientOp::Range { prefix: r.text()? },
                 };
                 Action::Client {
@@ -477,13 +492,16 @@ fn read_logged(r: &mut Reader) -> Option<Logged> {
                     mode,
                 }
             }
-            "WA" => {
+            "WA" | "WR" => {
                 let node = node(r)?;
                 let prefix = r.flag()?;
+                let key = r.text()?;
+                let start_revision = if code == "WR" { r.unsigned()? } else { 0 };
                 Action::Watch {
                     node,
-                    key: r.text()?,
+                    key,
                     prefix,
+                    start_revision,
                 }
             }
             "M" => {

@@ -450,6 +450,30 @@ fn every_action_reads_back_as_written() {
             node: 4,
             key: text.into(),
             prefix: true,
+            start_revision: 0,
+        },
+        Action::Watch {
+            node: 2,
+            key: text.into(),
+            prefix: false,
+            start_revision: 17,
+        },
+        Action::Client {
+            client: 2,
+            node: 3,
+            op: ClientOp::RangeRequest(raft_sim::kv::RangeRequest {
+                revision: 5,
+                limit: 2,
+                sort_order: raft_sim::kv::SortOrder::Descend,
+                ..raft_sim::kv::RangeRequest::prefix(text)
+            }),
+            mode: ReadMode::Serializable,
+        },
+        Action::Client {
+            client: 2,
+            node: 3,
+            op: ClientOp::Compact { revision: 9 },
+            mode: ReadMode::Linearizable,
         },
         Action::CancelWatch { watch: 3 },
         Action::ChangeMembership {

@@ -1,10 +1,9 @@
-//! Client requests and watches, as they enter the cluster.
+//! Client requests, as they enter the cluster.
 
-use super::{Cluster, WatchView};
-use crate::action_error::ActionError;
+use super::Cluster;
 use crate::client::{ClientError, ClientOp, HistoryEntry, OpResult, ReadFloor, ReadMode};
 use crate::kv::KvStore;
-use crate::member::{Ctx, Effects, Member, Watch};
+use crate::member::{Ctx, Effects, Member};
 use crate::trace::EventKind;
 use crate::NodeId;
 
@@ -87,48 +86,5 @@ impl Cluster {
             .filter_map(Member::live)
             .max_by_key(|l| l.applied())
             .map(|l| l.kv())
-    }
-
-    /// Starts a watch on `node`; returns its id.
-    pub(super) fn watch(
-        &mut self,
-        node: NodeId,
-        key: String,
-        prefix: bool,
-    ) -> Result<u64, ActionError> {
-        let id = self.next_watch;
-        let m = self.existing_mut(node)?;
-        if !m.add_watch(Watch {
-            id,
-            key: key.clone(),
-            prefix,
-        }) {
-            return Err(ActionError::Down { node });
-        }
-        self.next_watch += 1;
-        self.watches.insert(
-            id,
-            WatchView {
-                id,
-                node,
-                key,
-                prefix,
-                seen: 0,
-                events: Vec::new(),
-                ended: false,
-            },
-        );
-        Ok(id)
-    }
-
-    pub(super) fn cancel_watch(&mut self, watch: u64) -> Result<(), ActionError> {
-        let w = self
-            .watches
-            .remove(&watch)
-            .ok_or(ActionError::NoWatch { watch })?;
-        if let Some(m) = self.members.get_mut(&w.node) {
-            m.cancel_watch(watch);
-        }
-        Ok(())
     }
 }

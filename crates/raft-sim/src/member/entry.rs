@@ -32,6 +32,14 @@ pub(super) fn short_entry(e: &Entry) -> String {
             Some(c) => match c.op {
                 WriteOp::Put { key, value } => format!("put {key}={value}"),
                 WriteOp::Delete { key } => format!("delete {key}"),
+                WriteOp::DeleteRange { key, end } => format!("delete {}", end.show(&key)),
+                WriteOp::Txn(t) => format!(
+                    "txn ({} if, {} then, {} else)",
+                    t.compare.len(),
+                    t.success.len(),
+                    t.failure.len()
+                ),
+                WriteOp::Compact { revision } => format!("compact {revision}"),
             },
             None => UNKNOWN_DATA.to_string(),
         },

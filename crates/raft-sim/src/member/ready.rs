@@ -6,7 +6,7 @@ use raft::prelude::{ConfState, Entry, EntryType, Message, Snapshot};
 use super::requests::parse_read_ctx;
 use super::{conf_change_of, entry_hash, short_entry, Effects, Live, RaftSettings};
 use crate::client::{OpResult, Reply};
-use crate::kv::{Command, KvStore, WatchEvent, WriteOp, WriteOutcome};
+use crate::kv::{Command, KvStore, WriteOp, WriteOutcome, Written};
 use crate::safety::EntryRecord;
 use crate::trace::EventKind;
 use crate::NodeId;
@@ -21,6 +21,22 @@ use crate::NodeId;
 fn send_in_order(fx: &mut Effects, mut batch: Vec<Message>) {
     batch.sort_by_key(|m| m.to);
     fx.messages.extend(batch);
+}
+
+/// The client's answer to an applied write: what the store did, in the
+/// words of the request that asked (a single-key delete says whether the
+/// key existed; a delete range, how many keys went).
+fn reply_of(op: &WriteOp, written: Written) -> Reply {
+    match (op, written) {
+        (WriteOp::Delete { .. }, Written::Delete { revision, deleted }) => Reply::Delete {
+            revision,
+            deleted: deleted > 0,
+        },
+        (_, Written::Delete { revision, deleted }) => Reply::DeleteRange { revision, deleted },
+        (_, Written::Put { revision }) => Reply::Put { revision },
+        (_, Written::Txn(t)) => Reply::Txn(t),
+        (_, Written::Compact { revision }) => Reply::Compact { revision },
+    }
 }
 
 /// A membership with its id lists sorted. raft-rs builds them from hash
@@ -97,7 +113,10 @@ impl Live {
     fn install_snapshot(&mut self, id: NodeId, snap: Snapshot, fx: &mut Effects) {
         let meta = snap.get_metadata().clone();
         match KvStore::from_snapshot_data(&snap.data) {
-            Ok(kv) => self.kv = kv,
+            Ok(kv) => {
+                self.kv = kv;
+                self.catch_up_watches(id, fx);
+            }
             Err(e) => fx.events.push(EventKind::Violation {
                 property: "snapshot".into(),
                 detail: format!("n{id} could not read snapshot data: {e}"),
@@ -163,32 +182,21 @@ impl Live {
         let Some(cmd) = Command::decode(&e.data) else {
             return;
         };
-        let (outcome, event) = self.kv.apply(&cmd);
-        if let Some(ev) = event {
+        let (outcome, events) = self.kv.apply(&cmd);
+        for ev in &events {
             self.notify_watches(id, ev, fx);
         }
-        let WriteOutcome::Applied { revision, existed } = outcome else {
+        let WriteOutcome::Applied(written) = outcome else {
             return;
         };
         if let Some(w) = self.writes.remove(&cmd.op_id) {
-            let reply = match w.op {
-                WriteOp::Put { .. } => Reply::Put { revision },
-                WriteOp::Delete { .. } => Reply::Delete {
-                    revision,
-                    deleted: existed,
+            let result = match written {
+                Ok(written) => OpResult::Ok {
+                    reply: reply_of(&w.op, written),
                 },
+                Err(e) => OpResult::Err { error: e.into() },
             };
-            fx.completions.push((cmd.op_id, OpResult::Ok { reply }));
-        }
-    }
-
-    fn notify_watches(&self, id: NodeId, ev: WatchEvent, fx: &mut Effects) {
-        for w in self.watches.iter().filter(|w| w.matches(&ev.key)) {
-            fx.events.push(EventKind::Watch {
-                watch: w.id,
-                node: id,
-                event: ev.clone(),
-            });
+            fx.completions.push((cmd.op_id, result));
         }
     }
 

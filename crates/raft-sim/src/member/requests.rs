@@ -7,7 +7,7 @@ use raft::ReadOnlyOption;
 
 use super::{Ctx, Effects, Live, Member, RaftSettings};
 use crate::client::{ClientError, ClientOp, OpResult, ReadMode, Reply};
-use crate::kv::{Command, WriteOp};
+use crate::kv::{Command, RangeRequest, WriteOp};
 use crate::trace::EventKind;
 use crate::why::ProposalDrop;
 use crate::NodeId;
@@ -61,6 +61,18 @@ pub(super) fn parse_read_ctx(ctx: &[u8]) -> Option<(u64, ReadMode)> {
     Some((op_id, mode))
 }
 
+/// The log entry a write request becomes; a read comes back as it was.
+fn write_op(op: ClientOp) -> Result<WriteOp, ClientOp> {
+    Ok(match op {
+        ClientOp::Put { key, value } => WriteOp::Put { key, value },
+        ClientOp::Delete { key } => WriteOp::Delete { key },
+        ClientOp::DeleteRange { key, end } => WriteOp::DeleteRange { key, end },
+        ClientOp::Compact { revision } => WriteOp::Compact { revision },
+        ClientOp::Txn(t) if !t.is_read_only() => WriteOp::Txn(t),
+        read => return Err(read),
+    })
+}
+
 /// The ids of the pending requests that satisfy `pred`, in order.
 fn ids_where<T>(pending: &BTreeMap<u64, T>, pred: impl Fn(&T) -> bool) -> Vec<u64> {
     pending
@@ -87,12 +99,12 @@ impl Member {
         ctx: &mut Ctx,
     ) {
         let deadline = now + ctx.settings.request_timeout_ms;
-        let done = self.with_live(ctx, |live, fx| match op {
-            ClientOp::Put { key, value } => {
+        let done = self.with_live(ctx, |live, fx| match write_op(op) {
+            Ok(op) => {
                 live.writes.insert(
                     op_id,
                     PendingWrite {
-                        op: WriteOp::Put { key, value },
+                        op,
                         deadline,
                         proposed_at: None,
                         dropped: None,
@@ -100,19 +112,7 @@ impl Member {
                 );
                 live.try_propose(op_id, fx);
             }
-            ClientOp::Delete { key } => {
-                live.writes.insert(
-                    op_id,
-                    PendingWrite {
-                        op: WriteOp::Delete { key },
-                        deadline,
-                        proposed_at: None,
-                        dropped: None,
-                    },
-                );
-                live.try_propose(op_id, fx);
-            }
-            read => match mode {
+            Err(read) => match mode {
                 ReadMode::Serializable => {
                     fx.completions.push((op_id, live.answer_read(&read)));
                 }
@@ -267,20 +267,32 @@ impl Live {
             self.try_read_index(id);
         }
     }
+    /// Answers a read from this member's store, every kind through
+    /// [`KvStore::range`](crate::kv::KvStore::range).
     fn answer_read(&self, op: &ClientOp) -> OpResult {
-        let revision = self.kv.revision();
+        let kv = &self.kv;
         let reply = match op {
-            ClientOp::Get { key } => Reply::Get {
-                kv: self.kv.get(key).cloned(),
-                revision,
-            },
-            ClientOp::Range { prefix } => Reply::Range {
-                kvs: self.kv.range(prefix),
-                revision,
-            },
+            ClientOp::Get { key } => {
+                kv.range(&RangeRequest::key(key.as_str()))
+                    .map(|r| Reply::Get {
+                        kv: r.kvs.into_iter().next(),
+                        revision: r.revision,
+                    })
+            }
+            ClientOp::Range { prefix } => {
+                (kv.range(&RangeRequest::prefix(prefix.as_str()))).map(|r| Reply::Range {
+                    kvs: r.kvs,
+                    revision: r.revision,
+                })
+            }
+            ClientOp::RangeRequest(req) => kv.range(req).map(Reply::RangeResponse),
+            ClientOp::Txn(t) => kv.txn_read_only(t).map(Reply::Txn),
             _ => unreachable!("only reads are answered here"),
         };
-        OpResult::Ok { reply }
+        match reply {
+            Ok(reply) => OpResult::Ok { reply },
+            Err(e) => OpResult::Err { error: e.into() },
+        }
     }
 
     pub(super) fn answer_ready_reads(&mut self, fx: &mut Effects) {

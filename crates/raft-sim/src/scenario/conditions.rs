@@ -24,7 +24,7 @@ pub const USAGE: &[&str] = &[
     "ok L | failed L | done L | result L = V | result L absent",
     "stale L | fresh L (a finished read older / not older than a value committed before it began)",
     "value N KEY = V | value N KEY absent | voter N | not-member N | joint | not-joint",
-    "events L = COUNT | watch-ended L (a watch's events)",
+    "events L = COUNT | watch-canceled L | watch-on L N (a watch's events; canceled by compaction; the member serving it)",
     "msg M held|in-flight|delivered|dropped (a message picked by hold-msg)",
     "linearizable | safe",
     "two-leaders (two running members both believe they lead) | minority N (N runs on a side without a quorum)",
@@ -146,8 +146,10 @@ pub enum Cond {
     NotJoint,
     /// A labelled watch has seen exactly this many events.
     Events(String, u64),
-    /// A labelled watch ended (its member went down).
-    WatchEnded(String),
+    /// A labelled watch was canceled (the history it needed is compacted).
+    WatchCanceled(String),
+    /// A labelled watch is served by this member now.
+    WatchOn(String, NodeRef),
     /// A labelled message is in this state.
     Msg(String, MsgState),
     /// The client history is linearizable.
@@ -233,6 +235,7 @@ fn op_matches(op: &ClientOp, verb: &str, key: &str) -> bool {
         ClientOp::Get { key: k } => verb == "get" && k == key,
         ClientOp::Delete { key: k } => verb == "delete" && k == key,
         ClientOp::Range { prefix } => verb == "range" && prefix == key,
+        _ => false,
     }
 }
 
@@ -301,7 +304,8 @@ pub fn parse_cond(l: &Line, i: usize) -> Result<(Cond, usize), ScriptError> {
             let n = number(l, l.tok(i + 3, "a count")?, "a count")?;
             (Cond::Events(label(i + 1)?, n), i + 4)
         }
-        "watch-ended" => (Cond::WatchEnded(label(i + 1)?), i + 2),
+        "watch-canceled" => (Cond::WatchCanceled(label(i + 1)?), i + 2),
+        "watch-on" => (Cond::WatchOn(label(i + 1)?, l.node(i + 2)?), i + 3),
         "msg" => {
             let st = l.tok(i + 2, "held, in-flight, delivered or dropped")?;
             let state = MsgState::parse(st.text).ok_or_else(|| {
@@ -491,10 +495,14 @@ impl Runner {
                 Some(OpResult::Ok {
                     reply: Reply::Get { kv, .. },
                 }) => &kv.as_ref().map(|kv| kv.value.clone()) == want,
+                // A read at a revision (`get N KEY rev=R`): its one key.
+                Some(OpResult::Ok {
+                    reply: Reply::RangeResponse(r),
+                }) => &r.kvs.first().map(|kv| kv.value.clone()) == want,
                 _ => false,
             },
             Cond::Value(n, key, want) => match cl.kv(self.resolve(n)?) {
-                Some(kv) => kv.get(key).map(|kv| &kv.value) == want.as_ref(),
+                Some(kv) => kv.get(key).map(|kv| kv.value) == *want,
                 None => false,
             },
             Cond::Voter(n) => cl.membership().voters.contains(&self.resolve(n)?),
@@ -502,7 +510,11 @@ impl Runner {
             Cond::Joint => !cl.membership().voters_outgoing.is_empty(),
             Cond::NotJoint => cl.membership().voters_outgoing.is_empty(),
             Cond::Events(label, n) => self.watch(label)?.seen == *n,
-            Cond::WatchEnded(label) => self.watch(label)?.ended,
+            Cond::WatchCanceled(label) => self.watch(label)?.ended,
+            Cond::WatchOn(label, n) => {
+                let w = self.watch(label)?;
+                !w.ended && !w.waiting && w.node == self.resolve(n)?
+            }
             Cond::Msg(label, want) => self.msg_state(label)? == Some(*want),
             Cond::Linearizable => cl.linearizability().linearizable,
             Cond::Safe => cl.violations().is_empty(),
@@ -534,7 +546,7 @@ impl Runner {
                 _ => false,
             },
             Cond::Watching { key, prefix, seen } => (cl.watches())
-                .filter(|w| &w.key == key && w.prefix == *prefix && !w.ended)
+                .filter(|w| &w.key == key && w.prefix == *prefix && !w.ended && !w.waiting)
                 .any(|w| seen.is_none_or(|(cmp, n)| cmp.test(w.seen, n))),
             Cond::Request(m, state) => match self.latest_request(m)? {
                 None => false,
@@ -563,13 +575,17 @@ impl Runner {
             .iter()
             .map(|e| match e.kind {
                 WatchEventKind::Put => {
-                    format!("put {} = {} (rev {})", e.key, e.value, e.revision)
+                    format!("put {} = {} (rev {})", e.kv.key, e.kv.value, e.revision())
                 }
-                WatchEventKind::Delete => format!("delete {} (rev {})", e.key, e.revision),
+                WatchEventKind::Delete => format!("delete {} (rev {})", e.kv.key, e.revision()),
             })
             .collect();
-        let ended = if w.ended { "; ended" } else { "" };
-        format!("{} events: {}{ended}", w.seen, seen.join(", "))
+        let state = match (w.compact_revision, w.waiting) {
+            (Some(rev), _) => format!("; canceled (compacted at revision {rev})"),
+            (None, true) => format!("; waiting (n{} is down)", w.node),
+            (None, false) => format!("; on n{}", w.node),
+        };
+        format!("{} events: {}{state}", w.seen, seen.join(", "))
     }
 
     /// The latest request in the client history that `m` matches, among
@@ -652,7 +668,7 @@ impl Runner {
             },
             Cond::Watching { key, prefix, .. } => {
                 let seen: Vec<String> = (self.cluster.watches())
-                    .filter(|w| &w.key == key && w.prefix == *prefix && !w.ended)
+                    .filter(|w| &w.key == key && w.prefix == *prefix && !w.ended && !w.waiting)
                     .map(|w| self.describe_watch(w))
                     .collect();
                 match seen.is_empty() {
@@ -660,7 +676,7 @@ impl Runner {
                     false => seen.join("; "),
                 }
             }
-            Cond::Events(label, _) | Cond::WatchEnded(label) => match self.watch(label) {
+            Cond::Events(label, _) | Cond::WatchCanceled(label) | Cond::WatchOn(label, _) => match self.watch(label) {
                 Ok(w) => self.describe_watch(w),
                 Err(e) => e,
             },

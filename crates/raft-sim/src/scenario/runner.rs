@@ -249,6 +249,7 @@ impl Runner {
                 node,
                 key,
                 prefix,
+                start_revision,
                 label,
             } => {
                 let node = self.resolve(node)?;
@@ -258,6 +259,7 @@ impl Runner {
                         node,
                         key: key.clone(),
                         prefix: *prefix,
+                        start_revision: *start_revision,
                     })?
                     .ok_or("a watch returns its id")?;
                 self.names.labels.insert(label.clone(), Labelled::Watch(id));
@@ -326,7 +328,9 @@ impl Runner {
     /// golden output (a watch's events).
     pub fn evidence(&self, c: &Cond) -> String {
         match c {
-            Cond::Events(..) | Cond::WatchEnded(_) => format!(": {}", self.describe(c)),
+            Cond::Events(..) | Cond::WatchCanceled(_) | Cond::WatchOn(..) => {
+                format!(": {}", self.describe(c))
+            }
             _ => String::new(),
         }
     }

@@ -104,8 +104,26 @@ impl EventKind {
             }
             EventKind::Watch { watch, node, event } => format!(
                 "watch {watch} on n{node}: {:?} {} @rev {}",
-                event.kind, event.key, event.revision
+                event.kind, event.kv.key, event.revision()
             ),
+            EventKind::WatchCanceled {
+                watch,
+                node,
+                compact_revision,
+            } => format!(
+                "watch {watch} on n{node} canceled: the history before revision {compact_revision} is compacted"
+            ),
+            EventKind::WatchMoved {
+                watch,
+                from,
+                to,
+                resume_revision,
+            } => format!(
+                "watch {watch}: n{from} is down, reconnected to n{to} from revision {resume_revision}"
+            ),
+            EventKind::WatchWaiting { watch, from } => {
+                format!("watch {watch}: n{from} is down and no member is running; it waits")
+            }
             EventKind::Fault { what } => format!("fault: {what}"),
             EventKind::Violation { property, detail } => {
                 format!("VIOLATION {property}: {detail}")
@@ -285,8 +303,27 @@ impl EventKind {
                 };
                 format!(
                     "监听 {watch}（n{node}）：{kind} {}，修订版本 {}",
-                    event.key, event.revision
+                    event.kv.key,
+                    event.revision()
                 )
+            }
+            EventKind::WatchCanceled {
+                watch,
+                node,
+                compact_revision,
+            } => format!(
+                "监听 {watch}（n{node}）被取消：修订版本 {compact_revision} 之前的历史已被压缩"
+            ),
+            EventKind::WatchMoved {
+                watch,
+                from,
+                to,
+                resume_revision,
+            } => format!(
+                "监听 {watch}：n{from} 已宕机，重新连接到 n{to}，从修订版本 {resume_revision} 继续"
+            ),
+            EventKind::WatchWaiting { watch, from } => {
+                format!("监听 {watch}：n{from} 已宕机，且没有运行中的成员；等待成员恢复")
             }
             EventKind::Fault { what } => format!("故障：{}", fault_zh(what)),
             EventKind::Violation { property, detail } => {
@@ -438,6 +475,21 @@ fn result_zh(r: &OpResult) -> String {
             Reply::Range { kvs, revision } => {
                 format!("{} 个键（修订版本 {revision}）", kvs.len())
             }
+            Reply::RangeResponse(r) => {
+                format!("{} 个键（修订版本 {}）", r.count, r.revision)
+            }
+            Reply::DeleteRange { revision, deleted } => {
+                format!("删除了 {deleted} 个键，修订版本 {revision}")
+            }
+            Reply::Txn(t) => {
+                let branch = if t.succeeded {
+                    "成功分支"
+                } else {
+                    "失败分支"
+                };
+                format!("事务（txn）执行{branch}，修订版本 {}", t.revision)
+            }
+            Reply::Compact { revision } => format!("已压缩历史，修订版本 {revision}"),
         },
         OpResult::Err { error } => format!("错误：{}", error.text(Lang::Zh)),
     }

@@ -15,6 +15,7 @@ macro_rules! scripts {
 /// `(name, script, golden transcript)` for every script.
 pub const SCRIPTS: &[(&str, &str, &str)] = scripts!(
     "checkquorum",
+    "compaction",
     "confchange-v1-add-single",
     "confchange-v1-remove-single",
     "confchange-v2-joint",

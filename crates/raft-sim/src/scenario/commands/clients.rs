@@ -1,6 +1,8 @@
 //! Client requests and watches.
 
 use super::*;
+use crate::kv::RangeRequest;
+use crate::scenario::parse::number;
 
 pub(super) const SPECS: &[Spec] = &[
     spec(
@@ -13,8 +15,8 @@ pub(super) const SPECS: &[Spec] = &[
     spec(
         "get",
         &[],
-        "get N KEY [mode=linearizable|lease|serializable] [as L]",
-        "read a key",
+        "get N KEY [mode=linearizable|lease|serializable] [rev=R] [as L]",
+        "read a key (as the store was at revision R, if given)",
         request,
     ),
     spec(
@@ -32,23 +34,57 @@ pub(super) const SPECS: &[Spec] = &[
         request,
     ),
     spec(
+        "compaction",
+        &[],
+        "compaction N REV [as L]",
+        "compact the store's history up to revision REV (etcdctl compaction; a write through the log)",
+        |l| {
+            let node = l.node(1)?;
+            let revision = number(l, l.tok(2, "a revision")?, "a revision")?;
+            let (label, next) = match l.toks.get(3) {
+                Some(_) => {
+                    let (name, next) = label_at(l, 3)?;
+                    (Some(name), next)
+                }
+                None => (None, 3),
+            };
+            l.no_more(next)?;
+            Ok(Command::Request {
+                node,
+                op: ClientOp::Compact { revision },
+                mode: ReadMode::Linearizable,
+                label,
+            })
+        },
+    ),
+    spec(
         "watch",
         &[],
-        "watch N KEY [prefix] as L",
-        "watch a key (or a prefix) on member N",
+        "watch N KEY [prefix] [rev=R] as L",
+        "watch a key (or a prefix) on member N, from revision R if given",
         |l| {
             let node = l.node(1)?;
             let key = l.tok(2, "a key")?;
             if key.text.trim().is_empty() {
                 return Err(l.err(key.col, "key must not be empty"));
             }
-            let prefix = l.toks.get(3).is_some_and(|t| t.text == "prefix");
-            let (label, next) = label_at(l, if prefix { 4 } else { 3 })?;
+            let mut i = 3;
+            let prefix = l.toks.get(i).is_some_and(|t| t.text == "prefix");
+            i += usize::from(prefix);
+            let mut start_revision = 0;
+            if let Some(t) = l.toks.get(i).filter(|t| t.text.starts_with("rev=")) {
+                start_revision = t.text["rev=".len()..]
+                    .parse()
+                    .map_err(|_| l.err(t.col + 4, "rev= needs a revision number"))?;
+                i += 1;
+            }
+            let (label, next) = label_at(l, i)?;
             l.no_more(next)?;
             Ok(Command::Watch {
                 node,
                 key: key.text.to_string(),
                 prefix,
+                start_revision,
                 label,
             })
         },
@@ -60,7 +96,7 @@ fn request(l: &Line) -> Result<Command, ScriptError> {
     let node = l.node(1)?;
     let key = l.tok(2, "a key")?.text.to_string();
     let mut i = 3;
-    let op = match verb.text {
+    let mut op = match verb.text {
         "put" => {
             let v = l.tok(3, "a value")?.text.to_string();
             i = 4;
@@ -81,6 +117,18 @@ fn request(l: &Line) -> Result<Command, ScriptError> {
             continue;
         }
         match t.text.split_once('=') {
+            Some(("rev", r)) if matches!(op, ClientOp::Get { .. }) => {
+                let revision = r
+                    .parse()
+                    .map_err(|_| l.err(t.col + 4, "rev= needs a revision number"))?;
+                let ClientOp::Get { key } = op else {
+                    unreachable!("matched above")
+                };
+                op = ClientOp::RangeRequest(RangeRequest {
+                    revision,
+                    ..RangeRequest::key(key)
+                });
+            }
             Some(("mode", m)) if !op.is_write() => {
                 mode = ReadMode::parse(m).ok_or_else(|| {
                     l.err(

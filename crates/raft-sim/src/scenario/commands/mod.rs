@@ -115,6 +115,8 @@ pub enum Command {
         key: String,
         /// Whether `key` is a prefix.
         prefix: bool,
+        /// First revision to report (`rev=R`; 0: from now on).
+        start_revision: u64,
         /// Label for `events` conditions.
         label: String,
     },
