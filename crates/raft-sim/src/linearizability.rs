@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::client::{ClientOp, HistoryEntry, OpResult, ReadMode, Reply};
+use crate::kv::{RangeEnd, RangeRequest, RangeResponse, TxnOp, TxnOpResponse};
 
 /// The verdict on a history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +54,17 @@ pub const SEARCH_BUDGET: u64 = 2_000_000;
 /// serves stale lease reads (see [`check_with_modes`] to judge them too). A
 /// range read counts as a read of every key under its prefix that the
 /// history writes, which checks each key's view of it.
+///
+/// etcd's richer requests are checked the same way, key by key: a delete
+/// range writes "absent" to every key in it, a transaction's branch that
+/// ran (or, when its outcome is unknown, every write of both branches, each
+/// of which may or may not have happened) counts as its writes and reads.
+/// A projection of a linearizable history on one key is linearizable, so
+/// this never fails a correct history; it does not see anomalies that only
+/// show across keys (a transaction torn in half), nor does it check
+/// transaction compares. Reads at a past revision, counts and keys-only
+/// reads are not judged, and a read cut by `limit` vouches only for the
+/// keys it returned.
 pub fn check_linearizability(history: &[HistoryEntry]) -> LinearizabilityReport {
     check_with_modes(history, &[ReadMode::Linearizable])
 }
@@ -84,13 +96,15 @@ fn check_from(
         let n = values.len() as u32;
         *values.entry(v.to_string()).or_insert(n)
     };
-    let written: BTreeSet<String> = history
-        .iter()
-        .filter_map(|h| match &h.op {
-            ClientOp::Put { key, .. } | ClientOp::Delete { key } => Some(key.clone()),
-            _ => None,
-        })
-        .collect();
+    let written: BTreeSet<String> = history.iter().flat_map(|h| keys_written(&h.op)).collect();
+    // The written keys in a range: a key never written is absent
+    // throughout, so reads and deletes of it say nothing.
+    let in_range = |key: &str, end: &RangeEnd| -> Vec<String> {
+        (written.iter())
+            .filter(|k| end.contains(key, k))
+            .cloned()
+            .collect()
+    };
 
     let mut per_key: BTreeMap<String, Vec<LinOp>> = BTreeMap::new();
     for h in history {
@@ -112,13 +126,68 @@ fn check_from(
                 kind,
             });
         };
+        let judged = h.mode.is_some_and(|m| modes.contains(&m));
         match (&h.op, outcome) {
             (ClientOp::Put { key, value }, o) => {
                 push(key, Kind::Write(Some(intern(value))), o.is_some())
             }
             (ClientOp::Delete { key }, o) => push(key, Kind::Write(None), o.is_some()),
+            // Deleting a key that does not exist leaves it absent, so a
+            // delete range is a write of "absent" to every key in it.
+            (ClientOp::DeleteRange { key, end }, o) => {
+                for k in in_range(key, end) {
+                    push(&k, Kind::Write(None), o.is_some());
+                }
+            }
+            // A transaction whose outcome is unknown may have run either
+            // branch, or none: each of their writes may have happened.
+            (ClientOp::Txn(t), None) => {
+                for op in t.success.iter().chain(&t.failure) {
+                    match op {
+                        TxnOp::Put { key, value } => {
+                            push(key, Kind::Write(Some(intern(value))), false)
+                        }
+                        TxnOp::DeleteRange { key, end } => {
+                            for k in in_range(key, end) {
+                                push(&k, Kind::Write(None), false);
+                            }
+                        }
+                        TxnOp::Range(_) => {}
+                    }
+                }
+            }
+            // The branch that ran: its writes, and its reads (a writing
+            // transaction went through the log, so its reads are
+            // linearizable; a read-only one is judged by its mode).
+            (ClientOp::Txn(t), Some(Reply::Txn(resp))) => {
+                let ops = if resp.succeeded {
+                    &t.success
+                } else {
+                    &t.failure
+                };
+                let reads_judged = !t.is_read_only() || judged;
+                for (op, answer) in ops.iter().zip(&resp.responses) {
+                    match (op, answer) {
+                        (TxnOp::Put { key, value }, _) => {
+                            push(key, Kind::Write(Some(intern(value))), true)
+                        }
+                        (TxnOp::DeleteRange { key, end }, _) => {
+                            for k in in_range(key, end) {
+                                push(&k, Kind::Write(None), true);
+                            }
+                        }
+                        (TxnOp::Range(r), TxnOpResponse::Range(answer)) if reads_judged => {
+                            for (k, v) in range_reads(r, answer, &in_range) {
+                                let v = v.map(|v| intern(&v));
+                                push(&k, Kind::Read(v), true);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
             (_, None) => {} // A failed read says nothing.
-            (_, Some(_)) if !h.mode.is_some_and(|m| modes.contains(&m)) => {}
+            (_, Some(_)) if !judged => {}
             (ClientOp::Get { key }, Some(Reply::Get { kv, .. })) => {
                 let v = kv.as_ref().map(|kv| intern(&kv.value));
                 push(key, Kind::Read(v), true);
@@ -130,6 +199,12 @@ fn check_from(
                         .find(|kv| &kv.key == key)
                         .map(|kv| intern(&kv.value));
                     push(key, Kind::Read(v), true);
+                }
+            }
+            (ClientOp::RangeRequest(r), Some(Reply::RangeResponse(answer))) => {
+                for (k, v) in range_reads(r, answer, &in_range) {
+                    let v = v.map(|v| intern(&v));
+                    push(&k, Kind::Read(v), true);
                 }
             }
             _ => {}
@@ -156,6 +231,45 @@ fn check_from(
         }
     }
     report
+}
+
+/// The keys a request may write (for the set of keys the history writes).
+fn keys_written(op: &ClientOp) -> Vec<String> {
+    match op {
+        ClientOp::Put { key, .. } | ClientOp::Delete { key } => vec![key.clone()],
+        ClientOp::Txn(t) => (t.success.iter().chain(&t.failure))
+            .filter_map(|op| match op {
+                TxnOp::Put { key, .. } => Some(key.clone()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// What a range read says about each written key in it: its value, or
+/// absent. A read of the past (`revision` set) says nothing about the
+/// present, nor do counts and keys without values; a read cut by `limit`
+/// vouches only for the keys it returned.
+fn range_reads(
+    r: &RangeRequest,
+    answer: &RangeResponse,
+    in_range: &dyn Fn(&str, &RangeEnd) -> Vec<String>,
+) -> Vec<(String, Option<String>)> {
+    if r.revision != 0 || r.keys_only || r.count_only {
+        return Vec::new();
+    }
+    in_range(&r.key, &r.end)
+        .into_iter()
+        .filter_map(|k| {
+            let found = answer.kvs.iter().find(|kv| kv.key == k);
+            match found {
+                Some(kv) => Some((k, Some(kv.value.clone()))),
+                None if !answer.more => Some((k, None)),
+                None => None,
+            }
+        })
+        .collect()
 }
 
 /// The register's value before a window's first request: anything.
@@ -403,6 +517,173 @@ mod tests {
         assert!(check_linearizability(&h).linearizable);
         let both = [ReadMode::Linearizable, ReadMode::Lease];
         assert!(!check_with_modes(&h, &both).linearizable);
+    }
+
+    fn op(op_id: u64, op: ClientOp, a: u64, b: u64, reply: Reply) -> HistoryEntry {
+        entry(op_id, op, a, b, OpResult::Ok { reply })
+    }
+
+    fn kv(key: &str, value: &str) -> KeyValue {
+        KeyValue {
+            key: key.into(),
+            value: value.into(),
+            create_revision: 2,
+            mod_revision: 2,
+            version: 1,
+        }
+    }
+
+    fn put_key(op_id: u64, key: &str, v: &str, a: u64, b: u64) -> HistoryEntry {
+        let p = ClientOp::Put {
+            key: key.into(),
+            value: v.into(),
+        };
+        op(op_id, p, a, b, Reply::Put { revision: op_id })
+    }
+
+    fn range(
+        op_id: u64,
+        r: RangeRequest,
+        kvs: Vec<KeyValue>,
+        more: bool,
+        a: u64,
+        b: u64,
+    ) -> HistoryEntry {
+        let count = kvs.len() as u64 + u64::from(more);
+        let answer = RangeResponse {
+            revision: 9,
+            kvs,
+            more,
+            count,
+        };
+        op(
+            op_id,
+            ClientOp::RangeRequest(r),
+            a,
+            b,
+            Reply::RangeResponse(answer),
+        )
+    }
+
+    #[test]
+    fn a_delete_range_is_a_delete_of_each_key_in_it() {
+        let del = op(
+            3,
+            ClientOp::DeleteRange {
+                key: "/p/".into(),
+                end: RangeEnd::Prefix,
+            },
+            20,
+            30,
+            Reply::DeleteRange {
+                revision: 4,
+                deleted: 2,
+            },
+        );
+        let base = vec![
+            put_key(1, "/p/a", "1", 0, 10),
+            put_key(2, "/p/b", "2", 0, 10),
+            del,
+        ];
+        let mut gone = base.clone();
+        gone.push(range(4, RangeRequest::prefix("/p/"), vec![], false, 40, 50));
+        assert!(check_linearizability(&gone).linearizable);
+        let mut stale = base;
+        stale.push(range(
+            4,
+            RangeRequest::key("/p/b"),
+            vec![kv("/p/b", "2")],
+            false,
+            40,
+            50,
+        ));
+        let r = check_linearizability(&stale);
+        assert!(!r.linearizable);
+        assert!(r.failures[0].contains("/p/b"), "{:?}", r.failures);
+    }
+
+    fn txn_put(key: &str, v: &str) -> TxnOp {
+        TxnOp::Put {
+            key: key.into(),
+            value: v.into(),
+        }
+    }
+
+    #[test]
+    fn a_transaction_counts_as_the_branch_that_ran() {
+        let t = crate::kv::TxnRequest {
+            compare: vec![],
+            success: vec![txn_put("a", "yes"), TxnOp::Range(RangeRequest::key("b"))],
+            failure: vec![txn_put("a", "no")],
+        };
+        let answer = |b: Option<&str>| crate::kv::TxnResponse {
+            revision: 5,
+            succeeded: true,
+            responses: vec![
+                TxnOpResponse::Put { revision: 5 },
+                TxnOpResponse::Range(RangeResponse {
+                    revision: 5,
+                    kvs: b.map(|v| kv("b", v)).into_iter().collect(),
+                    more: false,
+                    count: u64::from(b.is_some()),
+                }),
+            ],
+        };
+        let txn = |b| op(2, ClientOp::Txn(t.clone()), 20, 30, Reply::Txn(answer(b)));
+        let get_a = |v: &str| range(3, RangeRequest::key("a"), vec![kv("a", v)], false, 40, 50);
+        let ok = vec![put_key(1, "b", "1", 0, 10), txn(Some("1")), get_a("yes")];
+        assert!(check_linearizability(&ok).linearizable);
+        // The failure branch did not run; nor can its read miss b.
+        let wrong_branch = vec![put_key(1, "b", "1", 0, 10), txn(Some("1")), get_a("no")];
+        assert!(!check_linearizability(&wrong_branch).linearizable);
+        let missed = vec![put_key(1, "b", "1", 0, 10), txn(None), get_a("yes")];
+        assert!(!check_linearizability(&missed).linearizable);
+        // With its outcome unknown, either branch may have run.
+        let mut unknown = op(
+            2,
+            ClientOp::Txn(t.clone()),
+            20,
+            30,
+            Reply::Txn(answer(None)),
+        );
+        unknown.result = Some(OpResult::Err {
+            error: ClientError::Timeout {
+                waiting_for: "commit".into(),
+            },
+        });
+        let h = vec![put_key(1, "b", "1", 0, 10), unknown, get_a("no")];
+        assert!(check_linearizability(&h).linearizable);
+    }
+
+    #[test]
+    fn reads_of_the_past_and_cut_reads_judge_only_what_they_can() {
+        let old = RangeRequest {
+            revision: 2,
+            ..RangeRequest::key("k")
+        };
+        let h = vec![
+            put_key(1, "k", "a", 0, 10),
+            put_key(2, "k", "b", 11, 20),
+            range(3, old, vec![kv("k", "a")], false, 21, 30),
+        ];
+        assert!(check_linearizability(&h).linearizable);
+        // Limited to one key, the read says nothing about the second.
+        let limited = RangeRequest {
+            limit: 1,
+            ..RangeRequest::prefix("k")
+        };
+        let h = vec![
+            put_key(1, "k1", "a", 0, 10),
+            put_key(2, "k2", "b", 0, 10),
+            range(3, limited.clone(), vec![kv("k1", "a")], true, 21, 30),
+        ];
+        assert!(check_linearizability(&h).linearizable);
+        let h = vec![
+            put_key(1, "k1", "a", 0, 10),
+            put_key(2, "k2", "b", 0, 10),
+            range(3, limited, vec![kv("k1", "a")], false, 21, 30),
+        ];
+        assert!(!check_linearizability(&h).linearizable, "k2 went missing");
     }
 
     #[test]
