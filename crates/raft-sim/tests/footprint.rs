@@ -121,9 +121,9 @@ fn twenty_virtual_minutes_of_traffic_stay_within_bounds() {
     let window = raft_sim::kv::OP_WINDOW as usize + 1;
     assert!(twenty.history <= 2 * PAGE_HISTORY);
     assert!(twenty.remembered_ops <= 3 * window);
-    // Each snapshot holds the op window, a few digits per op id, and the
-    // store's history: at most RETAINED_REVISIONS and a tenth, some 40
-    // bytes a version with these short values.
+    // Each snapshot holds the op window, a few bytes per op id, and the
+    // store's history: at most RETAINED_REVISIONS and a tenth, some 15
+    // bytes a version with these short values (40 is generous).
     let retained = raft_sim::kv::RETAINED_REVISIONS as usize * 11 / 10 + 16;
     assert!(twenty.snapshot_bytes <= 3 * (8 * window + 40 * retained + 4096));
     assert!(c.violations().is_empty());

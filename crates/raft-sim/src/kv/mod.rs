@@ -15,6 +15,7 @@
 mod history;
 mod range;
 mod request;
+mod snapshot;
 mod txn;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,6 +28,7 @@ pub use request::{
     Compare, CompareOp, CompareTarget, KvError, RangeEnd, RangeRequest, RangeResponse, SortOrder,
     SortTarget, TxnOp, TxnOpResponse, TxnRequest, TxnResponse,
 };
+pub use snapshot::SnapshotError;
 
 /// One key with its value and etcd's bookkeeping revisions (etcd's
 /// `mvccpb.KeyValue`, without leases).
@@ -374,20 +376,6 @@ impl KvStore {
         if self.revision - self.compact_revision > RETAINED_REVISIONS + RETAINED_REVISIONS / 10 {
             let _ = self.compact(self.revision - RETAINED_REVISIONS);
         }
-    }
-
-    /// Serialized form for a Raft snapshot (history included, so that a
-    /// member that catches up by snapshot can serve past revisions too).
-    pub fn to_snapshot_data(&self) -> Vec<u8> {
-        serde_json::to_vec(self).expect("a KvStore always serializes")
-    }
-
-    /// Rebuilds a store from snapshot data; empty data is an empty store.
-    pub fn from_snapshot_data(data: &[u8]) -> Result<KvStore, serde_json::Error> {
-        if data.is_empty() {
-            return Ok(KvStore::new());
-        }
-        serde_json::from_slice(data)
     }
 
     /// A stable hash of the current contents (revision, compacted revision,
