@@ -511,5 +511,11 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
         }
         Key::WatchWaiting => " waiting: its member is down and no other is running".into(),
         Key::WatchFromRev(rev) => f!(" (from revision {rev})"),
+        Key::RangeCounted(n, rev) => {
+            f!(
+                "counted {} at revision {rev}",
+                count(*n as usize, "key", "keys")
+            )
+        }
     }
 }

@@ -569,6 +569,8 @@ keys! {
     WatchWaiting,
     /// (start revision)
     WatchFromRev(u64),
+    /// (keys counted, revision): a count-only read.
+    RangeCounted(u64, u64),
 }
 
 /// A key shows as its English words (a derived `Debug` would carry every

@@ -477,5 +477,6 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
         Key::WatchCanceledAt(rev) => f!(" 已取消：所需的历史已被压缩（压缩到修订版本 {rev}）"),
         Key::WatchWaiting => " 等待中：所在成员宕机，且没有其他运行中的成员".into(),
         Key::WatchFromRev(rev) => f!("（从修订版本 {rev} 开始）"),
+        Key::RangeCounted(n, rev) => f!("计数：{n} 个键，修订版本 {rev}"),
     }
 }

@@ -80,6 +80,15 @@ pub fn answer(result: &OpResult, lang: Lang) -> (String, Vec<String>) {
         OpResult::Ok {
             reply: Reply::Range { kvs, revision },
         } => (kvs, kvs.len(), *revision),
+        // A count-only read: the count, no keys.
+        OpResult::Ok {
+            reply: Reply::RangeResponse(r),
+        } if r.kvs.is_empty() && r.count > 0 => {
+            return (
+                Key::RangeCounted(r.count, r.revision).text(lang),
+                Vec::new(),
+            );
+        }
         OpResult::Ok {
             reply: Reply::RangeResponse(r),
         } => (&r.kvs, r.count as usize, r.revision),
@@ -441,6 +450,44 @@ mod tests {
         assert_eq!(lines[RANGE_SHOWN], "… and 2 more");
         let (head, lines) = answer(&range(vec![]), Lang::En);
         assert_eq!((head.as_str(), lines.len()), ("0 keys at revision 5", 0));
+    }
+
+    #[test]
+    fn etcd_answers_say_what_etcd_counted() {
+        let ok = |reply| OpResult::Ok { reply };
+        // A count or a limited read: the head counts the whole range.
+        let counted = ok(Reply::RangeResponse(raft_sim::kv::RangeResponse {
+            revision: 7,
+            kvs: vec![],
+            more: false,
+            count: 3,
+        }));
+        assert_eq!(
+            answer(&counted, Lang::En),
+            ("counted 3 keys at revision 7".into(), vec![])
+        );
+        let deleted = ok(Reply::DeleteRange {
+            revision: 8,
+            deleted: 2,
+        });
+        assert_eq!(answer(&deleted, Lang::En).0, "deleted 2 keys, revision 8");
+        let txn = ok(Reply::Txn(raft_sim::kv::TxnResponse {
+            revision: 9,
+            succeeded: false,
+            responses: vec![],
+        }));
+        assert!(answer(&txn, Lang::En).0.contains("failure ops ran"));
+        assert!(answer(&txn, Lang::Zh).0.contains("失败分支"));
+        let compacted = ok(Reply::Compact { revision: 9 });
+        assert_eq!(
+            answer(&compacted, Lang::En).0,
+            "history compacted, revision 9"
+        );
+        let get = ClientOp::RangeRequest(raft_sim::kv::RangeRequest {
+            revision: 4,
+            ..raft_sim::kv::RangeRequest::prefix("/a")
+        });
+        assert_eq!(op_text(&get), "get /a --prefix --rev=4");
     }
 
     #[test]
