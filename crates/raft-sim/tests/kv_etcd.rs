@@ -362,3 +362,71 @@ fn etcd_requests_under_faults_stay_linearizable() {
         assert!(compacted, "seed {seed}: no compaction succeeded");
     }
 }
+
+/// A watch on a member that falls behind and catches up by snapshot: the
+/// changes the snapshot jumped over are replayed from the history it
+/// carries, or, if that history was compacted past the watch, the watch is
+/// canceled with the compacted revision (etcd's watchable store does the
+/// same with the watchers a restore leaves behind).
+fn behind_by_snapshot(compact: bool) -> (Cluster, u64, NodeId, u64) {
+    let mut c = cluster(3, 17);
+    let leader = c.leader().unwrap();
+    let f = (c.member_ids().into_iter()).find(|&n| n != leader).unwrap();
+    let from = c.kv(f).unwrap().revision() + 1;
+    let watch = c
+        .apply(Action::Watch {
+            node: f,
+            key: "/s/".into(),
+            prefix: true,
+            start_revision: 0,
+        })
+        .unwrap()
+        .unwrap();
+    c.apply(Action::Isolate { node: f }).unwrap();
+    for i in 0..20 {
+        assert!(matches!(
+            put(&mut c, &format!("/s/{}", i % 3), &format!("{i}")),
+            OpResult::Ok { .. }
+        ));
+    }
+    if compact {
+        let rev = c.kv(leader).unwrap().revision();
+        let id = send(
+            &mut c,
+            leader,
+            ClientOp::Compact { revision: rev },
+            ReadMode::Linearizable,
+        );
+        assert!(matches!(wait(&mut c, id), OpResult::Ok { .. }));
+    }
+    c.apply(Action::Compact { node: leader }).unwrap();
+    c.apply(Action::HealAll).unwrap();
+    let deadline = c.now() + 10_000;
+    assert!(c.run_until(deadline, |c| c.converged().is_ok()));
+    c.advance(500);
+    let installed = (c.trace().since(0))
+        .any(|e| matches!(e.kind, EventKind::SnapshotInstalled { node, .. } if node == f));
+    assert!(installed, "n{f} caught up without a snapshot");
+    (c, watch, f, from)
+}
+
+#[test]
+fn a_snapshot_replays_what_it_skipped_to_the_watches_there() {
+    let (c, watch, f, from) = behind_by_snapshot(false);
+    let w = c.watches().find(|w| w.id == watch).unwrap();
+    assert_eq!(w.node, f);
+    assert_eq!(w.seen, 20);
+    assert_eq!(w.events, changes(&c, f, "/s/", from));
+}
+
+#[test]
+fn a_snapshot_compacted_past_a_watch_cancels_it() {
+    let (c, watch, _, _) = behind_by_snapshot(true);
+    let w = c.watches().find(|w| w.id == watch).unwrap();
+    assert!(w.ended);
+    assert_eq!(
+        w.compact_revision,
+        Some(c.kv(1).unwrap().compact_revision())
+    );
+    assert_eq!(w.seen, 0);
+}
