@@ -430,3 +430,30 @@ fn a_snapshot_compacted_past_a_watch_cancels_it() {
     );
     assert_eq!(w.seen, 0);
 }
+
+#[test]
+fn a_watch_leaves_a_removed_member_too() {
+    let mut c = cluster(3, 9);
+    let leader = c.leader().unwrap();
+    let other = (c.member_ids().into_iter()).find(|&n| n != leader).unwrap();
+    let watch = c
+        .apply(Action::Watch {
+            node: other,
+            key: "/k".into(),
+            prefix: false,
+            start_revision: 0,
+        })
+        .unwrap()
+        .unwrap();
+    c.apply(Action::ChangeMembership {
+        changes: vec![(raft_sim::MemberChange::Remove, other)],
+    })
+    .unwrap();
+    let deadline = c.now() + 5_000;
+    assert!(c.run_until(deadline, |c| c.watches().next().unwrap().node != other));
+    put(&mut c, "/k", "after");
+    c.advance(500);
+    let w = c.watches().find(|w| w.id == watch).unwrap();
+    assert_eq!(w.seen, 1);
+    assert_eq!(w.events[0].kv.value, "after");
+}
