@@ -119,10 +119,10 @@ impl EventKind {
                 to,
                 resume_revision,
             } => format!(
-                "watch {watch}: n{from} is down, reconnected to n{to} from revision {resume_revision}"
+                "watch {watch} lost n{from} (down or removed); reconnected to n{to}, resuming at revision {resume_revision}"
             ),
             EventKind::WatchWaiting { watch, from } => {
-                format!("watch {watch}: n{from} is down and no member is running; it waits")
+                format!("watch {watch} lost n{from} and no member is running; it waits for one")
             }
             EventKind::Fault { what } => format!("fault: {what}"),
             EventKind::Violation { property, detail } => {
@@ -320,10 +320,10 @@ impl EventKind {
                 to,
                 resume_revision,
             } => format!(
-                "监听 {watch}：n{from} 已宕机，重新连接到 n{to}，从修订版本 {resume_revision} 继续"
+                "监听 {watch} 失去了 n{from}（宕机或被移除）；重新连接到 n{to}，从修订版本 {resume_revision} 继续"
             ),
             EventKind::WatchWaiting { watch, from } => {
-                format!("监听 {watch}：n{from} 已宕机，且没有运行中的成员；等待成员恢复")
+                format!("监听 {watch} 失去了 n{from}，且没有运行中的成员；等待成员恢复")
             }
             EventKind::Fault { what } => format!("故障：{}", fault_zh(what)),
             EventKind::Violation { property, detail } => {
