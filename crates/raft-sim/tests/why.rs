@@ -325,6 +325,8 @@ fn every_event_has_chinese_words() {
         "fault",
         "message_dropped",
         "client_complete",
+        "watch_moved",
+        "watch_canceled",
     ] {
         assert!(kinds.contains(kind), "no {kind} event was checked");
     }
