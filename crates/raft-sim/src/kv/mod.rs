@@ -212,6 +212,10 @@ pub struct KvStore {
     /// Reads below this revision fail; 0 before any compaction.
     #[serde(default)]
     compact_revision: u64,
+    /// Whether any compaction happened: etcd starts "compacted at -1", so
+    /// a first compaction at 0 is allowed once.
+    #[serde(default)]
+    compacted: bool,
     /// Every key with its versions since `compact_revision`; a key deleted
     /// before it is gone.
     keys: BTreeMap<String, KeyHistory>,
@@ -224,6 +228,7 @@ impl Default for KvStore {
         KvStore {
             revision: 1,
             compact_revision: 0,
+            compacted: false,
             keys: BTreeMap::new(),
             applied_ops: BTreeSet::new(),
         }
@@ -358,7 +363,7 @@ impl KvStore {
     /// Compacts the history to `revision`, as etcd's `updateCompactRev`:
     /// not above the current revision, and only forward.
     pub fn compact(&mut self, revision: u64) -> Result<(), KvError> {
-        if revision <= self.compact_revision {
+        if self.compacted && revision <= self.compact_revision {
             return Err(KvError::Compacted {
                 compact_revision: self.compact_revision,
             });
@@ -367,6 +372,7 @@ impl KvStore {
             return Err(KvError::FutureRevision);
         }
         self.compact_revision = revision;
+        self.compacted = true;
         self.keys.retain(|_, h| h.compact(revision));
         Ok(())
     }
@@ -386,6 +392,7 @@ impl KvStore {
     pub fn content_hash(&self) -> u64 {
         let mut h = fnv1a(&self.revision.to_le_bytes());
         h = fnv1a_extend(h, &self.compact_revision.to_le_bytes());
+        h = fnv1a_extend(h, &[u8::from(self.compacted)]);
         let current = (self.keys.iter()).filter_map(|(k, h)| Some((k, h.latest()?)));
         for (key, v) in current {
             let Some(value) = &v.value else { continue };
@@ -736,6 +743,14 @@ mod tests {
         assert_eq!(at(&kv, 4).unwrap().count, 3);
         assert_eq!(at(&kv, 4).unwrap().kvs[0].value, "bar");
         // Compacting again at or below it fails; so does the future.
+        let mut fresh = KvStore::new();
+        assert_eq!(fresh.compact(0), Ok(()), "etcd allows 0 once");
+        assert_eq!(
+            fresh.compact(0),
+            Err(KvError::Compacted {
+                compact_revision: 0
+            })
+        );
         assert_eq!(
             written(&mut kv, cmd(10, WriteOp::Compact { revision: 4 })),
             Err(KvError::Compacted {

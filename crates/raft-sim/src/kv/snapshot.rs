@@ -7,7 +7,8 @@
 //! length-prefixed bytes and LEB128 numbers: written and read in one pass,
 //! about half the size.
 //!
-//! Layout: the magic `KV1`, revision, compacted revision, key count, then
+//! Layout: the magic `KV1`, revision, compacted revision, 1 if a
+//! compaction happened (else 0), key count, then
 //! per key its bytes and versions (revision, sub-revision, 0 for a deletion
 //! or 1 and value, create revision, version), then the remembered op ids
 //! as ascending deltas.
@@ -82,6 +83,7 @@ impl KvStore {
         w.0.extend_from_slice(MAGIC);
         w.num(self.revision);
         w.num(self.compact_revision);
+        w.num(u64::from(self.compacted));
         w.num(self.keys.len() as u64);
         for (key, h) in &self.keys {
             w.bytes(key.as_bytes());
@@ -120,6 +122,7 @@ impl KvStore {
         let mut r = Reader(body);
         let revision = r.num()?;
         let compact_revision = r.num()?;
+        let compacted = r.num()? == 1;
         let mut keys = BTreeMap::new();
         for _ in 0..r.num()? {
             let key = r.text()?;
@@ -161,6 +164,7 @@ impl KvStore {
         Ok(KvStore {
             revision,
             compact_revision,
+            compacted,
             keys,
             applied_ops,
         })
