@@ -457,3 +457,26 @@ fn a_watch_leaves_a_removed_member_too() {
     assert_eq!(w.seen, 1);
     assert_eq!(w.events[0].kv.value, "after");
 }
+
+#[test]
+fn a_watch_moves_to_a_voter_not_a_learner() {
+    let mut c = cluster(3, 9);
+    c.apply(Action::ChangeMembership {
+        changes: vec![(raft_sim::MemberChange::AddLearner, 4)],
+    })
+    .unwrap();
+    let deadline = c.now() + 5_000;
+    assert!(c.run_until(deadline, |c| c.membership().learners.contains(&4)));
+    assert!(c.member(4).unwrap().live().is_some(), "the learner runs");
+    c.apply(Action::Watch {
+        node: 3,
+        key: "/k".into(),
+        prefix: false,
+        start_revision: 0,
+    })
+    .unwrap();
+    c.apply(Action::Crash { node: 3 }).unwrap();
+    // The next member after n3 is the learner n4; etcd's learners refuse
+    // client requests, so the watch wraps around to n1.
+    assert_eq!(c.watches().next().unwrap().node, 1);
+}

@@ -206,9 +206,9 @@ impl Cluster {
         }
     }
 
-    /// Moves a watch from `from` (down) to the next running member after
-    /// it in id order, wrapping around: a fixed choice, so a run replays
-    /// the same, that spreads a crashed member's watches no worse than a
+    /// Moves a watch from `from` (down) to the next running voter after it
+    /// in id order, wrapping around: a fixed choice, so a run replays the
+    /// same, that spreads a crashed member's watches no worse than a
     /// client's endpoint list does.
     fn reconnect(&mut self, id: u64, from: NodeId) {
         let Some(w) = self.watches.get(&id) else {
@@ -224,9 +224,14 @@ impl Cluster {
             .filter(|(_, m)| m.live().is_some() && !m.is_removed())
             .map(|(&id, _)| id)
             .collect();
-        let to = (running.iter().find(|&&n| n > from))
-            .or(running.first())
-            .copied();
+        // Voters first: etcd's learners refuse client requests, so a client
+        // would not stay on one; a cluster of learners only is still
+        // better served than not at all.
+        let voters: Vec<NodeId> = (running.iter().copied())
+            .filter(|n| self.conf.voters.contains(n) || self.conf.voters_outgoing.contains(n))
+            .collect();
+        let pool = if voters.is_empty() { &running } else { &voters };
+        let to = (pool.iter().find(|&&n| n > from)).or(pool.first()).copied();
         let Some(to) = to else {
             let was_waiting = std::mem::replace(
                 &mut self.watches.get_mut(&id).expect("looked up above").waiting,
