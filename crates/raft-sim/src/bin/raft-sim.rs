@@ -22,6 +22,8 @@ usage:
   raft-sim bench [--secs T] [--repeat R]
   raft-sim lesson ID|FILE [--lang en|zh]
   raft-sim lesson --all | --list | --help
+  raft-sim console [--members N] [--seed S] [--command-timeout 5s]
+                   [--client-urls U1,U2,.. --peer-urls P1,P2,..]
   raft-sim help
 
 run    runs a cluster of N voting members (1-9, default 3) for T virtual seconds
@@ -42,6 +44,14 @@ lesson runs a guided lesson without a learner, doing each task through its
        command found (in English or Chinese); FILE runs a lesson file being
        written; --all runs every built-in lesson, one line each, and exits 1
        if one fails; --list lists them.
+console reads etcdctl 3.4 command lines from stdin (with or without the leading
+       `etcdctl`; # comments and blank lines skipped) and answers each as etcdctl
+       does, on stdout and stderr, after running the virtual clock until it is done
+       or timed out. Member nK is etcd-K, by default at http://192.168.0.(99+K):2379;
+       --client-urls and --peer-urls give every member's URLs instead (etcd's ids
+       follow from the peer URLs). `.help` lists the console's own commands for
+       faults (.crash etcd-2, .restart, .isolate, .heal, .wait 2s). Its exit status
+       is etcdctl's for the last command that failed, 0 if none did.
 --events K prints the last K trace events in plain words (heartbeats left out).
 --json prints one JSON object as the last line of output.
 Exit status: 0 ok, 1 a violation was found, 2 bad arguments.";
@@ -68,6 +78,7 @@ fn dispatch(args: &[String]) -> Result<ExitCode, String> {
         "script" => cmd_script(rest),
         "bench" => cmd_bench(rest),
         "lesson" => cmd_lesson(rest),
+        "console" => cmd_console(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -530,6 +541,60 @@ A lesson file: a header (lesson ID, title en:/zh:, cluster ...), then step
 blocks: say en:/zh: narration, pause-on leader-change|two-leaders|quorum-lost|
 commit, script commands (raft-sim script --help), and at most one task:
 task en:/zh:, until CONDITION, hint en:/zh:, hint-after 20s, solve COMMAND.";
+
+fn cmd_console(args: &[String]) -> Result<ExitCode, String> {
+    use raft_sim::console::drive::{self, Setup};
+    use raft_sim::deploy::Urls;
+    let f = Flags::parse(
+        args,
+        &[],
+        &[
+            "--members",
+            "--seed",
+            "--command-timeout",
+            "--client-urls",
+            "--peer-urls",
+        ],
+    )?;
+    let mut setup = Setup {
+        members: f.num("--members", 3)?,
+        seed: f.num("--seed", 1)?,
+        ..Setup::default()
+    };
+    if !(1..=9).contains(&setup.members) {
+        return Err(format!("--members takes 1 to 9, not {}", setup.members));
+    }
+    if let Some(t) = f.get("--command-timeout") {
+        let ms = t
+            .strip_suffix("ms")
+            .and_then(|v| v.parse::<u64>().ok())
+            .or_else(|| t.strip_suffix('s')?.parse::<u64>().ok().map(|s| s * 1000))
+            .filter(|&ms| ms > 0)
+            .ok_or_else(|| format!("--command-timeout takes a duration such as 5s, not '{t}'"))?;
+        setup.command_timeout_ms = ms;
+    }
+    let list = |name: &str| -> Vec<String> {
+        f.get(name)
+            .map(|v| v.split(',').map(str::to_string).collect())
+            .unwrap_or_default()
+    };
+    let (clients, peers) = (list("--client-urls"), list("--peer-urls"));
+    if clients.len() != peers.len() {
+        return Err("--client-urls and --peer-urls name the same members, in order".into());
+    }
+    for (k, (client, peer)) in clients.into_iter().zip(peers).enumerate() {
+        let urls = Urls { client, peer };
+        setup.deployment.urls.insert(k as u64 + 1, urls);
+    }
+    let stdin = std::io::stdin();
+    let status = drive::run(
+        &setup,
+        stdin.lock(),
+        &mut std::io::stdout(),
+        &mut std::io::stderr(),
+    )?;
+    Ok(ExitCode::from(status.clamp(0, 255) as u8))
+}
 
 fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
     let f = Flags::parse(args, &["--json"], &["--secs", "--repeat", "--clients"])?;

@@ -1,0 +1,825 @@
+//! An etcdctl 3.4 console over the simulated cluster: command lines as
+//! typed at a shell, answered with what etcdctl prints (see
+//! `tests/etcd/*.txt`, recorded from real etcdctl), byte for byte apart
+//! from times and the DB size.
+//!
+//! The console never moves the clock: [`Console::submit`] sends a line's
+//! requests, and [`Console::poll`], called after the clock moved, prints
+//! the answers that came. Natively `raft-sim console` advances the clock
+//! between polls until the command is done; the page lets its own clock
+//! run. It acts only through a [`ConsoleHost`], so the page can log every
+//! action for replay.
+//!
+//! Member nK is `etcd-K` at the [`Deployment`]'s URLs; ids are etcd's.
+//! What is not reproduced: etcdctl's JSON log lines on stderr (zap
+//! warnings with timestamps) and its usage text after a bad flag.
+
+use crate::action::Action;
+use crate::action_error::ActionError;
+use crate::client::{ClientError, ClientOp, OpResult, ReadMode, Reply};
+use crate::cluster::Cluster;
+use crate::deploy::Deployment;
+use crate::kv::RangeRequest;
+use crate::role::Role;
+use crate::NodeId;
+
+pub mod command;
+pub mod drive;
+pub mod print;
+
+use command::{Command, Fault, Format, Line, LineError, DOT_USAGE};
+use print::{human_bytes, table, Header};
+
+/// Client id of the console's requests in the history.
+pub const CONSOLE_CLIENT: u64 = 3;
+/// The etcd version the console speaks for.
+pub const ETCD_VERSION: &str = "3.4.23";
+
+/// What the console needs of whoever runs the cluster.
+pub trait ConsoleHost {
+    /// The cluster, to read.
+    fn cluster(&self) -> &Cluster;
+    /// Applies an action (the page logs it for replay).
+    fn act(&mut self, action: Action) -> Result<Option<u64>, ActionError>;
+}
+
+impl ConsoleHost for Cluster {
+    fn cluster(&self) -> &Cluster {
+        self
+    }
+
+    fn act(&mut self, action: Action) -> Result<Option<u64>, ActionError> {
+        self.apply(action)
+    }
+}
+
+/// Some printed text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Printed {
+    /// The text, newlines included.
+    pub text: String,
+    /// Standard error (`Error: …`) rather than standard output.
+    pub stderr: bool,
+    /// The member that served the answer.
+    pub served_by: Option<NodeId>,
+}
+
+/// A command waiting for its answer.
+#[derive(Clone, Debug)]
+enum Waiting {
+    /// One request: put, get, del.
+    Request {
+        op_id: u64,
+        node: NodeId,
+        line: Line,
+        sent: u64,
+    },
+    /// `endpoint health`: one read per endpoint, printed as they finish.
+    Health {
+        checks: Vec<(NodeId, u64)>,
+        format: Format,
+        sent: u64,
+        done: Vec<(NodeId, Option<String>, u64)>,
+    },
+    /// An answer that etcdctl gives only when its deadline passes.
+    Until { at: u64, printed: Vec<Printed>, exit: i32 },
+}
+
+/// The console.
+pub struct Console {
+    deployment: Deployment,
+    waiting: Option<Waiting>,
+    exit: i32,
+}
+
+impl Console {
+    /// A console speaking for `deployment`'s members.
+    pub fn new(deployment: Deployment) -> Console {
+        Console {
+            deployment,
+            waiting: None,
+            exit: 0,
+        }
+    }
+
+    /// Whether a command waits for its answer (the next line must wait).
+    pub fn busy(&self) -> bool {
+        self.waiting.is_some()
+    }
+
+    /// etcdctl's exit status of the last command that finished.
+    pub fn exit_status(&self) -> i32 {
+        self.exit
+    }
+
+    /// Reads one line and starts it; prints at once what needs no waiting.
+    pub fn submit(&mut self, host: &mut dyn ConsoleHost, line: &str) -> Vec<Printed> {
+        let line = match command::parse(line) {
+            Ok(Some(line)) => line,
+            Ok(None) => return Vec::new(),
+            Err(e) => return self.fail(e, None),
+        };
+        let members = self.members(host.cluster());
+        let chosen: Result<Vec<NodeId>, LineError> = if line.endpoints.is_empty() {
+            Ok(members.first().copied().into_iter().collect())
+        } else {
+            (line.endpoints.iter())
+                .map(|e| {
+                    self.deployment.node_at(e, &members).ok_or_else(|| LineError {
+                        message: format!(
+                            "no member of this cluster listens at {e} (member list shows their client URLs)"
+                        ),
+                        exit: 1,
+                    })
+                })
+                .collect()
+        };
+        let endpoints = match chosen {
+            Ok(e) => e,
+            Err(e) => return self.fail(e, None),
+        };
+        let node = endpoints[0];
+        let now = host.cluster().now();
+        match &line.command {
+            Command::Put { key, value } => {
+                let op = ClientOp::Put {
+                    key: key.clone(),
+                    value: value.clone(),
+                };
+                self.request(host, node, op, ReadMode::Linearizable, line)
+            }
+            Command::Get {
+                req, serializable, ..
+            } => {
+                let mode = if *serializable {
+                    ReadMode::Serializable
+                } else {
+                    ReadMode::Linearizable
+                };
+                let op = ClientOp::RangeRequest(req.clone());
+                self.request(host, node, op, mode, line)
+            }
+            Command::Del { key, end } => {
+                let op = ClientOp::DeleteRange {
+                    key: key.clone(),
+                    end: end.clone(),
+                };
+                self.request(host, node, op, ReadMode::Linearizable, line)
+            }
+            Command::MemberList => {
+                let c = host.cluster();
+                if !running(c, node) {
+                    return self.deadline(c, node, Vec::new());
+                }
+                let text = self.member_list(c, node, line.format);
+                self.done(vec![out(text, node)], 0)
+            }
+            Command::EndpointStatus { cluster } => {
+                let c = host.cluster();
+                let nodes = if *cluster { self.by_id(&members) } else { endpoints };
+                self.status(c, &nodes, line.format)
+            }
+            Command::EndpointHealth { cluster } => {
+                let nodes = if *cluster { self.by_id(&members) } else { endpoints };
+                let mut checks = Vec::new();
+                for n in nodes {
+                    let op = ClientOp::RangeRequest(RangeRequest::key("health"));
+                    if let Ok(Some(op_id)) = host.act(Action::Client {
+                        client: CONSOLE_CLIENT,
+                        node: n,
+                        op,
+                        mode: ReadMode::Linearizable,
+                    }) {
+                        checks.push((n, op_id));
+                    }
+                }
+                self.waiting = Some(Waiting::Health {
+                    checks,
+                    format: line.format,
+                    sent: now,
+                    done: Vec::new(),
+                });
+                self.poll(host)
+            }
+            Command::Fault { what, name } => {
+                let Some(n) = Deployment::node_named(name).filter(|n| members.contains(n)) else {
+                    return self.fail(
+                        LineError {
+                            message: format!("no member named {name} (member list shows their names)"),
+                            exit: 1,
+                        },
+                        None,
+                    );
+                };
+                let action = match what {
+                    Fault::Crash => Action::Crash { node: n },
+                    Fault::Restart => Action::Restart { node: n },
+                    Fault::Isolate => Action::Isolate { node: n },
+                };
+                self.acted(host.act(action))
+            }
+            Command::Heal => self.acted(host.act(Action::HealAll)),
+            Command::Wait(ms) => {
+                self.waiting = Some(Waiting::Until {
+                    at: now + ms,
+                    printed: Vec::new(),
+                    exit: 0,
+                });
+                Vec::new()
+            }
+            Command::Help => {
+                let mut text = String::from(
+                    "etcdctl commands: put, get, del, member list, endpoint health, endpoint status\n\
+                     (flags as etcdctl 3.4's; --endpoints picks the member that serves).\n\
+                     The console's own commands:\n",
+                );
+                for (c, what) in DOT_USAGE {
+                    text.push_str(&format!("  {c:<16} {what}\n"));
+                }
+                self.done(vec![out(text, None)], 0)
+            }
+        }
+    }
+
+    /// Prints what finished since the last call (call after the clock moved).
+    pub fn poll(&mut self, host: &mut dyn ConsoleHost) -> Vec<Printed> {
+        let c = host.cluster();
+        let now = c.now();
+        match self.waiting.take() {
+            None => Vec::new(),
+            Some(Waiting::Until { at, printed, exit }) => {
+                if now >= at {
+                    self.done(printed, exit)
+                } else {
+                    self.waiting = Some(Waiting::Until { at, printed, exit });
+                    Vec::new()
+                }
+            }
+            Some(Waiting::Request {
+                op_id,
+                node,
+                line,
+                sent,
+            }) => match c.op(op_id).and_then(|h| h.result.clone()) {
+                None => {
+                    self.waiting = Some(Waiting::Request {
+                        op_id,
+                        node,
+                        line,
+                        sent,
+                    });
+                    Vec::new()
+                }
+                Some(OpResult::Ok { reply }) => {
+                    let header = self.header(c, node, revision_of(&reply));
+                    match self.answer(&line, &header, &reply) {
+                        Ok(text) => self.done(vec![out(text, node)], 0),
+                        Err(e) => self.fail(e, Some(node)),
+                    }
+                }
+                Some(OpResult::Err { error }) => {
+                    let e = LineError {
+                        message: etcd_words(&error),
+                        exit: 1,
+                    };
+                    // etcdctl waits for its deadline before it gives up on
+                    // a member it cannot reach.
+                    let at = sent + self.timeout(c);
+                    let printed = vec![err(e.message.clone(), Some(node))];
+                    if matches!(error, ClientError::MemberDown { .. }) && now < at {
+                        self.waiting = Some(Waiting::Until {
+                            at,
+                            printed,
+                            exit: 1,
+                        });
+                        return Vec::new();
+                    }
+                    self.done(printed, 1)
+                }
+            },
+            Some(Waiting::Health {
+                checks,
+                format,
+                sent,
+                mut done,
+            }) => {
+                for &(n, op_id) in &checks {
+                    if done.iter().any(|d| d.0 == n) {
+                        continue;
+                    }
+                    if let Some(h) = c.op(op_id).filter(|h| h.result.is_some()) {
+                        let took = h.complete.unwrap_or(now).saturating_sub(sent);
+                        let failure = (!h.is_ok()).then(|| match &h.result {
+                            Some(OpResult::Err { error }) => etcd_words(error),
+                            _ => String::new(),
+                        });
+                        done.push((n, failure, took));
+                    }
+                }
+                if done.len() < checks.len() {
+                    self.waiting = Some(Waiting::Health {
+                        checks,
+                        format,
+                        sent,
+                        done,
+                    });
+                    return Vec::new();
+                }
+                self.health(&done, format)
+            }
+        }
+    }
+
+    fn request(
+        &mut self,
+        host: &mut dyn ConsoleHost,
+        node: NodeId,
+        op: ClientOp,
+        mode: ReadMode,
+        line: Line,
+    ) -> Vec<Printed> {
+        let sent = host.cluster().now();
+        match host.act(Action::Client {
+            client: CONSOLE_CLIENT,
+            node,
+            op,
+            mode,
+        }) {
+            Ok(Some(op_id)) => {
+                self.waiting = Some(Waiting::Request {
+                    op_id,
+                    node,
+                    line,
+                    sent,
+                });
+                self.poll(host)
+            }
+            Ok(None) => Vec::new(),
+            Err(e) => self.fail(
+                LineError {
+                    message: e.to_string(),
+                    exit: 1,
+                },
+                Some(node),
+            ),
+        }
+    }
+
+    fn answer(&self, line: &Line, h: &Header, reply: &Reply) -> Result<String, LineError> {
+        if line.format == Format::Table {
+            // etcdctl sends the request first and fails only to print it:
+            // the write is done.
+            return Err(LineError {
+                message: "table not supported as output format".into(),
+                exit: 4,
+            });
+        }
+        let json = line.format == Format::Json;
+        let fields = line.format == Format::Fields;
+        Ok(match (&line.command, reply) {
+            (Command::Put { .. }, _) => {
+                if json {
+                    format!("{{\"header\":{}}}\n", h.json())
+                } else if fields {
+                    h.fields()
+                } else {
+                    "OK\n".into()
+                }
+            }
+            (
+                Command::Get {
+                    print_value_only, ..
+                },
+                Reply::RangeResponse(r),
+            ) => print::get(h, r, json, fields, *print_value_only),
+            (Command::Del { .. }, Reply::DeleteRange { deleted, .. }) => {
+                if json {
+                    let mut s = format!("{{\"header\":{}", h.json());
+                    if *deleted > 0 {
+                        s.push_str(&format!(",\"deleted\":{deleted}"));
+                    }
+                    s + "}\n"
+                } else if fields {
+                    format!("{}\"Deleted\" : {deleted}\n", h.fields())
+                } else {
+                    format!("{deleted}\n")
+                }
+            }
+            (_, other) => {
+                return Err(LineError {
+                    message: format!("unexpected answer {other:?}"),
+                    exit: 1,
+                })
+            }
+        })
+    }
+
+    fn header(&self, c: &Cluster, node: NodeId, revision: u64) -> Header {
+        Header {
+            cluster_id: self.cluster_id(c),
+            member_id: self.deployment.member_id(node),
+            revision,
+            raft_term: c
+                .member(node)
+                .and_then(|m| m.live())
+                .map_or(0, |l| l.term()),
+        }
+    }
+
+    fn cluster_id(&self, c: &Cluster) -> u64 {
+        let founders: Vec<NodeId> = (1..=c.config().members).collect();
+        self.deployment.cluster_id(&founders)
+    }
+
+    /// The members (not removed), in id order.
+    fn members(&self, c: &Cluster) -> Vec<NodeId> {
+        (c.member_ids().into_iter())
+            .filter(|&n| c.role(n) != Some(Role::Removed))
+            .collect()
+    }
+
+    /// Members in etcd's order: by etcd id.
+    fn by_id(&self, members: &[NodeId]) -> Vec<NodeId> {
+        let mut m = members.to_vec();
+        m.sort_by_key(|&n| self.deployment.member_id(n));
+        m
+    }
+
+    fn timeout(&self, c: &Cluster) -> u64 {
+        c.config().raft.request_timeout_ms
+    }
+
+    fn member_list(&self, c: &Cluster, node: NodeId, format: Format) -> String {
+        let d = &self.deployment;
+        let learners = &c.membership().learners;
+        let rows: Vec<(u64, String, String, String, bool)> = self
+            .by_id(&self.members(c))
+            .into_iter()
+            .map(|n| {
+                (
+                    d.member_id(n),
+                    Deployment::name(n),
+                    d.peer_url(n),
+                    d.client_url(n),
+                    learners.contains(&n),
+                )
+            })
+            .collect();
+        let h = Header {
+            revision: 0,
+            ..self.header(c, node, 0)
+        };
+        match format {
+            Format::Simple => rows
+                .iter()
+                .map(|(id, name, peer, client, learner)| {
+                    format!("{id:x}, started, {name}, {peer}, {client}, {learner}\n")
+                })
+                .collect(),
+            Format::Json => {
+                let members: Vec<String> = rows
+                    .iter()
+                    .map(|(id, name, peer, client, learner)| {
+                        let mut m = format!(
+                            "{{\"ID\":{id},\"name\":\"{name}\",\"peerURLs\":[\"{peer}\"],\"clientURLs\":[\"{client}\"]"
+                        );
+                        if *learner {
+                            m.push_str(",\"isLearner\":true");
+                        }
+                        m + "}"
+                    })
+                    .collect();
+                format!("{{\"header\":{},\"members\":[{}]}}\n", h.json(), members.join(","))
+            }
+            Format::Fields => {
+                let mut s = h.fields();
+                for (id, name, peer, client, learner) in &rows {
+                    s.push_str(&format!(
+                        "\"ID\" : {id}\n\"Name\" : {}\n\"PeerURL\" : {}\n\"ClientURL\" : {}\n\"IsLearner\" : {learner}\n\n",
+                        print::go_quote(name),
+                        print::go_quote(peer),
+                        print::go_quote(client)
+                    ));
+                }
+                s
+            }
+            Format::Table => {
+                let cells: Vec<Vec<String>> = rows
+                    .iter()
+                    .map(|(id, name, peer, client, learner)| {
+                        vec![
+                            format!("{id:x}"),
+                            "started".into(),
+                            name.clone(),
+                            peer.clone(),
+                            client.clone(),
+                            learner.to_string(),
+                        ]
+                    })
+                    .collect();
+                let header = ["ID", "STATUS", "NAME", "PEER ADDRS", "CLIENT ADDRS", "IS LEARNER"];
+                table(&header, &cells, &[true; 6])
+            }
+        }
+    }
+
+    fn status(&mut self, c: &Cluster, nodes: &[NodeId], format: Format) -> Vec<Printed> {
+        let d = &self.deployment;
+        let mut rows = Vec::new();
+        let mut failed = Vec::new();
+        for &n in nodes {
+            let Some(live) = c.member(n).and_then(|m| m.live()) else {
+                failed.push(n);
+                continue;
+            };
+            let kv = live.kv();
+            // bbolt's file: 20 kB empty, growing in 4 KiB pages with the
+            // store's history (an estimate; etcd's exact size depends on
+            // its B+tree, and the differential test ignores it).
+            let bytes = kv.revision() * 64 + kv.len() as u64 * 64;
+            let db = 20_480 + bytes.div_ceil(4096) * 4096 + 4096;
+            rows.push((
+                n,
+                self.header(c, n, kv.revision()),
+                db,
+                live.leader(),
+                c.membership().learners.contains(&n),
+                live.last_index(),
+                live.term(),
+                live.applied(),
+            ));
+        }
+        let url = |n: NodeId| d.client_url(n);
+        let text = match format {
+            Format::Simple => rows
+                .iter()
+                .map(|(n, _, db, leader, learner, index, term, applied)| {
+                    format!(
+                        "{}, {:x}, {ETCD_VERSION}, {}, {}, {learner}, {term}, {index}, {applied}, \n",
+                        url(*n),
+                        d.member_id(*n),
+                        human_bytes(*db),
+                        leader == n
+                    )
+                })
+                .collect(),
+            Format::Json => {
+                let items: Vec<String> = rows
+                    .iter()
+                    .map(|(n, h, db, leader, learner, index, term, applied)| {
+                        let leader_id = if *leader == 0 { 0 } else { d.member_id(*leader) };
+                        let mut s = format!(
+                            "{{\"Endpoint\":\"{}\",\"Status\":{{\"header\":{},\"version\":\"{ETCD_VERSION}\",\"dbSize\":{db}",
+                            url(*n),
+                            h.json()
+                        );
+                        if leader_id > 0 {
+                            s.push_str(&format!(",\"leader\":{leader_id}"));
+                        }
+                        s.push_str(&format!(",\"raftIndex\":{index},\"raftTerm\":{term},\"raftAppliedIndex\":{applied},\"dbSizeInUse\":{db}"));
+                        if *learner {
+                            s.push_str(",\"isLearner\":true");
+                        }
+                        s + "}}"
+                    })
+                    .collect();
+                format!("[{}]\n", items.join(","))
+            }
+            Format::Fields => rows
+                .iter()
+                .map(|(n, h, db, leader, learner, index, term, applied)| {
+                    let leader_id = if *leader == 0 { 0 } else { d.member_id(*leader) };
+                    format!(
+                        "{}\"Version\" : \"{ETCD_VERSION}\"\n\"DBSize\" : {db}\n\"Leader\" : {leader_id}\n\"IsLearner\" : {learner}\n\"RaftIndex\" : {index}\n\"RaftTerm\" : {term}\n\"RaftAppliedIndex\" : {applied}\n\"Errors\" : []\n\"Endpoint\" : \"{}\"\n\n",
+                        h.fields(),
+                        url(*n)
+                    )
+                })
+                .collect(),
+            Format::Table => {
+                let cells: Vec<Vec<String>> = rows
+                    .iter()
+                    .map(|(n, _, db, leader, learner, index, term, applied)| {
+                        vec![
+                            url(*n),
+                            format!("{:x}", d.member_id(*n)),
+                            ETCD_VERSION.into(),
+                            human_bytes(*db),
+                            (leader == n).to_string(),
+                            learner.to_string(),
+                            term.to_string(),
+                            index.to_string(),
+                            applied.to_string(),
+                            String::new(),
+                        ]
+                    })
+                    .collect();
+                let header = [
+                    "ENDPOINT",
+                    "ID",
+                    "VERSION",
+                    "DB SIZE",
+                    "IS LEADER",
+                    "IS LEARNER",
+                    "RAFT TERM",
+                    "RAFT INDEX",
+                    "RAFT APPLIED INDEX",
+                    "ERRORS",
+                ];
+                table(&header, &cells, &[true; 10])
+            }
+        };
+        let served = nodes.first().copied();
+        let mut printed = Vec::new();
+        for n in &failed {
+            printed.push(Printed {
+                text: format!(
+                    "Failed to get the status of endpoint {} (context deadline exceeded)\n",
+                    url(*n)
+                ),
+                stderr: true,
+                served_by: Some(*n),
+            });
+        }
+        if !rows.is_empty() {
+            printed.push(out(text, served));
+        }
+        if failed.is_empty() {
+            return self.done(printed, 0);
+        }
+        let at = c.now() + self.timeout(c);
+        self.waiting = Some(Waiting::Until {
+            at,
+            printed,
+            exit: 1,
+        });
+        Vec::new()
+    }
+
+    fn health(&mut self, done: &[(NodeId, Option<String>, u64)], format: Format) -> Vec<Printed> {
+        let d = &self.deployment;
+        let mut order: Vec<&(NodeId, Option<String>, u64)> = done.iter().collect();
+        order.sort_by_key(|(_, _, took)| *took);
+        let unhealthy = done.iter().any(|(_, f, _)| f.is_some());
+        let mut printed = Vec::new();
+        match format {
+            Format::Json => {
+                let items: Vec<String> = order
+                    .iter()
+                    .map(|(n, f, took)| {
+                        let mut s = format!(
+                            "{{\"endpoint\":\"{}\",\"health\":{},\"took\":\"{}\"",
+                            d.client_url(*n),
+                            f.is_none(),
+                            go_duration(*took)
+                        );
+                        if let Some(e) = f {
+                            s.push_str(&format!(",\"error\":{}", serde_json::Value::from(e.as_str())));
+                        }
+                        s + "}"
+                    })
+                    .collect();
+                printed.push(out(format!("[{}]\n", items.join(",")), None));
+            }
+            Format::Table => {
+                let cells: Vec<Vec<String>> = order
+                    .iter()
+                    .map(|(n, f, took)| {
+                        vec![
+                            d.client_url(*n),
+                            f.is_none().to_string(),
+                            go_duration(*took),
+                            f.clone().unwrap_or_default(),
+                        ]
+                    })
+                    .collect();
+                printed.push(out(
+                    table(&["ENDPOINT", "HEALTH", "TOOK", "ERROR"], &cells, &[true; 4]),
+                    None,
+                ));
+            }
+            Format::Simple | Format::Fields => {
+                for (n, f, took) in order {
+                    let text = match f {
+                        None => format!(
+                            "{} is healthy: successfully committed proposal: took = {}\n",
+                            d.client_url(*n),
+                            go_duration(*took)
+                        ),
+                        Some(e) => format!(
+                            "{} is unhealthy: failed to commit proposal: {e}\n",
+                            d.client_url(*n)
+                        ),
+                    };
+                    printed.push(Printed {
+                        text,
+                        stderr: true,
+                        served_by: Some(*n),
+                    });
+                }
+            }
+        }
+        if unhealthy {
+            printed.push(err("unhealthy cluster".into(), None));
+            return self.done(printed, 1);
+        }
+        self.done(printed, 0)
+    }
+
+    /// etcdctl gives up on a member it cannot reach at its deadline.
+    fn deadline(&mut self, c: &Cluster, node: NodeId, mut printed: Vec<Printed>) -> Vec<Printed> {
+        printed.push(err("context deadline exceeded".into(), Some(node)));
+        self.waiting = Some(Waiting::Until {
+            at: c.now() + self.timeout(c),
+            printed,
+            exit: 1,
+        });
+        Vec::new()
+    }
+
+    fn acted(&mut self, result: Result<Option<u64>, ActionError>) -> Vec<Printed> {
+        match result {
+            Ok(_) => self.done(Vec::new(), 0),
+            Err(e) => self.fail(
+                LineError {
+                    message: e.to_string(),
+                    exit: 1,
+                },
+                None,
+            ),
+        }
+    }
+
+    fn done(&mut self, printed: Vec<Printed>, exit: i32) -> Vec<Printed> {
+        self.exit = exit;
+        printed
+    }
+
+    fn fail(&mut self, e: LineError, node: Option<NodeId>) -> Vec<Printed> {
+        self.exit = e.exit;
+        vec![err(e.message, node)]
+    }
+}
+
+fn running(c: &Cluster, node: NodeId) -> bool {
+    c.member(node).is_some_and(|m| m.live().is_some())
+}
+
+fn out(text: String, served_by: impl Into<Option<NodeId>>) -> Printed {
+    Printed {
+        text,
+        stderr: false,
+        served_by: served_by.into(),
+    }
+}
+
+fn err(message: String, served_by: Option<NodeId>) -> Printed {
+    Printed {
+        text: format!("Error: {message}\n"),
+        stderr: true,
+        served_by,
+    }
+}
+
+fn revision_of(reply: &Reply) -> u64 {
+    match reply {
+        Reply::Put { revision }
+        | Reply::Delete { revision, .. }
+        | Reply::DeleteRange { revision, .. }
+        | Reply::Compact { revision }
+        | Reply::Get { revision, .. }
+        | Reply::Range { revision, .. } => *revision,
+        Reply::RangeResponse(r) => r.revision,
+        Reply::Txn(t) => t.revision,
+    }
+}
+
+/// What etcdctl says for a failed request.
+fn etcd_words(error: &ClientError) -> String {
+    match error {
+        ClientError::Timeout { .. }
+        | ClientError::MemberCrashed { .. }
+        | ClientError::MemberDown { .. } => "context deadline exceeded".into(),
+        ClientError::Compacted { .. } | ClientError::FutureRevision => {
+            format!("etcdserver: {error}")
+        }
+        ClientError::Invalid { reason } if reason.contains("empty") => {
+            "etcdserver: key is not provided".into()
+        }
+        ClientError::Invalid { reason } if reason.contains("duplicate") => {
+            format!("etcdserver: {reason}")
+        }
+        ClientError::Invalid { .. } => "etcdserver: request is too large".into(),
+        ClientError::LeaseNeedsCheckQuorum => error.to_string(),
+    }
+}
+
+/// Go's `time.Duration.String()` for whole virtual milliseconds.
+fn go_duration(ms: u64) -> String {
+    match ms {
+        0 => "0s".into(),
+        ms if ms < 1000 => format!("{ms}ms"),
+        ms if ms % 1000 == 0 => format!("{}s", ms / 1000),
+        ms => format!("{}s", (ms as f64 / 1000.0)),
+    }
+}
