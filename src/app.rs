@@ -27,6 +27,7 @@ use crate::model::share::{self, Opening, Start};
 use crate::model::{self, Cmd, FrameRef, PageSettings, Sim};
 use crate::ui::client::ClientPanel;
 use crate::ui::cluster::ClusterView;
+use crate::ui::console::ConsolePanel;
 use crate::ui::controls::{SettingsPanel, TimeControls};
 use crate::ui::events::EventLog;
 use crate::ui::inspector::{Inspector, Selection};
@@ -377,6 +378,7 @@ pub fn App(props: &AppProps) -> Html {
             }
             if has(Control::Client) { <ClientPanel frame={slow.clone()} dispatch={dispatch.clone()} /> }
             if has(Control::Logs) { <LogsPanel frame={slow.clone()} /> }
+            if has(Control::Console) { <ConsolePanel frame={slow.clone()} dispatch={dispatch.clone()} /> }
             if has(Control::Events) { <EventLog frame={slow.clone()} /> }
         </main>
     };

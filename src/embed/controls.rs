@@ -50,11 +50,13 @@ pub enum Control {
     Lang,
     /// The Share button.
     Share,
+    /// The etcdctl console.
+    Console,
 }
 
 impl Control {
     /// Every control, in the table's order.
-    pub const ALL: [Control; 12] = [
+    pub const ALL: [Control; 13] = [
         Control::Time,
         Control::Crash,
         Control::Partition,
@@ -67,6 +69,7 @@ impl Control {
         Control::Logs,
         Control::Lang,
         Control::Share,
+        Control::Console,
     ];
 
     /// Its name in `controls=`.
@@ -84,6 +87,7 @@ impl Control {
             Control::Logs => "logs",
             Control::Lang => "lang",
             Control::Share => "share",
+            Control::Console => "console",
         }
     }
 

@@ -571,6 +571,15 @@ keys! {
     WatchFromRev(u64),
     /// (keys counted, revision): a count-only read.
     RangeCounted(u64, u64),
+    // The etcdctl console.
+    ConsoleTitle,
+    ConsoleNote,
+    /// (member id)
+    ConsoleServedBy(u64),
+    ConsoleRun,
+    ConsoleWaiting,
+    ConsoleInput,
+    ConsoleEmpty,
 }
 
 /// A key shows as its English words (a derived `Debug` would carry every

@@ -76,6 +76,8 @@ pub enum Cmd {
     ClearErrorAt(ErrorAt),
     /// Build a new cluster.
     NewCluster(PageSettings),
+    /// A line typed in the etcdctl console.
+    Console(String),
 }
 
 /// Carries out a command. Errors are not returned: the [`Sim`] keeps them
@@ -141,6 +143,7 @@ fn carry_out(sim: &mut Sim, cmd: Cmd) {
             Err(e) => sim.reject(ErrorAt::Traffic, e),
         },
         Cmd::ClearErrorAt(at) => sim.clear_error_at(at),
+        Cmd::Console(line) => sim.console_submit(&line),
         Cmd::NewCluster(settings) => {
             let _ = sim.rebuild(settings);
         }

@@ -9,6 +9,7 @@ use raft_sim::kv::KeyValue;
 use raft_sim::{ActionError, HistoryEntry, MsgKind, NodeId, PauseOn, Paused, View};
 
 use super::commands::ErrorAt;
+use super::console::ConsoleLine;
 use super::lesson::LessonView;
 use super::log_lines::LogLine;
 use super::partition::Side;
@@ -83,6 +84,10 @@ pub struct Frame {
     /// The trace hash, 16 hex digits (the page root's `data-trace-hash`:
     /// the core keeps the hash as it goes, so this costs a `format!`).
     pub trace_hash: String,
+    /// The etcdctl console's transcript (shared, not copied, per frame).
+    pub console: Rc<[ConsoleLine]>,
+    /// Whether a console command is still waiting for its answer.
+    pub console_busy: bool,
 }
 
 impl Frame {

@@ -10,11 +10,13 @@
 //! - [`partition`]: presets and the sides of a partition.
 //! - [`pending`]: uncommitted entries and who they wait for.
 //! - [`log_lines`]: the event log's lines and categories.
+//! - [`console`]: the etcdctl console over the `Sim`, and its transcript.
 //! - [`share`]: the run as a log of commands, its `run=` form, replay.
 //! - [`lesson`]: the lesson under way, driven between frames; back by
 //!   replay.
 
 pub mod commands;
+pub mod console;
 pub mod frame;
 pub mod lesson;
 pub mod log_lines;

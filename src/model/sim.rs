@@ -9,6 +9,7 @@
 
 use std::collections::VecDeque;
 
+use raft_sim::deploy::Deployment;
 use raft_sim::kv::KeyValue;
 use raft_sim::{
     Action, ActionError, ClientError, ClientOp, Cluster, EventKind, NodeId, PauseOn, PauseWatch,
@@ -16,6 +17,7 @@ use raft_sim::{
 };
 
 use super::commands::ErrorAt;
+use super::console::PageConsole;
 use super::frame::{Frame, FrameRef, Ghost, GHOST_MS};
 use super::lesson::Driven;
 use super::log_lines::EventLines;
@@ -82,6 +84,8 @@ pub struct Sim {
     keeper: Option<Keeper>,
     /// Wall time since the run was last kept, ms.
     unkept_ms: f64,
+    /// The etcdctl console and its transcript.
+    pub(super) console: PageConsole,
 }
 
 /// Something that keeps a run's share query (the browser's local storage).
@@ -120,6 +124,7 @@ impl Sim {
             cap: None,
             keeper: None,
             unkept_ms: 0.0,
+            console: PageConsole::new(Deployment::default()),
         };
         sim.run.start.settings = sim.settings.clone();
         sim.record(format!("new cluster {}", settings_line(&sim.settings)));
@@ -433,12 +438,22 @@ impl Sim {
 
     /// Applies a user action; an error is remembered for the panel `at`.
     pub fn act(&mut self, at: ErrorAt, action: Action) -> Result<Option<u64>, ActionError> {
+        let result = self.act_logged(action);
+        match &result {
+            Ok(_) => self.error = None,
+            Err(e) => self.error = Some((at, Key::Refused(e.clone()))),
+        }
+        result
+    }
+
+    /// Applies and logs a user action, wherever it came from (a panel, the
+    /// console); the caller shows a refusal where it belongs.
+    pub(super) fn act_logged(&mut self, action: Action) -> Result<Option<u64>, ActionError> {
         self.log(Logged::Act(action.clone()));
         self.record(action_line(&action));
         let result = self.cluster.apply(action.clone());
         match &result {
             Ok(op) => {
-                self.error = None;
                 // These two apply at once, so the settings the frame shows
                 // (and the quorum panel's notes) must follow them.
                 match action {
@@ -453,10 +468,7 @@ impl Sim {
                     }
                 }
             }
-            Err(e) => {
-                self.record(format!("  refused: {e}"));
-                self.error = Some((at, Key::Refused(e.clone())));
-            }
+            Err(e) => self.record(format!("  refused: {e}")),
         }
         self.check_moments();
         // A learner's action may be the task the lesson waits for.
@@ -544,6 +556,7 @@ impl Sim {
             self.lines.push(e);
         }
         self.next_seq = self.cluster.trace().len();
+        self.poll_console();
         while self
             .ghosts
             .front()
@@ -617,6 +630,8 @@ impl Sim {
                 .map(|id| (id, self.kv(id)))
                 .collect(),
             trace_hash: self.cluster.trace().hash_hex(),
+            console: self.console.lines(),
+            console_busy: self.console.busy(),
             view,
         })
     }

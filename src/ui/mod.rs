@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod cluster;
+pub mod console;
 pub mod controls;
 pub mod events;
 pub mod inspector;

@@ -31,6 +31,9 @@ const KEPT = new Set([
   'probe', 'replicate', 'snapshot', 'tick', 'URL', 'ID', 'ms', 'English',
   'put', 'get', 'delete', 'range',
   'registry', 'pods', 'default', 'web', 'Running', 'stuck', 'loss',
+  // etcdctl's commands and flags, named in the console's hint as typed.
+  'etcdctl', 'del', 'txn', 'compaction', 'member', 'endpoint', 'move-leader', 'help', 'crash',
+  'partition', 'prefix', 'json', 'nginx', 'running',
 ]);
 const englishWords = (texts) => [...new Set(texts
   .flatMap((t) => t.match(/[A-Za-z][A-Za-z'’-]*[A-Za-z]/g) ?? []))]
@@ -40,12 +43,14 @@ const chinese = (texts) => [...new Set(texts.filter((t) => /[\u3400-\u9fff]/.tes
 
 // Every text node and title/aria-label/placeholder in the playground,
 // the event log's lines (the core's words for its events) included.
+// Program text is not translated and is marked so (translate="no": what
+// etcdctl prints in the console, generated configuration files).
 const texts = (page) => page.evaluate(() => {
   const root = document.querySelector('.page');
   const found = [];
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-    if (n.data.trim()) found.push(n.data.trim());
+    if (n.data.trim() && !n.parentElement.closest('[translate="no"]')) found.push(n.data.trim());
   }
   for (const el of root.querySelectorAll('[title], [aria-label], [placeholder]')) {
     for (const a of ['title', 'aria-label', 'placeholder']) {
