@@ -184,7 +184,10 @@ fn member_list_and_endpoint_status_print_what_etcdctl_printed() {
                 .map(|l| {
                     let cols: Vec<&str> = l.split(", ").collect();
                     if cols.len() == 10 {
-                        format!("{}, {}, {}, DB, L, {}, {}, I, I, ", cols[0], cols[1], cols[2], cols[5], cols[6])
+                        format!(
+                            "{}, {}, {}, DB, L, {}, {}, I, I, ",
+                            cols[0], cols[1], cols[2], cols[5], cols[6]
+                        )
                     } else {
                         l.to_string()
                     }
@@ -193,7 +196,11 @@ fn member_list_and_endpoint_status_print_what_etcdctl_printed() {
                 .join("\n")
         };
         assert_eq!(fixed(&out), fixed(&r.stdout), "$ etcdctl {c}");
-        assert_eq!((err.as_str(), exit), (r.stderr.as_str(), r.exit), "$ etcdctl {c}");
+        assert_eq!(
+            (err.as_str(), exit),
+            (r.stderr.as_str(), r.exit),
+            "$ etcdctl {c}"
+        );
         compared += 1;
     }
     assert_eq!(compared, 5);
@@ -207,8 +214,18 @@ fn with_quorum_lost_writes_and_linearizable_reads_time_out_and_serializable_read
     s.run(".crash etcd-3");
     let before = s.cluster.now();
     let put = s.run("put /k v2");
-    assert_eq!(put, (String::new(), "Error: context deadline exceeded\n".into(), 1));
-    assert!(s.cluster.now() - before >= COMMAND_TIMEOUT_MS, "etcdctl waits its timeout");
+    assert_eq!(
+        put,
+        (
+            String::new(),
+            "Error: context deadline exceeded\n".into(),
+            1
+        )
+    );
+    assert!(
+        s.cluster.now() - before >= COMMAND_TIMEOUT_MS,
+        "etcdctl waits its timeout"
+    );
     assert_eq!(s.run("get /k").1, "Error: context deadline exceeded\n");
     assert_eq!(s.run("get /k --consistency=s").0, "/k\nv1\n");
     s.run(".restart etcd-2");

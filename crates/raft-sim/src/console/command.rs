@@ -123,9 +123,7 @@ pub fn words(line: &str) -> Result<Vec<String>, LineError> {
                 }
                 if !closed {
                     let column = line[..at].chars().count() + 1;
-                    return Err(LineError::args(format!(
-                        "unclosed {c} at column {column}"
-                    )));
+                    return Err(LineError::args(format!("unclosed {c} at column {column}")));
                 }
             }
             '\\' => {
@@ -201,13 +199,19 @@ pub fn parse(line: &str) -> Result<Option<Line>, LineError> {
         };
         let takes_value = matches!(
             name.as_str(),
-            "--write-out" | "--endpoints" | "--limit" | "--rev" | "--consistency" | "--sort-by"
+            "--write-out"
+                | "--endpoints"
+                | "--limit"
+                | "--rev"
+                | "--consistency"
+                | "--sort-by"
                 | "--order"
         ) || IGNORED_GLOBALS.contains(&name.as_str());
         let value = if takes_value && inline.is_none() {
-            let v = ws.get(i).cloned().ok_or_else(|| {
-                LineError::args(format!("flag needs an argument: {name}"))
-            })?;
+            let v = ws
+                .get(i)
+                .cloned()
+                .ok_or_else(|| LineError::args(format!("flag needs an argument: {name}")))?;
             i += 1;
             Some(v)
         } else {
@@ -247,7 +251,10 @@ pub fn parse(line: &str) -> Result<Option<Line>, LineError> {
     }))
 }
 
-fn flag<'a>(flags: &'a [(String, Option<String>)], name: &str) -> Option<&'a (String, Option<String>)> {
+fn flag<'a>(
+    flags: &'a [(String, Option<String>)],
+    name: &str,
+) -> Option<&'a (String, Option<String>)> {
     flags.iter().find(|(n, _)| n == name)
 }
 
@@ -298,9 +305,15 @@ fn command(args: &[String], flags: &[(String, Option<String>)]) -> Result<Comman
                     key: key.to_string(),
                     value: value.to_string(),
                 }),
-                [] => Err(LineError::args("put command needs 1 argument and input from stdin or 2 arguments")),
-                [_] => Err(LineError::args("put command needs 1 argument and input from stdin or 2 arguments")),
-                _ => Err(LineError::args("put command needs 1 argument and input from stdin or 2 arguments")),
+                [] => Err(LineError::args(
+                    "put command needs 1 argument and input from stdin or 2 arguments",
+                )),
+                [_] => Err(LineError::args(
+                    "put command needs 1 argument and input from stdin or 2 arguments",
+                )),
+                _ => Err(LineError::args(
+                    "put command needs 1 argument and input from stdin or 2 arguments",
+                )),
             }
         }
         ["get", rest @ ..] => {
@@ -323,7 +336,9 @@ fn command(args: &[String], flags: &[(String, Option<String>)]) -> Result<Comman
                 None | Some("l") => false,
                 Some("s") => true,
                 Some(other) => {
-                    return Err(LineError::args(format!("unknown consistency flag {other:?}")))
+                    return Err(LineError::args(format!(
+                        "unknown consistency flag {other:?}"
+                    )))
                 }
             };
             let sort_order = match flag(flags, "--order").and_then(|(_, v)| v.as_deref()) {
@@ -454,10 +469,16 @@ fn dot(ws: &[String]) -> Result<Command, LineError> {
         [".isolate", name] => fault(Fault::Isolate, name),
         [".heal"] => Ok(Command::Heal),
         [".help"] => Ok(Command::Help),
-        [".wait", d] => parse_ms(d)
-            .map(Command::Wait)
-            .ok_or_else(|| LineError::args(format!(".wait takes a duration such as 2s or 500ms, not {d:?}"))),
-        [cmd, ..] if DOT_USAGE.iter().any(|(c, _)| c.split(' ').next() == Some(*cmd)) => {
+        [".wait", d] => parse_ms(d).map(Command::Wait).ok_or_else(|| {
+            LineError::args(format!(
+                ".wait takes a duration such as 2s or 500ms, not {d:?}"
+            ))
+        }),
+        [cmd, ..]
+            if DOT_USAGE
+                .iter()
+                .any(|(c, _)| c.split(' ').next() == Some(*cmd)) =>
+        {
             let usage = DOT_USAGE
                 .iter()
                 .find(|(c, _)| c.split(' ').next() == Some(*cmd))
@@ -483,7 +504,10 @@ fn parse_ms(d: &str) -> Option<u64> {
 
 /// The console's own commands, for `.help`.
 pub const DOT_USAGE: [(&str, &str); 6] = [
-    (".crash NAME", "stop a member (etcd-2 or n2); its disk survives"),
+    (
+        ".crash NAME",
+        "stop a member (etcd-2 or n2); its disk survives",
+    ),
     (".restart NAME", "start a stopped member from its disk"),
     (".isolate NAME", "cut a member off from every other member"),
     (".heal", "restore every link"),
@@ -524,13 +548,19 @@ mod tests {
             parse("get foo --count-only").unwrap_err().message,
             "unknown flag: --count-only"
         );
-        assert_eq!(parse("put a 1 -w table").unwrap().unwrap().format, Format::Table);
+        assert_eq!(
+            parse("put a 1 -w table").unwrap().unwrap().format,
+            Format::Table
+        );
         assert_eq!(parse("get a -w yaml").unwrap_err().exit, 4);
         assert_eq!(
             parse(".wait soon").unwrap_err().message,
             ".wait takes a duration such as 2s or 500ms, not \"soon\""
         );
-        assert_eq!(parse(".wait 1.5s").unwrap().unwrap().command, Command::Wait(1500));
+        assert_eq!(
+            parse(".wait 1.5s").unwrap().unwrap().command,
+            Command::Wait(1500)
+        );
         assert_eq!(parse(".crash").unwrap_err().message, "usage: .crash NAME");
     }
 }

@@ -82,7 +82,11 @@ enum Waiting {
         done: Vec<(NodeId, Option<String>, u64)>,
     },
     /// An answer that etcdctl gives only when its deadline passes.
-    Until { at: u64, printed: Vec<Printed>, exit: i32 },
+    Until {
+        at: u64,
+        printed: Vec<Printed>,
+        exit: i32,
+    },
 }
 
 /// The console.
@@ -176,11 +180,19 @@ impl Console {
             }
             Command::EndpointStatus { cluster } => {
                 let c = host.cluster();
-                let nodes = if *cluster { self.by_id(&members) } else { endpoints };
+                let nodes = if *cluster {
+                    self.by_id(&members)
+                } else {
+                    endpoints
+                };
                 self.status(c, &nodes, line.format)
             }
             Command::EndpointHealth { cluster } => {
-                let nodes = if *cluster { self.by_id(&members) } else { endpoints };
+                let nodes = if *cluster {
+                    self.by_id(&members)
+                } else {
+                    endpoints
+                };
                 let mut checks = Vec::new();
                 for n in nodes {
                     let op = ClientOp::RangeRequest(RangeRequest::key("health"));
@@ -205,7 +217,9 @@ impl Console {
                 let Some(n) = Deployment::node_named(name).filter(|n| members.contains(n)) else {
                     return self.fail(
                         LineError {
-                            message: format!("no member named {name} (member list shows their names)"),
+                            message: format!(
+                                "no member named {name} (member list shows their names)"
+                            ),
                             exit: 1,
                         },
                         None,
@@ -489,7 +503,11 @@ impl Console {
                         m + "}"
                     })
                     .collect();
-                format!("{{\"header\":{},\"members\":[{}]}}\n", h.json(), members.join(","))
+                format!(
+                    "{{\"header\":{},\"members\":[{}]}}\n",
+                    h.json(),
+                    members.join(",")
+                )
             }
             Format::Fields => {
                 let mut s = h.fields();
@@ -517,7 +535,14 @@ impl Console {
                         ]
                     })
                     .collect();
-                let header = ["ID", "STATUS", "NAME", "PEER ADDRS", "CLIENT ADDRS", "IS LEARNER"];
+                let header = [
+                    "ID",
+                    "STATUS",
+                    "NAME",
+                    "PEER ADDRS",
+                    "CLIENT ADDRS",
+                    "IS LEARNER",
+                ];
                 table(&header, &cells, &[true; 6])
             }
         }
@@ -674,7 +699,10 @@ impl Console {
                             go_duration(*took)
                         );
                         if let Some(e) = f {
-                            s.push_str(&format!(",\"error\":{}", serde_json::Value::from(e.as_str())));
+                            s.push_str(&format!(
+                                ",\"error\":{}",
+                                serde_json::Value::from(e.as_str())
+                            ));
                         }
                         s + "}"
                     })

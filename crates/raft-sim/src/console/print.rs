@@ -213,7 +213,10 @@ mod tests {
         assert_eq!(base64(b"foo"), "Zm9v");
         assert_eq!(base64(b"qux2"), "cXV4Mg==");
         assert_eq!(base64(b"22b"), "MjJi");
-        assert_eq!(go_quote("{\"kind\":\"Pod\"}"), "\"{\\\"kind\\\":\\\"Pod\\\"}\"");
+        assert_eq!(
+            go_quote("{\"kind\":\"Pod\"}"),
+            "\"{\\\"kind\\\":\\\"Pod\\\"}\""
+        );
         assert_eq!(human_bytes(24576), "25 kB");
         assert_eq!(human_bytes(20480), "20 kB");
     }
