@@ -849,3 +849,57 @@ async fn the_kept_run_reopens_when_the_address_says_nothing_of_what_to_run() {
     assert!(!restored);
     assert_eq!(query, "?seed=3");
 }
+
+/// Types `line` into the console and submits it, as a learner does.
+fn type_in_console(root: &Element, line: &str) {
+    let input: HtmlInputElement = find(root, "#console-in").unchecked_into();
+    input.set_value(line);
+    fire(&input, "input");
+    button(root, "Run").click();
+}
+
+#[wasm_bindgen_test]
+async fn the_console_answers_as_etcdctl_under_the_member_that_served_and_recalls_lines() {
+    let root = mount(settings(3, 1), true, 20.0);
+    wait_for("an election's time", || {
+        attr(&root, ".page", "data-virtual-ms")
+            .parse::<u64>()
+            .unwrap_or(0)
+            > 3_000
+    })
+    .await;
+    type_in_console(&root, "put /registry/pods/default/nginx running");
+    wait_for("the put's OK", || {
+        find(&root, "#console-out")
+            .text_content()
+            .unwrap_or_default()
+            .contains("OK")
+    })
+    .await;
+    type_in_console(
+        &root,
+        "get /registry/ --prefix --endpoints=192.168.0.102:2379",
+    );
+    // OK, then the key and its value.
+    wait_for("the get's answer", || {
+        root.query_selector_all(".console-out .cl.out").unwrap().length() == 3
+    })
+    .await;
+    let served = root.query_selector_all(".console-out .served").unwrap();
+    let last: Element = served.item(served.length() - 1).unwrap().unchecked_into();
+    assert_eq!(last.get_attribute("data-served-by").as_deref(), Some("3"));
+    assert!(last.text_content().unwrap().contains("etcd-3"));
+
+    // ↑ brings back the last line typed, ↑ again the one before.
+    let input: HtmlInputElement = find(&root, "#console-in").unchecked_into();
+    for _ in 0..2 {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key("ArrowUp");
+        init.set_bubbles(true);
+        let ev =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        input.dispatch_event(&ev).unwrap();
+        settle().await;
+    }
+    assert_eq!(input.value(), "put /registry/pods/default/nginx running");
+}
