@@ -882,7 +882,10 @@ async fn the_console_answers_as_etcdctl_under_the_member_that_served_and_recalls
     );
     // OK, then the key and its value.
     wait_for("the get's answer", || {
-        root.query_selector_all(".console-out .cl.out").unwrap().length() == 3
+        root.query_selector_all(".console-out .cl.out")
+            .unwrap()
+            .length()
+            == 3
     })
     .await;
     let served = root.query_selector_all(".console-out .served").unwrap();

@@ -417,9 +417,9 @@ fn range_args(
     let prefix = switch(flags, "--prefix")?;
     let from_key = switch(flags, "--from-key")?;
     if prefix && from_key {
-        return Err(LineError::args(format!(
-            "`--prefix` and `--from-key` cannot be set at the same time, choose one"
-        )));
+        return Err(LineError::args(
+            "`--prefix` and `--from-key` cannot be set at the same time, choose one",
+        ));
     }
     let (key, end) = match rest {
         [] if prefix || from_key => (String::new(), None),
