@@ -6,6 +6,8 @@
 #   bash scripts/setup.sh page           # plus wasm32, wasm-bindgen-cli, trunk,
 #                                        # Node and the npm tools (wasm-opt)
 #   bash scripts/setup.sh page browser   # plus Chromium and ChromeDriver
+#   bash scripts/setup.sh etcd           # plus real etcd 3.4 (Debian's etcd-server
+#                                        # and etcd-client), for the differential test
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,11 +15,13 @@ WASM_BINDGEN_VERSION=0.2.130   # must equal the "=0.2.130" pin in Cargo.toml fil
 TRUNK_VERSION=0.21.14          # 0.22 needs a newer rustc than this machine's 1.95
 want_page=false
 want_browser=false
+want_etcd=false
 for arg in "$@"; do
   case "$arg" in
     page) want_page=true ;;
     browser) want_page=true; want_browser=true ;;
-    *) echo "setup: unknown argument $arg (use: page, browser)" >&2; exit 2 ;;
+    etcd) want_etcd=true ;;
+    *) echo "setup: unknown argument $arg (use: page, browser, etcd)" >&2; exit 2 ;;
   esac
 done
 
@@ -72,6 +76,11 @@ if $want_browser; then
   # The Chinese screenshots need a CJK font (a 5 MB one; Noto CJK is 90).
   if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
     apt_install fonts-wqy-microhei
+  fi
+fi
+if $want_etcd; then
+  if ! command -v etcd >/dev/null || ! command -v etcdctl >/dev/null; then
+    apt_install etcd-server etcd-client
   fi
 fi
 log "ready"

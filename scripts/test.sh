@@ -2,7 +2,9 @@
 # Runs every test:
 #  1. formatting, clippy (native and wasm32);
 #  2. the native suite: unit tests, scenario scripts, the 200-seed chaos
-#     sweep, determinism against the golden trace hashes, the page's driver;
+#     sweep, determinism against the golden trace hashes, the page's driver,
+#     and the etcdctl console against real etcd 3.4 (a loopback cluster,
+#     with quorum lost and regained);
 #  3. in headless Chromium (wasm-bindgen-test): the same golden runs under
 #     wasm32, and the page's components;
 #  4. the release build of the page: its size budget, and the end-to-end
@@ -14,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup.sh page browser
+bash scripts/setup.sh page browser etcd
 export PATH="$PWD/node_modules/binaryen/bin:$PATH"
 export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
 
