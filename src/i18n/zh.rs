@@ -479,7 +479,7 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
         Key::WatchFromRev(rev) => f!("（从修订版本 {rev} 开始）"),
         Key::RangeCounted(n, rev) => f!("计数：{n} 个键，修订版本 {rev}"),
         Key::ConsoleTitle => "etcdctl 控制台".into(),
-        Key::ConsoleNote => "像在命令行里一样输入 etcdctl 3.4 命令（put、get、del、watch、txn、compaction、member、endpoint、move-leader）；命令发往这个集群，回答就是 etcdctl 会打印的内容。.help 列出控制台自己的故障命令（.crash etcd-1、.partition …）。↑ 和 ↓ 可调出输入过的命令。".into(),
+        Key::ConsoleNote => "像在命令行里一样输入 etcdctl 3.4 命令（put、get、del、member list、endpoint health、endpoint status）；命令发往这个集群，回答就是 etcdctl 会打印的内容。.help 列出控制台自己的故障命令（.crash etcd-1、.heal …）。↑ 和 ↓ 可调出输入过的命令。".into(),
         Key::ConsoleServedBy(n) => f!("由 etcd-{n}（n{n}）应答"),
         Key::ConsoleRun => "运行".into(),
         Key::ConsoleWaiting => "等待回答…".into(),

@@ -74,9 +74,11 @@ impl PageConsole {
     }
 
     fn push_typed(&mut self, line: &str) {
+        // The prompt already says `etcdctl`.
+        let shown = line.trim().strip_prefix("etcdctl ").unwrap_or(line.trim());
         self.lines.push_back(ConsoleLine {
             kind: LineKind::Typed,
-            text: line.to_string(),
+            text: shown.to_string(),
             served_by: None,
         });
     }

@@ -32,8 +32,8 @@ const KEPT = new Set([
   'put', 'get', 'delete', 'range',
   'registry', 'pods', 'default', 'web', 'Running', 'stuck', 'loss',
   // etcdctl's commands and flags, named in the console's hint as typed.
-  'etcdctl', 'del', 'txn', 'compaction', 'member', 'endpoint', 'move-leader', 'help', 'crash',
-  'partition', 'prefix', 'json', 'nginx', 'running',
+  'etcdctl', 'del', 'member', 'list', 'endpoint', 'health', 'status', 'help', 'crash', 'heal',
+  'prefix', 'json', 'nginx', 'running',
 ]);
 const englishWords = (texts) => [...new Set(texts
   .flatMap((t) => t.match(/[A-Za-z][A-Za-z'’-]*[A-Za-z]/g) ?? []))]

@@ -5,7 +5,7 @@
 //
 // Every wait is on what the page shows (the data attributes of the testing
 // contract), with a deadline, never a fixed sleep.
-import { openRelease } from './serve.mjs';
+import { openRelease, OUT } from './serve.mjs';
 
 const { server, base, browser, shoot } = await openRelease(process.argv[2] ?? 'dist');
 let failed = false;
@@ -145,6 +145,35 @@ try {
 
   if (errors.length) throw new Error('page errors:\n' + errors.join('\n'));
   if (await page.$('#crash')) throw new Error('the crash overlay is showing');
+
+  // The etcdctl console, as a learner types into it: a write, a prefix
+  // read from etcd-3, then a stopped quorum (in Chinese, at 360 px).
+  const typeLine = async (p, line) => {
+    await p.fill('#console-in', line);
+    await p.press('#console-in', 'Enter');
+  };
+  const outLines = (p) => p.locator('.console-out .cl.out').count();
+  const con = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await con.goto(`${base}?seed=11&members=3&speed=8`);
+  await con.waitForFunction(() => document.getElementById('leader').textContent.trim() !== '', null, { timeout: 30000 });
+  await typeLine(con, 'put /registry/pods/default/nginx running');
+  await con.waitForFunction(() => [...document.querySelectorAll('.console-out .cl.out')].some((l) => l.textContent === 'OK'), null, { timeout: 10000 });
+  await typeLine(con, 'etcdctl get /registry/ --prefix --endpoints=http://192.168.0.102:2379');
+  await con.waitForFunction(() => document.querySelectorAll('.console-out .cl.out').length === 3, null, { timeout: 10000 });
+  const served = await con.locator('.console-out .served').last().getAttribute('data-served-by');
+  if (served !== '3') throw new Error(`the get names member ${served}, not etcd-3`);
+  await con.locator('.console').screenshot({ path: `${OUT}/console-en.png` });
+  step(`console: put OK, prefix get served by etcd-${served} (${await outLines(con)} lines)`);
+
+  const zh = await browser.newPage({ viewport: { width: 360, height: 780 } });
+  await zh.goto(`${base}?seed=11&members=3&speed=8&lang=zh`);
+  await zh.waitForFunction(() => document.getElementById('leader').textContent.trim() !== '', null, { timeout: 30000 });
+  for (const line of ['.crash etcd-2', '.crash etcd-3', 'put /a 1']) await typeLine(zh, line);
+  await zh.waitForFunction(() => [...document.querySelectorAll('.console-out .cl.err')].some((l) => l.textContent.includes('context deadline exceeded')), null, { timeout: 20000 });
+  const zhOverflow = await zh.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  await zh.locator('.console').screenshot({ path: `${OUT}/console-zh-phone.png` });
+  if (zhOverflow > 1) throw new Error(`the console makes the page ${zhOverflow}px wider than 360 px`);
+  step('console: quorum lost -> "Error: context deadline exceeded", in Chinese at 360 px');
 
   // A phone-sized, dark, reduced-motion look at the same page (not a
   // required state; it catches layout that overflows at 360 px).
