@@ -3,6 +3,7 @@
 //! state (no request goes through Raft but health's read).
 
 use super::command::Format;
+use super::membership::started;
 use super::print::{self, human_bytes, table, Header};
 use super::{err, out, Console, Printed, Waiting, ETCD_VERSION};
 use crate::cluster::Cluster;
@@ -13,15 +14,22 @@ impl Console {
     pub(super) fn member_list(&self, c: &Cluster, node: NodeId, format: Format) -> String {
         let d = &self.deployment;
         let learners = &c.membership().learners;
-        let rows: Vec<(u64, String, String, String, bool)> = self
+        // An unstarted member has published no name or client URL yet.
+        let rows: Vec<(u64, &str, String, String, String, bool)> = self
             .by_id(&self.members(c))
             .into_iter()
             .map(|n| {
+                let up = started(c, n);
                 (
-                    d.member_id(n),
-                    Deployment::name(n),
+                    self.id(n),
+                    if up { "started" } else { "unstarted" },
+                    if up {
+                        Deployment::name(n)
+                    } else {
+                        String::new()
+                    },
                     d.peer_url(n),
-                    d.client_url(n),
+                    if up { d.client_url(n) } else { String::new() },
                     learners.contains(&n),
                 )
             })
@@ -33,22 +41,13 @@ impl Console {
         match format {
             Format::Simple => rows
                 .iter()
-                .map(|(id, name, peer, client, learner)| {
-                    format!("{id:x}, started, {name}, {peer}, {client}, {learner}\n")
+                .map(|(id, status, name, peer, client, learner)| {
+                    format!("{id:x}, {status}, {name}, {peer}, {client}, {learner}\n")
                 })
                 .collect(),
             Format::Json => {
-                let members: Vec<String> = rows
-                    .iter()
-                    .map(|(id, name, peer, client, learner)| {
-                        let mut m = format!(
-                            "{{\"ID\":{id},\"name\":\"{name}\",\"peerURLs\":[\"{peer}\"],\"clientURLs\":[\"{client}\"]"
-                        );
-                        if *learner {
-                            m.push_str(",\"isLearner\":true");
-                        }
-                        m + "}"
-                    })
+                let members: Vec<String> = (self.by_id(&self.members(c)).into_iter())
+                    .map(|n| self.member_json(c, n))
                     .collect();
                 format!(
                     "{{\"header\":{},\"members\":[{}]}}\n",
@@ -58,7 +57,7 @@ impl Console {
             }
             Format::Fields => {
                 let mut s = h.fields();
-                for (id, name, peer, client, learner) in &rows {
+                for (id, _, name, peer, client, learner) in &rows {
                     s.push_str(&format!(
                         "\"ID\" : {id}\n\"Name\" : {}\n\"PeerURL\" : {}\n\"ClientURL\" : {}\n\"IsLearner\" : {learner}\n\n",
                         print::go_quote(name),
@@ -71,10 +70,10 @@ impl Console {
             Format::Table => {
                 let cells: Vec<Vec<String>> = rows
                     .iter()
-                    .map(|(id, name, peer, client, learner)| {
+                    .map(|(id, status, name, peer, client, learner)| {
                         vec![
                             format!("{id:x}"),
-                            "started".into(),
+                            status.to_string(),
                             name.clone(),
                             peer.clone(),
                             client.clone(),
@@ -93,6 +92,24 @@ impl Console {
                 table(&header, &cells, &[true; 6])
             }
         }
+    }
+
+    /// One member as `member list -w json` shows it (an unstarted one
+    /// without name and client URLs).
+    pub(super) fn member_json(&self, c: &Cluster, n: NodeId) -> String {
+        let d = &self.deployment;
+        let mut m = format!("{{\"ID\":{}", self.id(n));
+        if started(c, n) {
+            m.push_str(&format!(",\"name\":\"{}\"", Deployment::name(n)));
+        }
+        m.push_str(&format!(",\"peerURLs\":[\"{}\"]", d.peer_url(n)));
+        if started(c, n) {
+            m.push_str(&format!(",\"clientURLs\":[\"{}\"]", d.client_url(n)));
+        }
+        if c.membership().learners.contains(&n) {
+            m.push_str(",\"isLearner\":true");
+        }
+        m + "}"
     }
 
     pub(super) fn status(&mut self, c: &Cluster, nodes: &[NodeId], format: Format) -> Vec<Printed> {
@@ -129,7 +146,7 @@ impl Console {
                     format!(
                         "{}, {:x}, {ETCD_VERSION}, {}, {}, {learner}, {term}, {index}, {applied}, \n",
                         url(*n),
-                        d.member_id(*n),
+                        self.id(*n),
                         human_bytes(*db),
                         leader == n
                     )
@@ -139,7 +156,7 @@ impl Console {
                 let items: Vec<String> = rows
                     .iter()
                     .map(|(n, h, db, leader, learner, index, term, applied)| {
-                        let leader_id = if *leader == 0 { 0 } else { d.member_id(*leader) };
+                        let leader_id = if *leader == 0 { 0 } else { self.id(*leader) };
                         let mut s = format!(
                             "{{\"Endpoint\":\"{}\",\"Status\":{{\"header\":{},\"version\":\"{ETCD_VERSION}\",\"dbSize\":{db}",
                             url(*n),
@@ -160,7 +177,7 @@ impl Console {
             Format::Fields => rows
                 .iter()
                 .map(|(n, h, db, leader, learner, index, term, applied)| {
-                    let leader_id = if *leader == 0 { 0 } else { d.member_id(*leader) };
+                    let leader_id = if *leader == 0 { 0 } else { self.id(*leader) };
                     format!(
                         "{}\"Version\" : \"{ETCD_VERSION}\"\n\"DBSize\" : {db}\n\"Leader\" : {leader_id}\n\"IsLearner\" : {learner}\n\"RaftIndex\" : {index}\n\"RaftTerm\" : {term}\n\"RaftAppliedIndex\" : {applied}\n\"Errors\" : []\n\"Endpoint\" : \"{}\"\n\n",
                         h.fields(),
@@ -174,7 +191,7 @@ impl Console {
                     .map(|(n, _, db, leader, learner, index, term, applied)| {
                         vec![
                             url(*n),
-                            format!("{:x}", d.member_id(*n)),
+                            format!("{:x}", self.id(*n)),
                             ETCD_VERSION.into(),
                             human_bytes(*db),
                             (leader == n).to_string(),
@@ -211,6 +228,7 @@ impl Console {
                 ),
                 stderr: true,
                 served_by: Some(*n),
+                watch: false,
             });
         }
         if !rows.is_empty() {
@@ -294,6 +312,7 @@ impl Console {
                         text,
                         stderr: true,
                         served_by: Some(*n),
+                        watch: false,
                     });
                 }
             }

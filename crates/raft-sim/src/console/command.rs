@@ -31,8 +31,32 @@ pub enum Command {
     },
     /// `del KEY [RANGE_END]`, `--prefix`, `--from-key`.
     Del { key: String, end: RangeEnd },
+    /// `txn`: its compares and ops come on the lines after it, as etcdctl
+    /// reads them from stdin (see `txn.rs`).
+    Txn,
+    /// `compaction REV` (`--physical` changes nothing here).
+    Compaction { revision: u64 },
+    /// `watch KEY` or `watch --prefix KEY`, from `--rev` on: it runs in the
+    /// background until `.cancel`, as `etcdctl watch … &` would.
+    Watch {
+        key: String,
+        prefix: bool,
+        revision: u64,
+    },
     /// `member list`.
     MemberList,
+    /// `member add NAME --peer-urls=URL [--learner]`.
+    MemberAdd {
+        name: String,
+        peer_url: String,
+        learner: bool,
+    },
+    /// `member remove ID` (hex).
+    MemberRemove { id: u64 },
+    /// `member promote ID` (hex).
+    MemberPromote { id: u64 },
+    /// `move-leader ID` (hex).
+    MoveLeader { id: u64 },
     /// `endpoint health` (`--cluster`: every member).
     EndpointHealth { cluster: bool },
     /// `endpoint status` (`--cluster`: every member).
@@ -41,6 +65,8 @@ pub enum Command {
     Fault { what: Fault, name: String },
     /// `.heal`.
     Heal,
+    /// `.cancel`: stops the watches running in the background (Ctrl-C).
+    Cancel,
     /// `.wait DURATION` (ms).
     Wait(u64),
     /// `.help`.
@@ -80,11 +106,26 @@ pub struct LineError {
     pub exit: i32,
 }
 
+/// etcdctl's `ExitBadArgs`.
+pub const EXIT_BAD_ARGS: i32 = 128;
+/// etcdctl's `ExitInvalidInput` (a bad txn line).
+pub const EXIT_INVALID_INPUT: i32 = 3;
+/// etcdctl's `ExitBadFeature` (a format a command cannot print).
+pub const EXIT_BAD_FEATURE: i32 = 4;
+
 impl LineError {
     fn args(message: impl Into<String>) -> LineError {
         LineError {
             message: message.into(),
             exit: 1,
+        }
+    }
+
+    /// An error with etcdctl's exit status `exit`.
+    pub fn exit(exit: i32, message: impl Into<String>) -> LineError {
+        LineError {
+            message: message.into(),
+            exit,
         }
     }
 }
@@ -206,6 +247,7 @@ pub fn parse(line: &str) -> Result<Option<Line>, LineError> {
                 | "--consistency"
                 | "--sort-by"
                 | "--order"
+                | "--peer-urls"
         ) || IGNORED_GLOBALS.contains(&name.as_str());
         let value = if takes_value && inline.is_none() {
             let v = ws
@@ -385,9 +427,138 @@ fn command(args: &[String], flags: &[(String, Option<String>)]) -> Result<Comman
             let (key, end) = range_args("del", rest, flags)?;
             Ok(Command::Del { key, end })
         }
+        ["txn", rest @ ..] => {
+            only(flags, &[])?;
+            if !rest.is_empty() {
+                return Err(LineError::exit(
+                    EXIT_BAD_ARGS,
+                    "txn command does not accept argument",
+                ));
+            }
+            Ok(Command::Txn)
+        }
+        ["compaction", rest @ ..] => {
+            only(flags, &["--physical"])?;
+            switch(flags, "--physical")?;
+            match rest {
+                [rev] => rev
+                    .parse()
+                    .map(|revision| Command::Compaction { revision })
+                    .map_err(|_| {
+                        LineError::args(format!(
+                            "strconv.ParseInt: parsing {}: invalid syntax",
+                            super::print::go_quote(rev)
+                        ))
+                    }),
+                _ => Err(LineError::exit(
+                    EXIT_BAD_ARGS,
+                    "compaction command needs 1 argument",
+                )),
+            }
+        }
+        ["watch", rest @ ..] => {
+            only(flags, &["--prefix", "--rev"])?;
+            let prefix = switch(flags, "--prefix")?;
+            let key = match rest {
+                [key] => key.to_string(),
+                [] if prefix => String::new(),
+                [] => {
+                    return Err(LineError::exit(
+                        EXIT_BAD_ARGS,
+                        "watch in non-interactive mode requires one or two argument as key or prefix, with range end",
+                    ))
+                }
+                [_, _] => {
+                    return Err(LineError::args(
+                        "the console watches one key or one prefix (--prefix), not a range",
+                    ))
+                }
+                _ => {
+                    return Err(LineError::exit(EXIT_BAD_ARGS, "bad number of arguments"))
+                }
+            };
+            Ok(Command::Watch {
+                key,
+                prefix,
+                revision: number(flags, "--rev")?,
+            })
+        }
         ["member", "list"] => {
             only(flags, &[])?;
             Ok(Command::MemberList)
+        }
+        ["member", "add", rest @ ..] => {
+            only(flags, &["--peer-urls", "--learner"])?;
+            let name = match rest {
+                [] => return Err(LineError::exit(EXIT_BAD_ARGS, "member name not provided")),
+                [name] => name.to_string(),
+                _ => {
+                    let mut e = String::from("too many arguments");
+                    for s in rest.iter().filter(|s| s.to_lowercase().starts_with("http")) {
+                        e.push_str(&format!(", did you mean --peer-urls={s}"));
+                    }
+                    return Err(LineError::exit(EXIT_BAD_ARGS, e));
+                }
+            };
+            let peer_url = match flag(flags, "--peer-urls").and_then(|(_, v)| v.clone()) {
+                Some(u) if !u.is_empty() => u,
+                _ => {
+                    return Err(LineError::exit(
+                        EXIT_BAD_ARGS,
+                        "member peer urls not provided",
+                    ))
+                }
+            };
+            if peer_url.contains(',') {
+                return Err(LineError::args(
+                    "the console gives each member one peer URL",
+                ));
+            }
+            Ok(Command::MemberAdd {
+                name,
+                peer_url,
+                learner: switch(flags, "--learner")?,
+            })
+        }
+        ["member", verb @ ("remove" | "promote"), rest @ ..] => {
+            only(flags, &[])?;
+            let id = match rest {
+                [id] => u64::from_str_radix(id, 16).map_err(|_| {
+                    LineError::exit(
+                        EXIT_BAD_ARGS,
+                        format!(
+                            "bad member ID arg (strconv.ParseUint: parsing {}: invalid syntax), expecting ID in Hex",
+                            super::print::go_quote(id)
+                        ),
+                    )
+                })?,
+                _ => return Err(LineError::exit(EXIT_BAD_ARGS, "member ID is not provided")),
+            };
+            Ok(if *verb == "remove" {
+                Command::MemberRemove { id }
+            } else {
+                Command::MemberPromote { id }
+            })
+        }
+        ["move-leader", rest @ ..] => {
+            only(flags, &[])?;
+            match rest {
+                [id] => u64::from_str_radix(id, 16)
+                    .map(|id| Command::MoveLeader { id })
+                    .map_err(|_| {
+                        LineError::exit(
+                            EXIT_BAD_ARGS,
+                            format!(
+                                "strconv.ParseUint: parsing {}: invalid syntax",
+                                super::print::go_quote(id)
+                            ),
+                        )
+                    }),
+                _ => Err(LineError::exit(
+                    EXIT_BAD_ARGS,
+                    "move-leader command needs 1 argument",
+                )),
+            }
         }
         ["endpoint", "health"] => {
             only(flags, &["--cluster"])?;
@@ -468,6 +639,7 @@ fn dot(ws: &[String]) -> Result<Command, LineError> {
         [".restart", name] => fault(Fault::Restart, name),
         [".isolate", name] => fault(Fault::Isolate, name),
         [".heal"] => Ok(Command::Heal),
+        [".cancel"] => Ok(Command::Cancel),
         [".help"] => Ok(Command::Help),
         [".wait", d] => parse_ms(d).map(Command::Wait).ok_or_else(|| {
             LineError::args(format!(
@@ -503,7 +675,7 @@ fn parse_ms(d: &str) -> Option<u64> {
 }
 
 /// The console's own commands, for `.help`.
-pub const DOT_USAGE: [(&str, &str); 6] = [
+pub const DOT_USAGE: [(&str, &str); 7] = [
     (
         ".crash NAME",
         "stop a member (etcd-2 or n2); its disk survives",
@@ -511,6 +683,10 @@ pub const DOT_USAGE: [(&str, &str); 6] = [
     (".restart NAME", "start a stopped member from its disk"),
     (".isolate NAME", "cut a member off from every other member"),
     (".heal", "restore every link"),
+    (
+        ".cancel",
+        "stop the watches running in the background (Ctrl-C)",
+    ),
     (".wait DURATION", "let virtual time pass (2s, 500ms)"),
     (".help", "this list"),
 ];

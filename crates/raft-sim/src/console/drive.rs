@@ -72,6 +72,10 @@ pub fn run(
             status = console.exit_status();
         }
     }
+    write(&console.end_of_input(), out, err).map_err(io)?;
+    if console.exit_status() != 0 {
+        status = console.exit_status();
+    }
     Ok(status)
 }
 

@@ -26,10 +26,18 @@ use crate::NodeId;
 mod cluster;
 pub mod command;
 pub mod drive;
+mod membership;
 pub mod print;
+mod txn;
+mod watch;
 
-use command::{Command, Fault, Format, Line, LineError, DOT_USAGE};
+use command::{Command, Fault, Format, Line, LineError, DOT_USAGE, EXIT_BAD_FEATURE};
+use membership::{Added, Change};
 use print::Header;
+use txn::TxnInput;
+use watch::Background;
+
+pub use membership::ADD_EPOCH_SECS;
 
 /// Client id of the console's requests in the history.
 pub const CONSOLE_CLIENT: u64 = 3;
@@ -63,6 +71,9 @@ pub struct Printed {
     pub stderr: bool,
     /// The member that served the answer.
     pub served_by: Option<NodeId>,
+    /// Printed by a watch running in the background, not by the command
+    /// that was typed last.
+    pub watch: bool,
 }
 
 /// A command waiting for its answer.
@@ -82,6 +93,15 @@ enum Waiting {
         sent: u64,
         done: Vec<(NodeId, Option<String>, u64)>,
     },
+    /// A membership change, until the serving member applied it.
+    Conf {
+        serving: NodeId,
+        change: Change,
+        line: Line,
+        sent: u64,
+    },
+    /// `move-leader`, until the new leader leads.
+    Transfer { from: NodeId, to: NodeId, sent: u64 },
     /// An answer that etcdctl gives only when its deadline passes.
     Until {
         at: u64,
@@ -94,6 +114,12 @@ enum Waiting {
 pub struct Console {
     deployment: Deployment,
     waiting: Option<Waiting>,
+    /// A `txn` whose lines are being read, with its line and member.
+    reading: Option<(TxnInput, Line, NodeId)>,
+    /// Watches running in the background.
+    watches: Vec<Background>,
+    /// Ids of the members the console added.
+    added: Added,
     exit: i32,
 }
 
@@ -103,6 +129,9 @@ impl Console {
         Console {
             deployment,
             waiting: None,
+            reading: None,
+            watches: Vec::new(),
+            added: Added::new(),
             exit: 0,
         }
     }
@@ -112,6 +141,17 @@ impl Console {
         self.waiting.is_some()
     }
 
+    /// Whether the console is reading a `txn`'s lines (the page shows a
+    /// continuation prompt).
+    pub fn reading_txn(&self) -> bool {
+        self.reading.is_some()
+    }
+
+    /// How many watches run in the background.
+    pub fn watching(&self) -> usize {
+        self.watches.len()
+    }
+
     /// etcdctl's exit status of the last command that finished.
     pub fn exit_status(&self) -> i32 {
         self.exit
@@ -119,6 +159,19 @@ impl Console {
 
     /// Reads one line and starts it; prints at once what needs no waiting.
     pub fn submit(&mut self, host: &mut dyn ConsoleHost, line: &str) -> Vec<Printed> {
+        if let Some((mut input, txn_line, node)) = self.reading.take() {
+            return match input.feed(line) {
+                Ok(false) => {
+                    self.reading = Some((input, txn_line, node));
+                    Vec::new()
+                }
+                Ok(true) => {
+                    let op = ClientOp::Txn(input.req);
+                    self.request(host, node, op, ReadMode::Linearizable, txn_line)
+                }
+                Err(e) => self.fail(e, None),
+            };
+        }
         let line = match command::parse(line) {
             Ok(Some(line)) => line,
             Ok(None) => return Vec::new(),
@@ -170,6 +223,71 @@ impl Console {
                     end: end.clone(),
                 };
                 self.request(host, node, op, ReadMode::Linearizable, line)
+            }
+            Command::Txn => {
+                self.reading = Some((TxnInput::default(), line, node));
+                Vec::new()
+            }
+            Command::Compaction { revision } => {
+                let op = ClientOp::Compact {
+                    revision: *revision,
+                };
+                self.request(host, node, op, ReadMode::Linearizable, line)
+            }
+            &Command::Watch {
+                ref key,
+                prefix,
+                revision,
+            } => {
+                let c = host.cluster();
+                if !running(c, node) {
+                    return self.deadline(c, node, Vec::new());
+                }
+                let replay_to = c
+                    .member(node)
+                    .and_then(|m| m.live())
+                    .map_or(0, |l| l.kv().revision());
+                let action = Action::Watch {
+                    node,
+                    key: key.clone(),
+                    prefix,
+                    start_revision: revision,
+                };
+                match host.act(action) {
+                    Ok(Some(id)) => {
+                        self.watches.push(Background {
+                            id,
+                            format: line.format,
+                            shown: 0,
+                            replay_to,
+                        });
+                        let printed = self.watch_output(host.cluster());
+                        self.done(printed, 0)
+                    }
+                    Ok(None) => Vec::new(),
+                    Err(e) => self.fail(LineError::exit(1, e.to_string()), Some(node)),
+                }
+            }
+            Command::MemberAdd {
+                name,
+                peer_url,
+                learner,
+            } => {
+                let (name, peer_url, learner) = (name.clone(), peer_url.clone(), *learner);
+                self.member_add(host, node, &name, &peer_url, learner, line)
+            }
+            &Command::MemberRemove { id } => self.member_remove(host, node, id, line),
+            &Command::MemberPromote { id } => self.member_promote(host, node, id, line),
+            &Command::MoveLeader { id } => {
+                let given = line.endpoints.clone();
+                self.move_leader(host, &endpoints, &given, id)
+            }
+            Command::Cancel => {
+                for b in std::mem::take(&mut self.watches) {
+                    // A watch the server canceled is gone already.
+                    let _ = host.act(Action::CancelWatch { watch: b.id });
+                }
+                self.done(Vec::new(), 0)
             }
             Command::MemberList => {
                 let c = host.cluster();
@@ -244,8 +362,11 @@ impl Console {
             }
             Command::Help => {
                 let mut text = String::from(
-                    "etcdctl commands: put, get, del, member list, endpoint health, endpoint status\n\
-                     (flags as etcdctl 3.4's; --endpoints picks the member that serves).\n\
+                    "etcdctl commands: put, get, del, txn, compaction, watch, member list/add/remove/promote,\n\
+                     move-leader, endpoint health, endpoint status (flags as etcdctl 3.4's;\n\
+                     --endpoints picks the member that serves). txn reads the lines after it:\n\
+                     compares, a blank line, success ops, a blank line, failure ops, a blank line.\n\
+                     watch runs in the background until .cancel.\n\
                      The console's own commands:\n",
                 );
                 for (c, what) in DOT_USAGE {
@@ -256,12 +377,41 @@ impl Console {
         }
     }
 
+    /// The input ended: a `txn` still being read fails as etcdctl's does
+    /// when its stdin ends early.
+    pub fn end_of_input(&mut self) -> Vec<Printed> {
+        match self.reading.take() {
+            Some(_) => self.fail(LineError::exit(command::EXIT_INVALID_INPUT, "EOF"), None),
+            None => Vec::new(),
+        }
+    }
+
     /// Prints what finished since the last call (call after the clock moved).
     pub fn poll(&mut self, host: &mut dyn ConsoleHost) -> Vec<Printed> {
+        let c = host.cluster();
+        let exit = self.exit;
+        let mut printed = self.watch_output(c);
+        if self.waiting.is_some() {
+            // A watch canceled while a command runs does not decide the
+            // command's exit status.
+            self.exit = exit;
+        }
+        printed.extend(self.poll_command(host));
+        printed
+    }
+
+    fn poll_command(&mut self, host: &mut dyn ConsoleHost) -> Vec<Printed> {
         let c = host.cluster();
         let now = c.now();
         match self.waiting.take() {
             None => Vec::new(),
+            Some(Waiting::Conf {
+                serving,
+                change,
+                line,
+                sent,
+            }) => self.conf_poll(c, serving, change, line, sent),
+            Some(Waiting::Transfer { from, to, sent }) => self.transfer_poll(c, from, to, sent),
             Some(Waiting::Until { at, printed, exit }) => {
                 if now >= at {
                     self.done(printed, exit)
@@ -381,12 +531,16 @@ impl Console {
     }
 
     fn answer(&self, line: &Line, h: &Header, reply: &Reply) -> Result<String, LineError> {
+        if let Command::Compaction { revision } = &line.command {
+            // etcdctl prints the revision it asked for, in every format.
+            return Ok(format!("compacted revision {revision}\n"));
+        }
         if line.format == Format::Table {
             // etcdctl sends the request first and fails only to print it:
             // the write is done.
             return Err(LineError {
                 message: "table not supported as output format".into(),
-                exit: 4,
+                exit: EXIT_BAD_FEATURE,
             });
         }
         let json = line.format == Format::Json;
@@ -407,6 +561,7 @@ impl Console {
                 },
                 Reply::RangeResponse(r),
             ) => print::get(h, r, json, fields, *print_value_only),
+            (Command::Txn, Reply::Txn(t)) => txn::print(h, t, line.format),
             (Command::Del { .. }, Reply::DeleteRange { deleted, .. }) => {
                 if json {
                     let mut s = format!("{{\"header\":{}", h.json());
@@ -432,7 +587,7 @@ impl Console {
     fn header(&self, c: &Cluster, node: NodeId, revision: u64) -> Header {
         Header {
             cluster_id: self.cluster_id(c),
-            member_id: self.deployment.member_id(node),
+            member_id: self.id(node),
             revision,
             raft_term: c
                 .member(node)
@@ -456,7 +611,7 @@ impl Console {
     /// Members in etcd's order: by etcd id.
     fn by_id(&self, members: &[NodeId]) -> Vec<NodeId> {
         let mut m = members.to_vec();
-        m.sort_by_key(|&n| self.deployment.member_id(n));
+        m.sort_by_key(|&n| self.id(n));
         m
     }
 
@@ -508,6 +663,7 @@ fn out(text: String, served_by: impl Into<Option<NodeId>>) -> Printed {
         text,
         stderr: false,
         served_by: served_by.into(),
+        watch: false,
     }
 }
 
@@ -516,6 +672,7 @@ fn err(message: String, served_by: Option<NodeId>) -> Printed {
         text: format!("Error: {message}\n"),
         stderr: true,
         served_by,
+        watch: false,
     }
 }
 

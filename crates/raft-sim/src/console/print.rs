@@ -21,20 +21,20 @@ pub struct Header {
 }
 
 impl Header {
-    /// `"header":{…}` without empty fields.
+    /// `"header":{…}` without empty fields (protobuf's JSON leaves zeros
+    /// out: the headers of a txn's ops carry only the revision).
     pub fn json(&self) -> String {
-        let mut s = format!(
-            "{{\"cluster_id\":{},\"member_id\":{}",
-            self.cluster_id, self.member_id
-        );
-        if self.revision > 0 {
-            let _ = write!(s, ",\"revision\":{}", self.revision);
-        }
-        if self.raft_term > 0 {
-            let _ = write!(s, ",\"raft_term\":{}", self.raft_term);
-        }
-        s.push('}');
-        s
+        let fields: Vec<String> = [
+            ("cluster_id", self.cluster_id),
+            ("member_id", self.member_id),
+            ("revision", self.revision),
+            ("raft_term", self.raft_term),
+        ]
+        .iter()
+        .filter(|(_, v)| *v > 0)
+        .map(|(name, v)| format!("\"{name}\":{v}"))
+        .collect();
+        format!("{{{}}}", fields.join(","))
     }
 
     /// The four `-w fields` lines.
