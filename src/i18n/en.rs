@@ -518,7 +518,8 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
             )
         }
         Key::ConsoleTitle => "etcdctl console".into(),
-        Key::ConsoleNote => "Type etcdctl 3.4 commands (put, get, del, member list, endpoint health, endpoint status) as at a shell; they go to this cluster, and the answers are what etcdctl prints. .help lists the console's own commands for faults (.crash etcd-1, .heal …). ↑ and ↓ recall what you typed.".into(),
+        Key::ConsoleTxnHint => "txn reads the next lines: the compares, a blank line, the ops to run if they hold, a blank line, the ops to run if not, and a blank line to send it.".into(),
+        Key::ConsoleNote => "Type etcdctl 3.4 commands (put, get, del, txn, compaction, watch, member list/add/remove/promote, move-leader, endpoint health, endpoint status) as at a shell; they go to this cluster, and the answers are what etcdctl prints. A watch runs in the background until .cancel. .help lists the console's own commands for faults (.crash etcd-1, .heal …). ↑ and ↓ recall what you typed.".into(),
         Key::ConsoleServedBy(n) => f!("served by etcd-{n} (n{n})"),
         Key::ConsoleRun => "Run".into(),
         Key::ConsoleWaiting => "waiting for the answer…".into(),

@@ -573,6 +573,8 @@ keys! {
     RangeCounted(u64, u64),
     // The etcdctl console.
     ConsoleTitle,
+    /// What a txn's following lines are (shown while it is being read).
+    ConsoleTxnHint,
     ConsoleNote,
     /// (member id)
     ConsoleServedBy(u64),

@@ -25,6 +25,8 @@ pub const TRANSCRIPT_LINES: usize = 400;
 pub enum LineKind {
     /// What the learner typed (shown after a prompt).
     Typed,
+    /// A line a `txn` reads after it (shown after `>`).
+    Input,
     /// The command's standard output.
     Out,
     /// Its standard error (`Error: …`).
@@ -40,6 +42,8 @@ pub struct ConsoleLine {
     pub text: String,
     /// The member that served the answer this line belongs to.
     pub served_by: Option<NodeId>,
+    /// Printed by a watch running in the background.
+    pub watch: bool,
 }
 
 /// The console and its transcript (whose typed lines are also what the
@@ -73,13 +77,28 @@ impl PageConsole {
         self.console.as_ref().is_some_and(Console::busy)
     }
 
-    fn push_typed(&mut self, line: &str) {
+    /// Whether a `txn` is reading the lines after it.
+    pub fn reading_txn(&self) -> bool {
+        self.console.as_ref().is_some_and(Console::reading_txn)
+    }
+
+    fn push_typed(&mut self, line: &str, txn_input: bool) {
+        if txn_input {
+            self.lines.push_back(ConsoleLine {
+                kind: LineKind::Input,
+                text: line.trim().to_string(),
+                served_by: None,
+                watch: false,
+            });
+            return;
+        }
         // The prompt already says `etcdctl`.
         let shown = line.trim().strip_prefix("etcdctl ").unwrap_or(line.trim());
         self.lines.push_back(ConsoleLine {
             kind: LineKind::Typed,
             text: shown.to_string(),
             served_by: None,
+            watch: false,
         });
     }
 
@@ -96,6 +115,7 @@ impl PageConsole {
                     kind,
                     text: text.to_string(),
                     served_by: p.served_by,
+                    watch: p.watch,
                 });
             }
         }
@@ -131,7 +151,7 @@ impl Sim {
         let Some(mut console) = self.console.console.take() else {
             return;
         };
-        self.console.push_typed(line);
+        self.console.push_typed(line, console.reading_txn());
         let printed = console.submit(&mut SimHost(self), line);
         self.console.console = Some(console);
         self.console.push_printed(printed);
@@ -233,6 +253,78 @@ mod tests {
             sim.frame().error,
             None,
             "no panel shows the console's errors"
+        );
+    }
+
+    #[test]
+    fn a_txn_reads_the_lines_after_it_and_a_watch_prints_in_the_background() {
+        let mut sim = elected();
+        sim.console_submit("put /a 1");
+        sim.advance(1_500);
+        sim.console_submit("watch /a");
+        sim.console_submit("txn");
+        assert!(sim.frame().console_txn, "the page shows the txn prompt");
+        for line in [r#"value("/a") = "1""#, "", "put /a 2", "", ""] {
+            sim.console_submit(line);
+        }
+        assert!(!sim.frame().console_txn, "the third blank line sent it");
+        sim.advance(1_500);
+        let lines = sim.console().lines();
+        let inputs = lines.iter().filter(|l| l.kind == LineKind::Input).count();
+        assert_eq!(inputs, 5, "{lines:?}");
+        let answer: Vec<&str> = (lines.iter())
+            .filter(|l| l.kind == LineKind::Out && !l.watch)
+            .map(|l| l.text.as_str())
+            .collect();
+        assert_eq!(answer, ["OK", "SUCCESS", "", "OK"], "{lines:?}");
+        let watched: Vec<&str> = (lines.iter())
+            .filter(|l| l.watch)
+            .map(|l| l.text.as_str())
+            .collect();
+        assert_eq!(watched, ["PUT", "/a", "2"], "{lines:?}");
+    }
+
+    #[test]
+    fn membership_changes_and_a_moved_leader_from_the_console_replay() {
+        let mut sim = elected();
+        let k = sim.cluster().next_member_id().expect("ids left");
+        sim.console_submit(&format!(
+            "member add etcd-{k} --peer-urls=http://192.168.0.{}:2380 --learner",
+            99 + k
+        ));
+        sim.advance(3_000);
+        sim.console_submit("watch --prefix / --rev 1");
+        sim.console_submit("txn");
+        for line in ["", "put /b 1", "", ""] {
+            sim.console_submit(line);
+        }
+        sim.advance(1_000);
+        sim.console_submit(".cancel");
+        let all = "--endpoints=http://192.168.0.100:2379,http://192.168.0.101:2379,http://192.168.0.102:2379";
+        let leader = sim.cluster().leader().expect("a leader");
+        let other = if leader == 2 { 3 } else { 2 };
+        let id = raft_sim::deploy::Deployment::default().member_id(other);
+        sim.console_submit(&format!("move-leader {id:x} {all}"));
+        sim.advance(3_000);
+        assert_eq!(sim.cluster().leader(), Some(other));
+        let lines = sim.console().lines();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.text.starts_with("Leadership transferred from")),
+            "{lines:?}"
+        );
+        assert!(
+            sim.cluster().membership().learners.contains(&k),
+            "{lines:?}"
+        );
+        let query = sim.share_query();
+        let (back, notice) = open(&Opening::from_query(&Query::parse(&query)));
+        assert_eq!(notice, None, "{query}");
+        assert_eq!(
+            back.cluster().trace().hash_hex(),
+            sim.cluster().trace().hash_hex(),
+            "{query}"
         );
     }
 }

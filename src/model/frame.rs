@@ -88,6 +88,8 @@ pub struct Frame {
     pub console: Rc<[ConsoleLine]>,
     /// Whether a console command is still waiting for its answer.
     pub console_busy: bool,
+    /// Whether the console's `txn` is reading the lines after it.
+    pub console_txn: bool,
 }
 
 impl Frame {

@@ -632,6 +632,7 @@ impl Sim {
             trace_hash: self.cluster.trace().hash_hex(),
             console: self.console.lines(),
             console_busy: self.console.busy(),
+            console_txn: self.console.reading_txn(),
             view,
         })
     }

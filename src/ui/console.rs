@@ -50,6 +50,7 @@ pub fn ConsolePanel(props: &ConsolePanelProps) -> Html {
         });
     }
 
+    let txn = props.frame.console_txn;
     let typed: Vec<&str> = (lines.iter())
         .filter(|l| l.kind == LineKind::Typed)
         .map(|l| l.text.as_str())
@@ -81,7 +82,9 @@ pub fn ConsolePanel(props: &ConsolePanelProps) -> Html {
         let (input, at, dispatch) = (input.clone(), at.clone(), props.dispatch.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if input.trim().is_empty() {
+            // A txn's blank lines end its parts; elsewhere a blank line
+            // does nothing.
+            if input.trim().is_empty() && !txn {
                 return;
             }
             dispatch.emit(Cmd::Console((*input).clone()));
@@ -100,7 +103,7 @@ pub fn ConsolePanel(props: &ConsolePanelProps) -> Html {
                 }
                 { for lines.iter().enumerate().map(|(i, l)| {
                     // An answer is named once, above its first line.
-                    let named = l.kind != LineKind::Typed && l.served_by.is_some()
+                    let named = !typed_line(l) && l.served_by.is_some()
                         && (i == 0 || !same_answer(&lines[i - 1], l));
                     html! { <>
                         if named {
@@ -114,9 +117,12 @@ pub fn ConsolePanel(props: &ConsolePanelProps) -> Html {
                 if props.frame.console_busy {
                     <p class="note waiting">{ t(Key::ConsoleWaiting) }</p>
                 }
+                if txn {
+                    <p class="note txn-hint">{ t(Key::ConsoleTxnHint) }</p>
+                }
             </div>
             <form class="console-line" {onsubmit}>
-                <label for="console-in" translate="no">{ "$ etcdctl" }</label>
+                <label for="console-in" translate="no">{ if txn { ">" } else { "$ etcdctl" } }</label>
                 <input id="console-in" type="text" autocomplete="off" spellcheck="false"
                     aria-label={t(Key::ConsoleInput)} value={(*input).clone()} {oninput} {onkeydown} />
                 <button type="submit">{ t(Key::ConsoleRun) }</button>
@@ -125,21 +131,32 @@ pub fn ConsolePanel(props: &ConsolePanelProps) -> Html {
     }
 }
 
+/// Whether the learner typed the line (a command, or a txn's line).
+fn typed_line(l: &ConsoleLine) -> bool {
+    matches!(l.kind, LineKind::Typed | LineKind::Input)
+}
+
 /// Whether two consecutive lines belong to the same answer.
 fn same_answer(prev: &ConsoleLine, l: &ConsoleLine) -> bool {
-    prev.kind != LineKind::Typed && prev.served_by == l.served_by
+    !typed_line(prev) && prev.served_by == l.served_by && prev.watch == l.watch
 }
 
 fn line_html(l: &ConsoleLine) -> Html {
-    let class = match l.kind {
-        LineKind::Typed => "cl typed",
-        LineKind::Out => "cl out",
-        LineKind::Err => "cl err",
-    };
+    let class = classes!(
+        "cl",
+        match l.kind {
+            LineKind::Typed => "typed",
+            LineKind::Input => "typed input",
+            LineKind::Out => "out",
+            LineKind::Err => "err",
+        },
+        l.watch.then_some("watch")
+    );
     html! {
         // etcdctl's words are program text: not translated.
         <div {class} translate="no">
             if l.kind == LineKind::Typed { <span class="prompt">{ "$ etcdctl " }</span> }
+            if l.kind == LineKind::Input { <span class="prompt">{ "> " }</span> }
             { &l.text }
         </div>
     }
