@@ -162,14 +162,28 @@ try {
   await con.waitForFunction(() => document.querySelectorAll('.console-out .cl.out').length === 3, null, { timeout: 10000 });
   const served = await con.locator('.console-out .served').last().getAttribute('data-served-by');
   if (served !== '3') throw new Error(`the get names member ${served}, not etcd-3`);
-  await con.locator('.console').screenshot({ path: `${OUT}/console-en.png` });
   step(`console: put OK, prefix get served by etcd-${served} (${await outLines(con)} lines)`);
+  // A watch in the background, then a txn typed line by line: its prompt
+  // turns to '>', blank lines are sent, and the watch prints the txn's put.
+  await typeLine(con, 'watch /registry/ --prefix');
+  await typeLine(con, 'txn');
+  await con.waitForSelector('.console .txn-hint', { timeout: 5000 });
+  const prompt = (await con.locator('.console-line label').textContent()).trim();
+  if (prompt !== '>') throw new Error(`a txn's prompt is '${prompt}', not '>'`);
+  for (const line of ['value("/registry/pods/default/nginx") = "running"', '', 'put /registry/pods/default/nginx ready', '', '']) await typeLine(con, line);
+  await con.waitForFunction(() => [...document.querySelectorAll('.console-out .cl.out')].some((l) => l.textContent === 'SUCCESS'), null, { timeout: 10000 });
+  await con.waitForFunction(() => [...document.querySelectorAll('.console-out .cl.watch')].some((l) => l.textContent === 'ready'), null, { timeout: 10000 });
+  if (await con.$('.console .txn-hint')) throw new Error('the txn hint stays after the txn was sent');
+  await con.locator('.console').screenshot({ path: `${OUT}/console-en.png` });
+  step('console: watch in the background saw the txn\'s put; txn answered SUCCESS');
 
   const zh = await browser.newPage({ viewport: { width: 360, height: 780 } });
   await zh.goto(`${base}?seed=11&members=3&speed=8&lang=zh`);
   await zh.waitForFunction(() => document.getElementById('leader').textContent.trim() !== '', null, { timeout: 30000 });
   for (const line of ['.crash etcd-2', '.crash etcd-3', 'put /a 1']) await typeLine(zh, line);
   await zh.waitForFunction(() => [...document.querySelectorAll('.console-out .cl.err')].some((l) => l.textContent.includes('context deadline exceeded')), null, { timeout: 20000 });
+  await typeLine(zh, 'txn');
+  await zh.waitForSelector('.console .txn-hint', { timeout: 5000 });
   const zhOverflow = await zh.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   await zh.locator('.console').screenshot({ path: `${OUT}/console-zh-phone.png` });
   if (zhOverflow > 1) throw new Error(`the console makes the page ${zhOverflow}px wider than 360 px`);
