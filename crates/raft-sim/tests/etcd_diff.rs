@@ -11,11 +11,13 @@
 //! also when it fails.
 
 use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use raft_sim::console::command::words;
+
+mod real_etcd;
+use real_etcd::RealEtcd;
 
 /// Client port of etcd-K is CLIENT_BASE + K, its peer port PEER_BASE + K
 /// (this test's own range; `tests/etcd/record.sh` uses 4338K/4339K).
@@ -29,104 +31,6 @@ fn client_url(k: u16) -> String {
 
 fn peer_url(k: u16) -> String {
     format!("http://127.0.0.1:{}", PEER_BASE + k)
-}
-
-/// A real etcd cluster; dropping it kills every member and removes their
-/// data.
-struct RealEtcd {
-    members: Vec<Child>,
-    dir: PathBuf,
-}
-
-impl RealEtcd {
-    fn start() -> RealEtcd {
-        ensure_etcd();
-        let dir = std::env::temp_dir().join(format!("raft-sim-etcd-diff-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let initial: Vec<String> = (1..=MEMBERS)
-            .map(|k| format!("etcd-{k}={}", peer_url(k)))
-            .collect();
-        let mut cluster = RealEtcd {
-            members: Vec::new(),
-            dir,
-        };
-        for k in 1..=MEMBERS {
-            // The ETCD_* variables are what `EnvironmentFile=` gives etcd
-            // under systemd.
-            let log = std::fs::File::create(cluster.dir.join(format!("etcd-{k}.log"))).unwrap();
-            let child = Command::new("etcd")
-                .env_clear()
-                .env("ETCD_NAME", format!("etcd-{k}"))
-                .env("ETCD_DATA_DIR", cluster.dir.join(format!("etcd-{k}")))
-                .env("ETCD_LISTEN_PEER_URLS", peer_url(k))
-                .env("ETCD_LISTEN_CLIENT_URLS", client_url(k))
-                .env("ETCD_INITIAL_ADVERTISE_PEER_URLS", peer_url(k))
-                .env("ETCD_ADVERTISE_CLIENT_URLS", client_url(k))
-                .env("ETCD_INITIAL_CLUSTER", initial.join(","))
-                .env("ETCD_INITIAL_CLUSTER_TOKEN", "etcd-cluster")
-                .env("ETCD_INITIAL_CLUSTER_STATE", "new")
-                .stdout(Stdio::null())
-                .stderr(log)
-                .spawn()
-                .expect("etcd starts");
-            cluster.members.push(child);
-        }
-        cluster.wait_healthy();
-        cluster
-    }
-
-    fn wait_healthy(&self) {
-        let all: Vec<String> = (1..=MEMBERS).map(client_url).collect();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            let out = Command::new("etcdctl")
-                .arg(format!("--endpoints={}", all.join(",")))
-                .args(["endpoint", "health"])
-                .output()
-                .unwrap();
-            if out.status.success() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        panic!("the real cluster did not become healthy");
-    }
-
-    /// Sends a signal to etcd-K.
-    fn signal(&self, k: u16, sig: &str) {
-        let pid = self.members[usize::from(k - 1)].id().to_string();
-        let ok = Command::new("kill").args([sig, &pid]).status().unwrap();
-        assert!(ok.success(), "kill {sig} {pid}");
-    }
-}
-
-impl Drop for RealEtcd {
-    fn drop(&mut self) {
-        for m in &mut self.members {
-            let _ = Command::new("kill")
-                .args(["-CONT", &m.id().to_string()])
-                .status();
-            let _ = m.kill();
-            let _ = m.wait();
-        }
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// Installs etcd from Debian once, when it is missing.
-fn ensure_etcd() {
-    let have = |c: &str| Command::new(c).arg("--version").output().is_ok();
-    if have("etcd") && have("etcdctl") {
-        return;
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let ok = Command::new("bash")
-        .arg(root.join("scripts/setup.sh"))
-        .arg("etcd")
-        .status()
-        .expect("bash runs");
-    assert!(ok.success(), "scripts/setup.sh etcd failed");
 }
 
 /// What a script printed, all of its commands together.
@@ -248,7 +152,7 @@ fn diff(what: &str, real: &str, sim: &str) -> String {
 
 #[test]
 fn the_console_says_what_real_etcd_says_in_calm_and_with_quorum_lost() {
-    let cluster = RealEtcd::start();
+    let cluster = RealEtcd::start("etcd-diff", CLIENT_BASE, PEER_BASE, MEMBERS);
     // Calm: every etcdctl command the console speaks, in its formats.
     let calm = [
         "put foo bar".to_string(),

@@ -1,0 +1,167 @@
+//! A real etcd 3.4 cluster on loopback for the tests that hold the
+//! simulation to real etcd: members started as processes configured by
+//! `ETCD_*` variables (what a systemd `EnvironmentFile=` gives etcd), and
+//! every one of them killed, and its data removed, when the cluster is
+//! dropped, also when the test fails.
+//!
+//! etcd comes from Debian (`scripts/setup.sh etcd` installs it when it is
+//! missing). Each test file uses its own ports.
+
+// Each test file compiles this module and uses part of it.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The cluster token the material uses.
+pub const TOKEN: &str = "etcd-cluster";
+
+/// A real etcd cluster.
+pub struct RealEtcd {
+    /// Running members: (K of etcd-K, process).
+    members: Vec<(u16, Child)>,
+    /// Data directories and logs.
+    pub dir: PathBuf,
+    /// etcd-K's client port is `client_base + K`, its peer port `peer_base + K`.
+    client_base: u16,
+    peer_base: u16,
+}
+
+impl RealEtcd {
+    /// No member yet; `tag` names its temporary directory.
+    pub fn empty(tag: &str, client_base: u16, peer_base: u16) -> RealEtcd {
+        ensure_etcd();
+        let dir = std::env::temp_dir().join(format!("raft-sim-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        RealEtcd {
+            members: Vec::new(),
+            dir,
+            client_base,
+            peer_base,
+        }
+    }
+
+    /// etcd-1..etcd-`members` by static bootstrap, healthy.
+    pub fn start(tag: &str, client_base: u16, peer_base: u16, members: u16) -> RealEtcd {
+        let mut cluster = RealEtcd::empty(tag, client_base, peer_base);
+        let initial = cluster.initial_cluster(1..=members);
+        for k in 1..=members {
+            let env = cluster.member_env(k, "new", &initial);
+            cluster.spawn(k, &env);
+        }
+        cluster.wait_healthy();
+        cluster
+    }
+
+    /// etcd-K's client URL.
+    pub fn client_url(&self, k: u16) -> String {
+        format!("http://127.0.0.1:{}", self.client_base + k)
+    }
+
+    /// etcd-K's peer URL.
+    pub fn peer_url(&self, k: u16) -> String {
+        format!("http://127.0.0.1:{}", self.peer_base + k)
+    }
+
+    /// `ETCD_INITIAL_CLUSTER` for members `ks`.
+    pub fn initial_cluster(&self, ks: impl IntoIterator<Item = u16>) -> String {
+        let parts: Vec<String> = (ks.into_iter())
+            .map(|k| format!("etcd-{k}={}", self.peer_url(k)))
+            .collect();
+        parts.join(",")
+    }
+
+    /// etcd-K's variables, joining as `state` (new or existing).
+    pub fn member_env(&self, k: u16, state: &str, initial: &str) -> Vec<(String, String)> {
+        let data = self.dir.join(format!("etcd-{k}"));
+        [
+            ("ETCD_NAME", format!("etcd-{k}")),
+            ("ETCD_DATA_DIR", data.display().to_string()),
+            ("ETCD_LISTEN_PEER_URLS", self.peer_url(k)),
+            ("ETCD_LISTEN_CLIENT_URLS", self.client_url(k)),
+            ("ETCD_INITIAL_ADVERTISE_PEER_URLS", self.peer_url(k)),
+            ("ETCD_ADVERTISE_CLIENT_URLS", self.client_url(k)),
+            ("ETCD_INITIAL_CLUSTER", initial.to_string()),
+            ("ETCD_INITIAL_CLUSTER_TOKEN", TOKEN.to_string()),
+            ("ETCD_INITIAL_CLUSTER_STATE", state.to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+
+    /// Starts etcd-K with exactly these variables (its log in `dir`).
+    pub fn spawn(&mut self, k: u16, env: &[(String, String)]) {
+        let log = std::fs::File::create(self.dir.join(format!("etcd-{k}.log"))).unwrap();
+        let child = Command::new("etcd")
+            .env_clear()
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("etcd starts");
+        self.members.push((k, child));
+    }
+
+    /// Waits until every running member answers `endpoint health`.
+    pub fn wait_healthy(&self) {
+        let all: Vec<String> = self
+            .members
+            .iter()
+            .map(|(k, _)| self.client_url(*k))
+            .collect();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            let out = Command::new("etcdctl")
+                .arg(format!("--endpoints={}", all.join(",")))
+                .args(["endpoint", "health"])
+                .output()
+                .unwrap();
+            if out.status.success() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        panic!("the real cluster did not become healthy");
+    }
+
+    /// Sends a signal to etcd-K (`-STOP`, `-CONT`).
+    pub fn signal(&self, k: u16, sig: &str) {
+        let (_, child) = (self.members.iter())
+            .find(|(m, _)| *m == k)
+            .expect("etcd-K runs");
+        let pid = child.id().to_string();
+        let ok = Command::new("kill").args([sig, &pid]).status().unwrap();
+        assert!(ok.success(), "kill {sig} {pid}");
+    }
+}
+
+impl Drop for RealEtcd {
+    fn drop(&mut self) {
+        for (_, m) in &mut self.members {
+            let _ = Command::new("kill")
+                .args(["-CONT", &m.id().to_string()])
+                .status();
+            let _ = m.kill();
+            let _ = m.wait();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Installs etcd from Debian once, when it is missing.
+fn ensure_etcd() {
+    let have = |c: &str| Command::new(c).arg("--version").output().is_ok();
+    if have("etcd") && have("etcdctl") {
+        return;
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let ok = Command::new("bash")
+        .arg(root.join("scripts/setup.sh"))
+        .arg("etcd")
+        .status()
+        .expect("bash runs");
+    assert!(ok.success(), "scripts/setup.sh etcd failed");
+}
