@@ -29,6 +29,10 @@ use crate::NodeId;
 /// (2026-01-01T00:00:00Z).
 pub const ADD_EPOCH_SECS: u64 = 1_767_225_600;
 
+/// etcd's `HealthInterval`: how long a member must have been connected to
+/// every voter before it takes a `member add`.
+pub const HEALTH_INTERVAL_MS: u64 = 5_000;
+
 /// What a membership command waits to see applied.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Change {
@@ -81,6 +85,20 @@ impl Console {
         if (self.members(c).into_iter()).any(|n| self.deployment.peer_url(n) == peer_url) {
             return self.fail(
                 LineError::exit(1, "etcdserver: Peer URLs already exists"),
+                Some(serving),
+            );
+        }
+        // etcd's strict reconfiguration check (`mayAddMember`): the serving
+        // member must have been connected to every voting member for the
+        // last 5 s (`HealthInterval`). The console sees connections now and
+        // the cluster's age, not how long each link has been up.
+        let voters = c.voters();
+        let connected = voters.iter().all(|&v| running(c, v))
+            && c.reach(serving, &voters) == voters.len()
+            && c.now() >= HEALTH_INTERVAL_MS;
+        if running(c, serving) && !connected {
+            return self.fail(
+                LineError::exit(1, "etcdserver: unhealthy cluster"),
                 Some(serving),
             );
         }

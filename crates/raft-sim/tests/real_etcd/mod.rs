@@ -127,6 +127,29 @@ impl RealEtcd {
         panic!("the real cluster did not become healthy");
     }
 
+    /// Waits until `member list` shows no unstarted member and members
+    /// `voters` answer `endpoint health` (a learner does not serve it).
+    pub fn wait_started(&self, voters: impl IntoIterator<Item = u16>) {
+        let eps: Vec<String> = voters.into_iter().map(|k| self.client_url(k)).collect();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            let ctl = |args: &[&str]| {
+                Command::new("etcdctl")
+                    .arg(format!("--endpoints={}", eps.join(",")))
+                    .args(args)
+                    .output()
+                    .unwrap()
+            };
+            let list = ctl(&["member", "list"]);
+            let started = !String::from_utf8_lossy(&list.stdout).contains("unstarted");
+            if started && ctl(&["endpoint", "health"]).status.success() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        panic!("the real cluster's members did not all start");
+    }
+
     /// Sends a signal to etcd-K (`-STOP`, `-CONT`).
     pub fn signal(&self, k: u16, sig: &str) {
         let (_, child) = (self.members.iter())
