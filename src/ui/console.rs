@@ -150,7 +150,7 @@ fn line_html(l: &ConsoleLine) -> Html {
             LineKind::Out => "out",
             LineKind::Err => "err",
         },
-        l.watch.then_some("watch")
+        l.watch.then_some("from-watch")
     );
     html! {
         // etcdctl's words are program text: not translated.

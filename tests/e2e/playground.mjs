@@ -172,7 +172,7 @@ try {
   if (prompt !== '>') throw new Error(`a txn's prompt is '${prompt}', not '>'`);
   for (const line of ['value("/registry/pods/default/nginx") = "running"', '', 'put /registry/pods/default/nginx ready', '', '']) await typeLine(con, line);
   await con.waitForFunction(() => [...document.querySelectorAll('.console-out .cl.out')].some((l) => l.textContent === 'SUCCESS'), null, { timeout: 10000 });
-  await con.waitForFunction(() => [...document.querySelectorAll('.console-out .cl.watch')].some((l) => l.textContent === 'ready'), null, { timeout: 10000 });
+  await con.waitForFunction(() => [...document.querySelectorAll('.console-out .cl.from-watch')].some((l) => l.textContent === 'ready'), null, { timeout: 10000 });
   if (await con.$('.console .txn-hint')) throw new Error('the txn hint stays after the txn was sent');
   await con.locator('.console').screenshot({ path: `${OUT}/console-en.png` });
   step('console: watch in the background saw the txn\'s put; txn answered SUCCESS');
