@@ -56,6 +56,7 @@ pub mod console;
 mod convergence;
 pub mod deploy;
 pub mod disk;
+pub mod export;
 pub mod footprint;
 pub mod hash;
 pub mod kv;

@@ -124,6 +124,12 @@ enum ClientState {
 
 /// Runs a batch and reports on it.
 pub fn run(cfg: &RunConfig) -> Result<RunReport, String> {
+    run_recorded(cfg, false).map(|(report, _)| report)
+}
+
+/// Runs a batch, reports on it, and hands back the cluster as it ended
+/// (`record`: with every action recorded, for a session export).
+pub fn run_recorded(cfg: &RunConfig, record: bool) -> Result<(RunReport, Cluster), String> {
     if cfg.secs == 0 {
         return Err("--secs must be at least 1".into());
     }
@@ -139,6 +145,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunReport, String> {
     cc.raft.check_quorum = cfg.check_quorum;
     cc.raft.snapshot_threshold = 100;
     let mut cluster = Cluster::new(cc)?;
+    cluster.set_recording(record);
 
     let end = cfg.secs * 1000;
     let chaos = cfg.faults == Faults::Chaos;
@@ -228,7 +235,7 @@ pub fn run(cfg: &RunConfig) -> Result<RunReport, String> {
                 (Some(_), false) => (ok, failed + 1),
                 (None, _) => (ok, failed),
             });
-    Ok(RunReport {
+    let report = RunReport {
         seed: cfg.seed,
         members: cfg.members,
         virtual_ms: cluster.now(),
@@ -248,7 +255,8 @@ pub fn run(cfg: &RunConfig) -> Result<RunReport, String> {
         linearizability_undecided: lin.undecided,
         lease_reads_linearizable: with_lease,
         last_events: last_events(&cluster, cfg.keep_events),
-    })
+    };
+    Ok((report, cluster))
 }
 
 fn next_op(rng: &mut SimRng, cfg: &RunConfig, counter: u64, client: u64) -> (ClientOp, ReadMode) {

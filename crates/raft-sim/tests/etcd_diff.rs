@@ -472,8 +472,8 @@ fn txn_compaction_watch_and_membership_changes_say_what_real_etcd_says() {
         "watch /t/ --prefix --rev 2",
         ".cancel",
         // etcd takes a member add only once the member has been connected to
-        // every voter for 5 s.
-        &add,
+        // every voter for 5 s (the console too; not compared here, as when
+        // the real cluster reaches this line depends on the machine's load).
         ".wait 5000ms",
         &add,
         ".wait 2000ms",
@@ -505,14 +505,15 @@ fn txn_compaction_watch_and_membership_changes_say_what_real_etcd_says() {
     );
     assert!(real_out.contains("SUCCESS"), "the real side ran: {real:?}");
     // endpoint status: raft indexes and DB size differ by nature (see the
-    // first test); compare the rest of its table.
+    // first test), and so does the term: when the first election already
+    // chose etcd-2, move-leader keeps the term; compare the rest.
     let masked = |t: &str| -> String {
         t.lines()
             .map(|l| {
                 let cells: Vec<&str> = l.split('|').collect();
                 if cells.len() == 12 && !l.contains("ENDPOINT") {
                     let mut c: Vec<String> = cells.iter().map(|s| s.to_string()).collect();
-                    for i in [4, 8, 9] {
+                    for i in [4, 7, 8, 9] {
                         c[i] = " ~ ".into();
                     }
                     c.join("|") + "\n"

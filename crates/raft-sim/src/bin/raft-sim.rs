@@ -3,18 +3,21 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
+use raft_sim::export::{jepsen, porcupine, session::Session, HistoryFormat};
 use raft_sim::network::NetConfig;
 use raft_sim::scenario::{parse, run_script};
 use raft_sim::vocabulary::canonical_setting;
-use raft_sim::workload::{run, Faults, RunConfig};
+use raft_sim::workload::{run, run_recorded, Faults, RunConfig};
+use raft_sim::Cluster;
 
 const USAGE: &str = "\
 usage:
   raft-sim run [--seed S] [--members N] [--secs T] [--faults none|chaos]
                [--pre-vote on|off] [--check-quorum on|off] [--clients C]
                [--latency MS] [--jitter MS] [--loss P] [--duplicate P]
-               [--events K] [--json]
-  raft-sim script FILE [--json | --transcript]
+               [--events K] [--json] [--history FILE [--history-format F]]
+  raft-sim script FILE [--json | --transcript] [--history FILE [--history-format F]]
+  raft-sim replay SESSION-FILE
   raft-sim script --help
   raft-sim sweep [--seeds K] [--from S] [--members N] [--secs T] [--faults none|chaos]
                  [--pre-vote on|off] [--check-quorum on|off] [--clients C]
@@ -52,6 +55,12 @@ console reads etcdctl 3.4 command lines from stdin (with or without the leading
        follow from the peer URLs). `.help` lists the console's own commands for
        faults (.crash etcd-2, .restart, .isolate, .heal, .wait 2s). Its exit status
        is etcdctl's for the last command that failed, 0 if none did.
+replay imports a session written by --history-format session: it runs the same
+       actions at the same places and checks the run ends with the same trace hash.
+--history FILE writes the client history when the run ends, as F: jepsen (JSON
+       lines, the default), porcupine (Porcupine's operations) or session (setup,
+       actions with virtual times and history; `raft-sim replay` reads it back).
+       The README's section History formats describes each field.
 --events K prints the last K trace events in plain words (heartbeats left out).
 --json prints one JSON object as the last line of output.
 Exit status: 0 ok, 1 a violation was found, 2 bad arguments.";
@@ -79,6 +88,7 @@ fn dispatch(args: &[String]) -> Result<ExitCode, String> {
         "bench" => cmd_bench(rest),
         "lesson" => cmd_lesson(rest),
         "console" => cmd_console(rest),
+        "replay" => cmd_replay(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -222,12 +232,19 @@ fn cmd_run(args: &[String]) -> Result<ExitCode, String> {
     let f = Flags::parse(
         args,
         &["--json"],
-        &[CLUSTER_FLAGS, &["--seed", "--events"]].concat(),
+        &[CLUSTER_FLAGS, &["--seed", "--events"], HISTORY_FLAGS].concat(),
     )?;
     let cfg = run_config(&f)?;
+    let history = history_flags(&f)?;
     let started = Instant::now();
-    let report = run(&cfg)?;
+    let (report, cluster) = run_recorded(
+        &cfg,
+        history.as_ref().map(|h| h.1) == Some(HistoryFormat::Session),
+    )?;
     let wall_ms = started.elapsed().as_millis() as u64;
+    if let Some((file, format)) = history {
+        write_history(&cluster, &file, format)?;
+    }
 
     if cfg.keep_events > 0 {
         println!("last {} events:", report.last_events.len());
@@ -354,7 +371,8 @@ fn cmd_script(args: &[String]) -> Result<ExitCode, String> {
     if path.starts_with("--") {
         return Err("script needs a FILE before its options".into());
     }
-    let f = Flags::parse(rest, &["--json", "--transcript"], &[])?;
+    let f = Flags::parse(rest, &["--json", "--transcript"], HISTORY_FLAGS)?;
+    let history = history_flags(&f)?;
     let src = match std::fs::read_to_string(path) {
         Ok(src) => src,
         Err(e) => {
@@ -374,6 +392,9 @@ fn cmd_script(args: &[String]) -> Result<ExitCode, String> {
     let started = Instant::now();
     let (runner, outcome) = run_script(&scenario)?;
     let wall_ms = started.elapsed().as_millis() as u64;
+    if let Some((file, format)) = history {
+        write_history(&runner.cluster, &file, format)?;
+    }
     if f.has("--transcript") {
         // The golden form kept beside each test script (NAME.out).
         print!("{}", raft_sim::scenario::transcript(&scenario, &outcome));
@@ -672,5 +693,63 @@ mod tests {
         let err = config(&["--loss", "150"]).unwrap_err();
         assert!(err.contains("0 to 100"), "{err}");
         assert!(config(&["--loss", "a lot"]).is_err());
+    }
+}
+
+/// `--history FILE` and `--history-format F`.
+const HISTORY_FLAGS: &[&str] = &["--history", "--history-format"];
+
+/// The history file and its form, if asked for.
+fn history_flags(f: &Flags) -> Result<Option<(String, HistoryFormat)>, String> {
+    let format = match f.get("--history-format") {
+        None => HistoryFormat::Jepsen,
+        Some(word) => HistoryFormat::parse(word).ok_or_else(|| {
+            format!("--history-format takes jepsen, porcupine or session, not '{word}'")
+        })?,
+    };
+    match f.get("--history") {
+        Some(file) => Ok(Some((file.to_string(), format))),
+        None if f.get("--history-format").is_some() => {
+            Err("--history-format needs --history FILE".into())
+        }
+        None => Ok(None),
+    }
+}
+
+fn write_history(c: &Cluster, file: &str, format: HistoryFormat) -> Result<(), String> {
+    let text = match format {
+        HistoryFormat::Jepsen => jepsen::write(c.history()),
+        HistoryFormat::Porcupine => porcupine::write(c.history()),
+        HistoryFormat::Session => Session::of_recorded(c)?.to_json(),
+    };
+    std::fs::write(file, text).map_err(|e| format!("--history {file}: {e}"))
+}
+
+fn cmd_replay(args: &[String]) -> Result<ExitCode, String> {
+    let [file] = args else {
+        return Err("replay needs one SESSION-FILE".into());
+    };
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let session = match Session::parse(&text) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{file}: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    match session.replay() {
+        Ok(c) => {
+            println!(
+                "{file}: replayed {} actions to {} ms: trace {} (the same run)",
+                session.actions.len(),
+                c.now(),
+                c.trace().hash_hex()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("{file}: {e}");
+            Ok(ExitCode::from(1))
+        }
     }
 }

@@ -118,7 +118,11 @@ impl Names {
 impl Runner {
     /// Builds the scenario's cluster.
     pub fn new(s: &Scenario) -> Result<Runner, String> {
-        Ok(Runner::on(Cluster::new(s.config.clone())?))
+        let mut cluster = Cluster::new(s.config.clone())?;
+        // A script is short: its run is recorded, so that it can be kept
+        // as a session (`raft-sim script FILE --history-format session`).
+        cluster.set_recording(true);
+        Ok(Runner::on(cluster))
     }
 
     /// A runner with no names yet, on a cluster built elsewhere (a lesson

@@ -147,7 +147,24 @@ impl RealEtcd {
             }
             std::thread::sleep(Duration::from_millis(200));
         }
-        panic!("the real cluster's members did not all start");
+        panic!(
+            "the real cluster's members did not all start; exited: {:?}",
+            self.exited()
+        );
+    }
+
+    /// Members whose process has ended, with its status.
+    pub fn exited(&self) -> Vec<(u16, String)> {
+        (self.members.iter())
+            .filter_map(|(k, c)| {
+                // `try_wait` needs `&mut`; `kill -0` asks the same.
+                let alive = Command::new("kill")
+                    .args(["-0", &c.id().to_string()])
+                    .status()
+                    .is_ok_and(|s| s.success());
+                (!alive).then(|| (*k, format!("pid {}", c.id())))
+            })
+            .collect()
     }
 
     /// Sends a signal to etcd-K (`-STOP`, `-CONT`).
@@ -163,6 +180,18 @@ impl RealEtcd {
 
 impl Drop for RealEtcd {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            // The members' own words, for a failure on a machine we cannot see.
+            for (k, _) in &self.members {
+                let log = std::fs::read_to_string(self.dir.join(format!("etcd-{k}.log")))
+                    .unwrap_or_default();
+                let tail: Vec<&str> = log.lines().rev().take(12).collect();
+                eprintln!("--- etcd-{k}'s log, last lines:");
+                for l in tail.iter().rev() {
+                    eprintln!("{l}");
+                }
+            }
+        }
         for (_, m) in &mut self.members {
             let _ = Command::new("kill")
                 .args(["-CONT", &m.id().to_string()])
