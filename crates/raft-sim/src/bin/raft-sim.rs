@@ -668,34 +668,6 @@ fn cmd_bench(args: &[String]) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn config(args: &[&str]) -> Result<RunConfig, String> {
-        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-        run_config(&Flags::parse(&args, &["--json"], CLUSTER_FLAGS)?)
-    }
-
-    #[test]
-    fn members_and_its_old_spelling_nodes_mean_the_same() {
-        assert_eq!(config(&["--members", "5"]).unwrap().members, 5);
-        assert_eq!(config(&["--nodes", "5"]).unwrap().members, 5);
-        assert!(config(&["--members", "10"]).is_err());
-    }
-
-    #[test]
-    fn loss_and_duplicate_are_percentages() {
-        let cfg = config(&["--loss", "5", "--dup", "2.5%"]).unwrap();
-        assert_eq!(cfg.net.loss, 0.05);
-        assert_eq!(cfg.net.duplicate, 0.025);
-        assert_eq!(config(&["--duplicate", "10%"]).unwrap().net.duplicate, 0.1);
-        let err = config(&["--loss", "150"]).unwrap_err();
-        assert!(err.contains("0 to 100"), "{err}");
-        assert!(config(&["--loss", "a lot"]).is_err());
-    }
-}
-
 /// `--history FILE` and `--history-format F`.
 const HISTORY_FLAGS: &[&str] = &["--history", "--history-format"];
 
@@ -751,5 +723,33 @@ fn cmd_replay(args: &[String]) -> Result<ExitCode, String> {
             eprintln!("{file}: {e}");
             Ok(ExitCode::from(1))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(args: &[&str]) -> Result<RunConfig, String> {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        run_config(&Flags::parse(&args, &["--json"], CLUSTER_FLAGS)?)
+    }
+
+    #[test]
+    fn members_and_its_old_spelling_nodes_mean_the_same() {
+        assert_eq!(config(&["--members", "5"]).unwrap().members, 5);
+        assert_eq!(config(&["--nodes", "5"]).unwrap().members, 5);
+        assert!(config(&["--members", "10"]).is_err());
+    }
+
+    #[test]
+    fn loss_and_duplicate_are_percentages() {
+        let cfg = config(&["--loss", "5", "--dup", "2.5%"]).unwrap();
+        assert_eq!(cfg.net.loss, 0.05);
+        assert_eq!(cfg.net.duplicate, 0.025);
+        assert_eq!(config(&["--duplicate", "10%"]).unwrap().net.duplicate, 0.1);
+        let err = config(&["--loss", "150"]).unwrap_err();
+        assert!(err.contains("0 to 100"), "{err}");
+        assert!(config(&["--loss", "a lot"]).is_err());
     }
 }
