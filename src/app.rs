@@ -29,6 +29,7 @@ use crate::ui::client::ClientPanel;
 use crate::ui::cluster::ClusterView;
 use crate::ui::console::ConsolePanel;
 use crate::ui::controls::{SettingsPanel, TimeControls};
+use crate::ui::downloads::DownloadsPanel;
 use crate::ui::events::EventLog;
 use crate::ui::inspector::{Inspector, Selection};
 use crate::ui::lesson::LessonPanel;
@@ -174,6 +175,11 @@ pub fn App(props: &AppProps) -> Html {
     let share_query = use_memo((), {
         let sim = sim.clone();
         move |_| Callback::from(move |()| sim.borrow().share_query())
+    });
+    // A download's text, built when its button is pressed.
+    let export = use_memo((), {
+        let sim = sim.clone();
+        move |_| Callback::from(move |format| sim.borrow().export(format))
     });
     // Two copies of the frame: the drawing, the clock and the inspector
     // follow every animation frame; the text-heavy panels refresh at most
@@ -379,6 +385,7 @@ pub fn App(props: &AppProps) -> Html {
             if has(Control::Client) { <ClientPanel frame={slow.clone()} dispatch={dispatch.clone()} /> }
             if has(Control::Logs) { <LogsPanel frame={slow.clone()} /> }
             if has(Control::Console) { <ConsolePanel frame={slow.clone()} dispatch={dispatch.clone()} /> }
+            if has(Control::Downloads) { <DownloadsPanel frame={slow.clone()} dispatch={dispatch.clone()} export={(*export).clone()} /> }
             if has(Control::Events) { <EventLog frame={slow.clone()} /> }
         </main>
     };

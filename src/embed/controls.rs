@@ -52,11 +52,13 @@ pub enum Control {
     Share,
     /// The etcdctl console.
     Console,
+    /// History and session downloads, and a session's import.
+    Downloads,
 }
 
 impl Control {
     /// Every control, in the table's order.
-    pub const ALL: [Control; 13] = [
+    pub const ALL: [Control; 14] = [
         Control::Time,
         Control::Crash,
         Control::Partition,
@@ -70,6 +72,7 @@ impl Control {
         Control::Lang,
         Control::Share,
         Control::Console,
+        Control::Downloads,
     ];
 
     /// Its name in `controls=`.
@@ -88,6 +91,7 @@ impl Control {
             Control::Lang => "lang",
             Control::Share => "share",
             Control::Console => "console",
+            Control::Downloads => "downloads",
         }
     }
 

@@ -518,6 +518,14 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
             )
         }
         Key::ConsoleTitle => "etcdctl console".into(),
+        Key::DownloadsTitle => "History and session".into(),
+        Key::DownloadsNote => "Download the client history for an outside checker (Jepsen-style JSON lines for Knossos or Elle; Porcupine's operations), or the whole session (settings, every action with its virtual time, the history) to import here later: it replays to the same run.".into(),
+        Key::DownloadJepsen => "Jepsen history (.jsonl)".into(),
+        Key::DownloadPorcupine => "Porcupine history (.json)".into(),
+        Key::DownloadSession => "Session (.json)".into(),
+        Key::ImportSession => "Import a session".into(),
+        Key::SessionImportFailed(why) => f!("This session was not imported: {why}"),
+        Key::SessionImported(n, ms) => f!("Session imported: {n} actions replayed to {ms} ms; paused there."),
         Key::ConsoleTxnHint => "txn reads the next lines: the compares, a blank line, the ops to run if they hold, a blank line, the ops to run if not, and a blank line to send it.".into(),
         Key::ConsoleNote => "Type etcdctl 3.4 commands (put, get, del, txn, compaction, watch, member list/add/remove/promote, move-leader, endpoint health, endpoint status) as at a shell; they go to this cluster, and the answers are what etcdctl prints. A watch runs in the background until .cancel. .help lists the console's own commands for faults (.crash etcd-1, .heal …). ↑ and ↓ recall what you typed.".into(),
         Key::ConsoleServedBy(n) => f!("served by etcd-{n} (n{n})"),

@@ -573,6 +573,17 @@ keys! {
     RangeCounted(u64, u64),
     // The etcdctl console.
     ConsoleTitle,
+    // History and session downloads.
+    DownloadsTitle,
+    DownloadsNote,
+    DownloadJepsen,
+    DownloadPorcupine,
+    DownloadSession,
+    ImportSession,
+    /// (why)
+    SessionImportFailed(String),
+    /// (actions, virtual ms)
+    SessionImported(u64, u64),
     /// What a txn's following lines are (shown while it is being read).
     ConsoleTxnHint,
     ConsoleNote,

@@ -29,6 +29,8 @@ pub enum ErrorAt {
     Traffic,
     /// Membership buttons.
     Membership,
+    /// The session import.
+    Session,
 }
 
 /// Where a request goes.
@@ -78,6 +80,8 @@ pub enum Cmd {
     NewCluster(PageSettings),
     /// A line typed in the etcdctl console.
     Console(String),
+    /// Replace the run with an imported session's (the file's text).
+    ImportSession(String),
 }
 
 /// Carries out a command. Errors are not returned: the [`Sim`] keeps them
@@ -144,6 +148,9 @@ fn carry_out(sim: &mut Sim, cmd: Cmd) {
         },
         Cmd::ClearErrorAt(at) => sim.clear_error_at(at),
         Cmd::Console(line) => sim.console_submit(&line),
+        Cmd::ImportSession(text) => {
+            let _ = sim.import_session(&text);
+        }
         Cmd::NewCluster(settings) => {
             let _ = sim.rebuild(settings);
         }

@@ -22,6 +22,7 @@ pub mod lesson;
 pub mod log_lines;
 pub mod partition;
 pub mod pending;
+pub mod session;
 pub mod settings;
 pub mod share;
 pub mod sim;

@@ -161,6 +161,11 @@ impl Sim {
         self.keeper = keeper;
     }
 
+    /// Hands the keeper over (to a run that replaces this one).
+    pub(super) fn take_keeper(&mut self) -> Option<Keeper> {
+        self.keeper.take()
+    }
+
     /// Hands the run's share query to the keeper, if any.
     pub fn keep(&mut self) {
         self.unkept_ms = 0.0;
