@@ -33,7 +33,10 @@ const KEPT = new Set([
   'registry', 'pods', 'default', 'web', 'Running', 'stuck', 'loss',
   // etcdctl's commands and flags, named in the console's hint as typed.
   'etcdctl', 'del', 'member', 'list', 'endpoint', 'health', 'status', 'help', 'crash', 'heal',
-  'prefix', 'json', 'nginx', 'running',
+  'prefix', 'json', 'nginx', 'running', 'txn', 'compaction', 'add', 'remove', 'promote',
+  'move-leader', 'cancel',
+  // The outside checkers and their file forms, named in the downloads panel.
+  'Jepsen', 'JSON', 'Knossos', 'Elle', 'Porcupine', 'jsonl',
 ]);
 const englishWords = (texts) => [...new Set(texts
   .flatMap((t) => t.match(/[A-Za-z][A-Za-z'’-]*[A-Za-z]/g) ?? []))]

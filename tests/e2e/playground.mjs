@@ -5,6 +5,7 @@
 //
 // Every wait is on what the page shows (the data attributes of the testing
 // contract), with a deadline, never a fixed sleep.
+import { readFile } from 'node:fs/promises';
 import { openRelease, OUT } from './serve.mjs';
 
 const { server, base, browser, shoot } = await openRelease(process.argv[2] ?? 'dist');
@@ -176,6 +177,32 @@ try {
   if (await con.$('.console .txn-hint')) throw new Error('the txn hint stays after the txn was sent');
   await con.locator('.console').screenshot({ path: `${OUT}/console-en.png` });
   step('console: watch in the background saw the txn\'s put; txn answered SUCCESS');
+
+  // History and session: the console's requests come out as Jepsen lines;
+  // the session file imports into a fresh page (in Chinese, at 360 px) and
+  // reaches the trace hash it names.
+  const [jepsenFile] = await Promise.all([con.waitForEvent('download'), con.click('.downloads [data-format=jepsen]')]);
+  const jepsen = (await readFile(await jepsenFile.path(), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+  if (jepsenFile.suggestedFilename() !== 'history.jepsen.jsonl') throw new Error(`jepsen file named ${jepsenFile.suggestedFilename()}`);
+  if (!jepsen.some((e) => e.type === 'ok' && e.f === 'write' && e.key === '/registry/pods/default/nginx')) throw new Error('the Jepsen history lacks the console\'s put');
+  const [sessionFile] = await Promise.all([con.waitForEvent('download'), con.click('.downloads [data-format=session]')]);
+  const sessionPath = `${OUT}/session.json`;
+  await sessionFile.saveAs(sessionPath);
+  const session = JSON.parse(await readFile(sessionPath, 'utf8'));
+  step(`downloads: ${jepsen.length} Jepsen lines; session of ${session.actions.length} actions at ${session.end_ms} ms`);
+  const imp = await browser.newPage({ viewport: { width: 360, height: 780 } });
+  await imp.goto(`${base}?seed=3&members=5&lang=zh`);
+  await imp.setInputFiles('#session-import', sessionPath);
+  await imp.waitForFunction((h) => document.querySelector('.page')?.getAttribute('data-trace-hash') === h, session.trace_hash, { timeout: 20000 });
+  await imp.waitForSelector('.notice', { timeout: 5000 });
+  const impOverflow = await imp.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  await imp.locator('.downloads').screenshot({ path: `${OUT}/downloads-zh-phone.png` });
+  if (impOverflow > 1) throw new Error(`the downloads panel makes the page ${impOverflow}px wider than 360 px`);
+  await imp.setInputFiles('#session-import', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "raft-playground-session",') });
+  await imp.waitForSelector('.downloads .error', { timeout: 5000 });
+  const still = await imp.evaluate(() => document.querySelector('.page').getAttribute('data-trace-hash'));
+  step(`downloads: the session imported to trace ${session.trace_hash}; a broken file says "${(await imp.textContent('.downloads .error')).slice(0, 40)}…"`);
+  if (!still) throw new Error('the page lost its run after a bad import');
 
   const zh = await browser.newPage({ viewport: { width: 360, height: 780 } });
   await zh.goto(`${base}?seed=11&members=3&speed=8&lang=zh`);
