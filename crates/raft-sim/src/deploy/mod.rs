@@ -13,10 +13,21 @@
 //! of its sorted peer URLs joined, then the cluster token; a member added
 //! later (`member add`) hashes its peer URLs, no token, and the time in
 //! seconds; the cluster id is the SHA-1 of the sorted member ids.
+//!
+//! The files a real deployment needs come from the same addresses:
+//! [`conf`] (each member's etcd.conf), [`systemd`] (the unit), [`compose`]
+//! (docker-compose, the alternative), [`tls`] (the certificate files) and
+//! [`commands`] (start, check, and the membership changes made on screen).
 
 use std::collections::BTreeMap;
 
 use sha1::{Digest, Sha1};
+
+pub mod commands;
+pub mod compose;
+pub mod conf;
+pub mod systemd;
+pub mod tls;
 
 use crate::NodeId;
 
