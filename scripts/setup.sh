@@ -7,7 +7,8 @@
 #                                        # Node and the npm tools (wasm-opt)
 #   bash scripts/setup.sh page browser   # plus Chromium and ChromeDriver
 #   bash scripts/setup.sh etcd           # plus real etcd 3.4 (Debian's etcd-server
-#                                        # and etcd-client), for the differential test
+#                                        # and etcd-client, openssl), for the tests
+#                                        # against real etcd
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -81,6 +82,10 @@ fi
 if $want_etcd; then
   if ! command -v etcd >/dev/null || ! command -v etcdctl >/dev/null; then
     apt_install etcd-server etcd-client
+  fi
+  # The deployment test signs its TLS certificates with openssl.
+  if ! command -v openssl >/dev/null; then
+    apt_install openssl
   fi
 fi
 log "ready"

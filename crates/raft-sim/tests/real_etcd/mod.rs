@@ -94,8 +94,14 @@ impl RealEtcd {
 
     /// Starts etcd-K with exactly these variables (its log in `dir`).
     pub fn spawn(&mut self, k: u16, env: &[(String, String)]) {
+        self.spawn_with_args(k, env, &[]);
+    }
+
+    /// Starts etcd-K with these variables and command-line flags.
+    pub fn spawn_with_args(&mut self, k: u16, env: &[(String, String)], args: &[String]) {
         let log = std::fs::File::create(self.dir.join(format!("etcd-{k}.log"))).unwrap();
         let child = Command::new("etcd")
+            .args(args)
             .env_clear()
             .envs(env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
@@ -206,7 +212,7 @@ impl Drop for RealEtcd {
 /// Installs etcd from Debian once, when it is missing.
 fn ensure_etcd() {
     let have = |c: &str| Command::new(c).arg("--version").output().is_ok();
-    if have("etcd") && have("etcdctl") {
+    if have("etcd") && have("etcdctl") && have("openssl") {
         return;
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
