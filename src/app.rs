@@ -29,6 +29,7 @@ use crate::ui::client::ClientPanel;
 use crate::ui::cluster::ClusterView;
 use crate::ui::console::ConsolePanel;
 use crate::ui::controls::{SettingsPanel, TimeControls};
+use crate::ui::deploy::DeployPanel;
 use crate::ui::downloads::DownloadsPanel;
 use crate::ui::events::EventLog;
 use crate::ui::inspector::{Inspector, Selection};
@@ -385,6 +386,7 @@ pub fn App(props: &AppProps) -> Html {
             if has(Control::Client) { <ClientPanel frame={slow.clone()} dispatch={dispatch.clone()} /> }
             if has(Control::Logs) { <LogsPanel frame={slow.clone()} /> }
             if has(Control::Console) { <ConsolePanel frame={slow.clone()} dispatch={dispatch.clone()} /> }
+            if has(Control::Deploy) { <DeployPanel frame={slow.clone()} /> }
             if has(Control::Downloads) { <DownloadsPanel frame={slow.clone()} dispatch={dispatch.clone()} export={(*export).clone()} /> }
             if has(Control::Events) { <EventLog frame={slow.clone()} /> }
         </main>

@@ -54,11 +54,13 @@ pub enum Control {
     Console,
     /// History and session downloads, and a session's import.
     Downloads,
+    /// The real deployment's files.
+    Deploy,
 }
 
 impl Control {
     /// Every control, in the table's order.
-    pub const ALL: [Control; 14] = [
+    pub const ALL: [Control; 15] = [
         Control::Time,
         Control::Crash,
         Control::Partition,
@@ -73,6 +75,7 @@ impl Control {
         Control::Share,
         Control::Console,
         Control::Downloads,
+        Control::Deploy,
     ];
 
     /// Its name in `controls=`.
@@ -92,6 +95,7 @@ impl Control {
             Control::Share => "share",
             Control::Console => "console",
             Control::Downloads => "downloads",
+            Control::Deploy => "deploy",
         }
     }
 

@@ -518,6 +518,16 @@ pub(super) fn text(key: &Key) -> Cow<'static, str> {
             )
         }
         Key::ConsoleTitle => "etcdctl console".into(),
+        Key::DeployTitle => "The real deployment".into(),
+        Key::DeployNote => "This cluster as real etcd 3.4 would run it, by static bootstrap as in the material: each member's /etc/etcd/etcd.conf, the systemd unit (or docker-compose), and the commands that start and check it and repeat the membership changes made here. Member nK is etcd-K; its ids are the ones etcd will print.".into(),
+        Key::DeployHost(n) => f!("Host of etcd-{n}"),
+        Key::DeployTls => "TLS (client and peer certificates, as in the material)".into(),
+        Key::DeployFile => "File".into(),
+        Key::DeployFileConf(n) => f!("etcd.conf of etcd-{n}"),
+        Key::DeployFileUnit => "systemd unit".into(),
+        Key::DeployFileCompose => "docker-compose.yml (instead of systemd)".into(),
+        Key::DeployFileCommands => "Commands: start, check, membership changes".into(),
+        Key::DeployBadHost(h) => f!("\"{h}\" is not a host name or address; the files keep the default for this member."),
         Key::DownloadsTitle => "History and session".into(),
         Key::DownloadsNote => "Download the client history for an outside checker (Jepsen-style JSON lines for Knossos or Elle; Porcupine's operations), or the whole session (settings, every action with its virtual time, the history) to import here later: it replays to the same run.".into(),
         Key::DownloadJepsen => "Jepsen history (.jsonl)".into(),

@@ -573,6 +573,20 @@ keys! {
     RangeCounted(u64, u64),
     // The etcdctl console.
     ConsoleTitle,
+    // The real deployment.
+    DeployTitle,
+    DeployNote,
+    /// (member id)
+    DeployHost(u64),
+    DeployTls,
+    DeployFile,
+    /// (member id)
+    DeployFileConf(u64),
+    DeployFileUnit,
+    DeployFileCompose,
+    DeployFileCommands,
+    /// (what was typed)
+    DeployBadHost(String),
     // History and session downloads.
     DownloadsTitle,
     DownloadsNote,

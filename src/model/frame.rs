@@ -16,6 +16,7 @@ use super::partition::Side;
 use super::pending::Pending;
 use super::settings::PageSettings;
 use crate::i18n::Key;
+use raft_sim::deploy::commands::Plan;
 
 /// How long a lost message stays drawn where it was lost, in virtual ms.
 pub const GHOST_MS: u64 = 400;
@@ -90,6 +91,8 @@ pub struct Frame {
     pub console_busy: bool,
     /// Whether the console's `txn` is reading the lines after it.
     pub console_txn: bool,
+    /// The membership against the founders, for the deployment panel.
+    pub deploy_plan: Plan,
 }
 
 impl Frame {

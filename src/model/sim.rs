@@ -638,6 +638,7 @@ impl Sim {
             console: self.console.lines(),
             console_busy: self.console.busy(),
             console_txn: self.console.reading_txn(),
+            deploy_plan: raft_sim::deploy::commands::Plan::of(&self.cluster),
             view,
         })
     }

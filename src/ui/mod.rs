@@ -6,6 +6,7 @@ pub mod client;
 pub mod cluster;
 pub mod console;
 pub mod controls;
+pub mod deploy;
 pub mod downloads;
 pub mod events;
 pub mod inspector;

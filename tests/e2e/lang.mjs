@@ -37,6 +37,8 @@ const KEPT = new Set([
   'move-leader', 'cancel',
   // The outside checkers and their file forms, named in the downloads panel.
   'Jepsen', 'JSON', 'Knossos', 'Elle', 'Porcupine', 'jsonl',
+  // The deployment's files and tools, named in its panel.
+  'TLS', 'systemd', 'docker-compose', 'yml', 'conf', 'static', 'etc', 'nK', 'etcd-K',
 ]);
 const englishWords = (texts) => [...new Set(texts
   .flatMap((t) => t.match(/[A-Za-z][A-Za-z'’-]*[A-Za-z]/g) ?? []))]

@@ -204,6 +204,23 @@ try {
   step(`downloads: the session imported to trace ${session.trace_hash}; a broken file says "${(await imp.textContent('.downloads .error')).slice(0, 40)}…"`);
   if (!still) throw new Error('the page lost its run after a bad import');
 
+  // The real deployment: etcd-2's etcd.conf names the material's hosts; a
+  // host typed in changes every file that names it; a bad one is refused
+  // where it was typed; TLS turns every URL to https.
+  await con.selectOption('#deploy-file', 'conf-2');
+  const conf2 = await con.textContent('#deploy-text');
+  if (!conf2.includes('ETCD_NAME="etcd-2"') || !conf2.includes('ETCD_INITIAL_CLUSTER="etcd-1=http://192.168.0.100:2380,etcd-2=http://192.168.0.101:2380,etcd-3=http://192.168.0.102:2380"')) throw new Error(`etcd-2's etcd.conf:\n${conf2}`);
+  await con.fill('#deploy-host-1', '10.0.0.7');
+  await con.waitForFunction(() => document.getElementById('deploy-text').textContent.includes('etcd-1=http://10.0.0.7:2380'), null, { timeout: 5000 });
+  await con.fill('#deploy-host-3', 'bad host');
+  await con.waitForSelector('.deploy .error', { timeout: 5000 });
+  await con.check('#deploy-tls');
+  await con.selectOption('#deploy-file', 'commands');
+  const cmds = await con.textContent('#deploy-text');
+  if (!cmds.includes('etcdctl --cacert=/etc/etcd/pki/ca.pem') || !cmds.includes('https://10.0.0.7:2379')) throw new Error(`commands:\n${cmds}`);
+  await con.locator('.deploy').screenshot({ path: `${OUT}/deploy-en.png` });
+  step('deploy: etcd.conf of etcd-2, a typed host in every file, a bad host refused, TLS commands');
+
   const zh = await browser.newPage({ viewport: { width: 360, height: 780 } });
   await zh.goto(`${base}?seed=11&members=3&speed=8&lang=zh`);
   await zh.waitForFunction(() => document.getElementById('leader').textContent.trim() !== '', null, { timeout: 30000 });
@@ -213,6 +230,10 @@ try {
   await zh.waitForSelector('.console .txn-hint', { timeout: 5000 });
   const zhOverflow = await zh.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   await zh.locator('.console').screenshot({ path: `${OUT}/console-zh-phone.png` });
+  await zh.selectOption('#deploy-file', 'unit');
+  await zh.locator('.deploy').screenshot({ path: `${OUT}/deploy-zh-phone.png` });
+  const deployOverflow = await zh.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (deployOverflow > 1) throw new Error(`the deployment panel makes the page ${deployOverflow}px wider than 360 px`);
   if (zhOverflow > 1) throw new Error(`the console makes the page ${zhOverflow}px wider than 360 px`);
   step('console: quorum lost -> "Error: context deadline exceeded", in Chinese at 360 px');
 
