@@ -7,7 +7,7 @@
 //! virtual times for readers. An import must reach the trace hash the
 //! session names, or it changes nothing.
 
-use raft_sim::export::session::{Replay, Session, TimedAction};
+use raft_sim::export::session::{PageImport, Session, TimedAction};
 use raft_sim::export::{jepsen, porcupine, HistoryFormat};
 use raft_sim::recording::Recorded;
 
@@ -49,16 +49,11 @@ impl Sim {
             sim.reject(ErrorAt::Session, key.clone());
             Err(key)
         };
-        let session = match Session::parse(text) {
+        let session = match PageImport::parse(text) {
             Ok(s) => s,
             Err(e) => return fail(self, e),
         };
-        let Replay::Page { query } = &session.replay else {
-            return fail(
-                self,
-                "it comes from raft-sim run or script: `raft-sim replay FILE` imports it".into(),
-            );
-        };
+        let query = &session.query;
         let (mut fresh, notice) = open(&Opening::from_query(&Query::parse(query)));
         if let Some(n) = notice {
             return fail(self, n.text(crate::i18n::Lang::En));
@@ -76,7 +71,7 @@ impl Sim {
         fresh.set_playing(false);
         fresh.set_keeper(self.take_keeper());
         fresh.set_notice(Some(Key::SessionImported(
-            session.actions.len() as u64,
+            session.actions as u64,
             fresh.cluster().now(),
         )));
         *self = fresh;

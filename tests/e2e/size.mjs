@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { extname, join } from 'node:path';
 
 // Gzipped bytes allowed per kind of file.
-const BUDGET = { '.wasm': 630 * 1024, '.js': 16 * 1024, '.css': 8 * 1024 };
+const BUDGET = { '.wasm': 670 * 1024, '.js': 16 * 1024, '.css': 8 * 1024 };
 
 const dist = process.argv[2] ?? 'dist';
 // The names documentation pages rely on (no hash; see Trunk.toml): the

@@ -161,7 +161,7 @@ fn the_generated_files_start_a_real_cluster_and_add_a_member_to_it() {
     let add = etcdctl_lines(&steps);
     assert_eq!(add.len(), 1, "{steps}");
     let added = until(&add[0], |t| t.contains("added to cluster"), "member add");
-    cluster.spawn(4, &read_env(&conf));
+    cluster.spawn_joining(4, &read_env(&conf));
     let four = etcdctl_lines(&on_loopback(
         &d.check_commands(&[1, 2, 3, 4]),
         &dir,

@@ -312,7 +312,7 @@ fn real_2(cluster: &mut RealEtcd, script: &[&str], timeout: &str) -> (Printed, S
                         .parse()
                         .unwrap();
                     let env = cluster.member_env(k, "existing", &var("ETCD_INITIAL_CLUSTER"));
-                    cluster.spawn(k, &env);
+                    cluster.spawn_joining(k, &env);
                 }
                 p.stdout.push_str(&stdout);
                 p.stderr.push_str(&String::from_utf8_lossy(&out.stderr));

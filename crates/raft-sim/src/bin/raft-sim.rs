@@ -692,7 +692,7 @@ fn write_history(c: &Cluster, file: &str, format: HistoryFormat) -> Result<(), S
     let text = match format {
         HistoryFormat::Jepsen => jepsen::write(c.history()),
         HistoryFormat::Porcupine => porcupine::write(c.history()),
-        HistoryFormat::Session => Session::of_recorded(c)?.to_json(),
+        HistoryFormat::Session => Session::of_recorded(c)?.to_json_pretty(),
     };
     std::fs::write(file, text).map_err(|e| format!("--history {file}: {e}"))
 }

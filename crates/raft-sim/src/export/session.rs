@@ -105,8 +105,14 @@ impl Session {
         }
     }
 
-    /// The document, pretty-printed.
+    /// The document on one line (what the page writes: the pretty
+    /// printer's code would cost the page's wasm about its own size again).
     pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a session serializes") + "\n"
+    }
+
+    /// The document, indented for readers (what `raft-sim` writes).
+    pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).expect("a session serializes") + "\n"
     }
 
@@ -146,6 +152,63 @@ impl Session {
             ));
         }
         Ok(c)
+    }
+}
+
+/// What the page reads of a session to import it: the share query that
+/// rebuilds its run, the trace hash the run must reach, and how many
+/// actions it lists. The rest is skipped unread, which keeps the
+/// deserializers of the history's types out of the page's wasm.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageImport {
+    /// The share link's query.
+    pub query: String,
+    /// [`Session::trace_hash`].
+    pub trace_hash: String,
+    /// How many actions the session lists.
+    pub actions: usize,
+}
+
+impl PageImport {
+    /// Reads a page's session; errors as [`Session::parse`]'s.
+    pub fn parse(text: &str) -> Result<PageImport, String> {
+        use serde::de::IgnoredAny;
+        #[derive(Deserialize)]
+        struct Head {
+            format: String,
+            version: u64,
+            trace_hash: String,
+            actions: Vec<IgnoredAny>,
+            replay: HeadReplay,
+        }
+        #[derive(Deserialize)]
+        struct HeadReplay {
+            kind: String,
+            #[serde(default)]
+            query: Option<String>,
+        }
+        let at = |e: serde_json::Error| format!("line {}, column {}: {e}", e.line(), e.column());
+        let head: Head = serde_json::from_str(text).map_err(at)?;
+        if head.format != FORMAT {
+            return Err(format!("this is a {:?} file, not a {FORMAT}", head.format));
+        }
+        if head.version != VERSION {
+            return Err(format!(
+                "session version {}; this build reads {VERSION}",
+                head.version
+            ));
+        }
+        match (head.replay.kind.as_str(), head.replay.query) {
+            ("page", Some(query)) => Ok(PageImport {
+                query,
+                trace_hash: head.trace_hash,
+                actions: head.actions.len(),
+            }),
+            ("recording", _) => Err(
+                "it comes from raft-sim run or script: `raft-sim replay FILE` imports it".into(),
+            ),
+            (other, _) => Err(format!("unknown replay kind {other:?}")),
+        }
     }
 }
 

@@ -111,6 +111,27 @@ impl RealEtcd {
         self.members.push((k, child));
     }
 
+    /// Starts a member that joins a running cluster, and starts it again
+    /// (from an empty data directory) if it exits while joining, as the
+    /// generated unit's `Restart=on-failure` would: a joining member asks
+    /// the others for the membership, and one that has not applied the
+    /// `member add` yet makes it give up.
+    pub fn spawn_joining(&mut self, k: u16, env: &[(String, String)]) {
+        self.spawn(k, env);
+        for _ in 0..5 {
+            std::thread::sleep(Duration::from_millis(1500));
+            if !self.exited().iter().any(|(m, _)| *m == k) {
+                return;
+            }
+            self.members.retain(|(m, _)| *m != k);
+            let data = env.iter().find(|(name, _)| name == "ETCD_DATA_DIR");
+            if let Some((_, dir)) = data {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            self.spawn(k, env);
+        }
+    }
+
     /// Waits until every running member answers `endpoint health`.
     pub fn wait_healthy(&self) {
         let all: Vec<String> = self
@@ -135,7 +156,7 @@ impl RealEtcd {
 
     /// Waits until `member list` shows no unstarted member and members
     /// `voters` answer `endpoint health` (a learner does not serve it).
-    pub fn wait_started(&self, voters: impl IntoIterator<Item = u16>) {
+    pub fn wait_started(&mut self, voters: impl IntoIterator<Item = u16>) {
         let eps: Vec<String> = voters.into_iter().map(|k| self.client_url(k)).collect();
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
@@ -160,15 +181,11 @@ impl RealEtcd {
     }
 
     /// Members whose process has ended, with its status.
-    pub fn exited(&self) -> Vec<(u16, String)> {
-        (self.members.iter())
-            .filter_map(|(k, c)| {
-                // `try_wait` needs `&mut`; `kill -0` asks the same.
-                let alive = Command::new("kill")
-                    .args(["-0", &c.id().to_string()])
-                    .status()
-                    .is_ok_and(|s| s.success());
-                (!alive).then(|| (*k, format!("pid {}", c.id())))
+    pub fn exited(&mut self) -> Vec<(u16, String)> {
+        (self.members.iter_mut())
+            .filter_map(|(k, c)| match c.try_wait() {
+                Ok(Some(status)) => Some((*k, status.to_string())),
+                _ => None,
             })
             .collect()
     }
