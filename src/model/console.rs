@@ -190,6 +190,18 @@ mod tests {
             .collect()
     }
 
+    /// A shared link to `sim`'s run rebuilds it event for event.
+    fn replays_the_same(sim: &Sim) {
+        let query = sim.share_query();
+        let (back, notice) = open(&Opening::from_query(&Query::parse(&query)));
+        assert_eq!(notice, None, "{query}");
+        assert_eq!(
+            back.cluster().trace().hash_hex(),
+            sim.cluster().trace().hash_hex(),
+            "{query}"
+        );
+    }
+
     fn elected() -> Sim {
         let mut sim = Sim::new(PageSettings::default()).expect("default settings build");
         sim.advance(5_000);
@@ -231,14 +243,7 @@ mod tests {
         sim.advance(3_000);
         sim.console_submit("get /a --endpoints=http://192.168.0.101:2379 -w json");
         sim.advance(3_000);
-        let query = sim.share_query();
-        let (back, notice) = open(&Opening::from_query(&Query::parse(&query)));
-        assert_eq!(notice, None, "{query}");
-        assert_eq!(
-            back.cluster().trace().hash_hex(),
-            sim.cluster().trace().hash_hex(),
-            "{query}"
-        );
+        replays_the_same(&sim);
     }
 
     #[test]
@@ -318,13 +323,6 @@ mod tests {
             sim.cluster().membership().learners.contains(&k),
             "{lines:?}"
         );
-        let query = sim.share_query();
-        let (back, notice) = open(&Opening::from_query(&Query::parse(&query)));
-        assert_eq!(notice, None, "{query}");
-        assert_eq!(
-            back.cluster().trace().hash_hex(),
-            sim.cluster().trace().hash_hex(),
-            "{query}"
-        );
+        replays_the_same(&sim);
     }
 }

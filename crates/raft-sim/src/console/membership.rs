@@ -129,6 +129,25 @@ impl Console {
         self.conf_sent(host, acted, serving, Change::Added { node }, line, sent)
     }
 
+    /// The member `id` names, asked of `serving` at `sent`; or the answer
+    /// etcd gives when `serving` is down or knows no such member.
+    fn member_asked(
+        &mut self,
+        c: &Cluster,
+        serving: NodeId,
+        id: u64,
+    ) -> Result<NodeId, Vec<Printed>> {
+        if !running(c, serving) {
+            return Err(self.deadline(c, serving, Vec::new()));
+        }
+        self.node_with_id(c, id).ok_or_else(|| {
+            self.fail(
+                LineError::exit(1, "etcdserver: member not found"),
+                Some(serving),
+            )
+        })
+    }
+
     pub(super) fn member_remove(
         &mut self,
         host: &mut dyn ConsoleHost,
@@ -138,14 +157,9 @@ impl Console {
     ) -> Vec<Printed> {
         let c = host.cluster();
         let sent = c.now();
-        if !running(c, serving) {
-            return self.deadline(c, serving, Vec::new());
-        }
-        let Some(node) = self.node_with_id(c, id) else {
-            return self.fail(
-                LineError::exit(1, "etcdserver: member not found"),
-                Some(serving),
-            );
+        let node = match self.member_asked(c, serving, id) {
+            Ok(n) => n,
+            Err(printed) => return printed,
         };
         let acted = host.act(Action::ChangeMembership {
             changes: vec![(MemberChange::Remove, node)],
@@ -162,14 +176,9 @@ impl Console {
     ) -> Vec<Printed> {
         let c = host.cluster();
         let sent = c.now();
-        if !running(c, serving) {
-            return self.deadline(c, serving, Vec::new());
-        }
-        let Some(node) = self.node_with_id(c, id) else {
-            return self.fail(
-                LineError::exit(1, "etcdserver: member not found"),
-                Some(serving),
-            );
+        let node = match self.member_asked(c, serving, id) {
+            Ok(n) => n,
+            Err(printed) => return printed,
         };
         if !c.membership().learners.contains(&node) {
             return self.fail(
