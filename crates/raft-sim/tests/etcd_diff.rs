@@ -294,11 +294,14 @@ fn real_2(cluster: &mut RealEtcd, script: &[&str], timeout: &str) -> (Printed, S
                     .stderr(Stdio::piped())
                     .spawn()
                     .unwrap();
-                let mut input = child.stdin.take().unwrap();
-                if !stdin.is_empty() {
-                    input.write_all(format!("{stdin}\n").as_bytes()).unwrap();
+                // The input is written and closed (end of file) before the
+                // output is read.
+                {
+                    let mut input = child.stdin.take().unwrap();
+                    if !stdin.is_empty() {
+                        input.write_all(format!("{stdin}\n").as_bytes()).unwrap();
+                    }
                 }
-                drop(input);
                 let out = child.wait_with_output().unwrap();
                 let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
                 if let Some(id) = added_id(&stdout) {
