@@ -111,7 +111,7 @@ fn start(cluster: &mut RealEtcd, d: &Deployment, client_base: u16, peer_base: u1
 
 #[test]
 fn the_generated_files_start_a_real_cluster_and_add_a_member_to_it() {
-    let (cb, pb) = (44380, 44390);
+    let (cb, pb) = (24380, 24390);
     let d = Deployment::default();
     let mut cluster = RealEtcd::empty("etcd-deploy", cb, pb);
     start(&mut cluster, &d, cb, pb);
@@ -200,7 +200,7 @@ fn certificates(pki: &Path) {
 
 #[test]
 fn with_tls_the_generated_files_and_checks_speak_https() {
-    let (cb, pb) = (44400, 44410);
+    let (cb, pb) = (24400, 24410);
     let d = Deployment {
         tls: true,
         ..Deployment::default()
@@ -218,7 +218,7 @@ fn with_tls_the_generated_files_and_checks_speak_https() {
         "endpoint health over TLS",
     );
     assert!(
-        health.contains("https://127.0.0.1:44401 is healthy"),
+        health.contains("https://127.0.0.1:24401 is healthy"),
         "{health}"
     );
     let ids = loopback_deployment(cb, pb, true);

@@ -26,9 +26,10 @@ mod real_etcd;
 use real_etcd::RealEtcd;
 
 /// Client port of etcd-K is CLIENT_BASE + K, its peer port PEER_BASE + K
-/// (this test's own range; `tests/etcd/record.sh` uses 4338K/4339K).
-const CLIENT_BASE: u16 = 43480;
-const PEER_BASE: u16 = 43490;
+/// (this test's own range, below Linux's ephemeral ports: see
+/// `real_etcd`).
+const CLIENT_BASE: u16 = 23480;
+const PEER_BASE: u16 = 23490;
 const MEMBERS: u16 = 3;
 
 fn client_url(k: u16) -> String {
@@ -223,8 +224,8 @@ fn the_console_says_what_real_etcd_says_in_calm_and_with_quorum_lost() {
 }
 
 /// The second cluster's ports (etcd-4 joins it).
-const CLIENT_BASE_2: u16 = 43460;
-const PEER_BASE_2: u16 = 43470;
+const CLIENT_BASE_2: u16 = 23460;
+const PEER_BASE_2: u16 = 23470;
 
 /// The line that stands for "the id `member add` printed" in a script:
 /// each side substitutes its own (etcd draws it from the wall clock).

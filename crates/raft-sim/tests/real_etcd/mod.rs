@@ -5,7 +5,10 @@
 //! dropped, also when the test fails.
 //!
 //! etcd comes from Debian (`scripts/setup.sh etcd` installs it when it is
-//! missing). Each test file uses its own ports.
+//! missing). Each test file uses its own ports, all below 32768: Linux
+//! gives outgoing connections ports from 32768 up, and a member's long-lived
+//! peer connection once took the port etcd-4 was to listen on (CI saw
+//! "bind: address already in use").
 
 // Each test file compiles this module and uses part of it.
 #![allow(dead_code)]
@@ -158,7 +161,7 @@ impl RealEtcd {
     /// `voters` answer `endpoint health` (a learner does not serve it).
     pub fn wait_started(&mut self, voters: impl IntoIterator<Item = u16>) {
         let eps: Vec<String> = voters.into_iter().map(|k| self.client_url(k)).collect();
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + Duration::from_secs(40);
         while Instant::now() < deadline {
             let ctl = |args: &[&str]| {
                 Command::new("etcdctl")
