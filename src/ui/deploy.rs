@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use raft_sim::deploy::Deployment;
+use raft_sim::deploy::{valid_host, Deployment};
 use raft_sim::NodeId;
 use yew::prelude::*;
 
@@ -41,17 +41,6 @@ impl File {
     }
 }
 
-/// Whether `host` can stand in a URL as a host: a name or an IPv4
-/// address, nothing that would break the URL or the file.
-pub fn valid_host(host: &str) -> bool {
-    !host.is_empty()
-        && host.len() <= 253
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-        && !host.starts_with(['.', '-'])
-}
-
 /// The panel.
 #[component]
 pub fn DeployPanel(props: &DeployProps) -> Html {
@@ -61,14 +50,7 @@ pub fn DeployPanel(props: &DeployProps) -> Html {
     let tls = use_state(|| false);
     let file = use_state(|| File::Conf(1));
     let plan = &props.frame.deploy_plan;
-    let members = plan.members();
-    // Every member any file names: the founders (the initial cluster)
-    // and those added since.
-    let mut named: Vec<NodeId> = (plan.founders.iter().copied())
-        .chain(plan.added.iter().map(|a| a.0))
-        .collect();
-    named.sort_unstable();
-    named.dedup();
+    let named = plan.named();
 
     let mut d = Deployment {
         tls: *tls,
@@ -79,34 +61,17 @@ pub fn DeployPanel(props: &DeployProps) -> Html {
             d.hosts.insert(n, h.trim().to_string());
         }
     }
+    // A member no file names any more falls back to the first one's file.
     let file_now = match *file {
-        File::Conf(n) if !named.contains(&n) => File::Conf(members.first().copied().unwrap_or(1)),
+        File::Conf(n) if !named.contains(&n) => File::Conf(named.first().copied().unwrap_or(1)),
         f => f,
     };
-    let text =
-        match file_now {
-            File::Conf(n) => {
-                let joined = plan.added.iter().position(|a| a.0 == n);
-                match joined {
-                    // A member added later joins the cluster as it was then.
-                    Some(i) => {
-                        let mut then: Vec<NodeId> = plan.founders.clone();
-                        then.extend(plan.added[..=i].iter().map(|a| a.0));
-                        d.etcd_conf(n, &then, true)
-                    }
-                    None => d.etcd_conf(n, &plan.founders, false),
-                }
-            }
-            File::Unit => d.systemd_unit(),
-            File::Compose => d.compose(&plan.founders),
-            File::Commands => format!(
-            "# On each founding member ({}), with its etcd.conf and the unit in place:\n{}\n{}\n{}",
-            plan.founders.iter().map(|&n| d.host(n)).collect::<Vec<_>>().join(", "),
-            Deployment::systemd_start(),
-            d.check_commands(&plan.founders),
-            d.change_commands(plan)
-        ),
-        };
+    let text = match file_now {
+        File::Conf(n) => d.member_conf(plan, n),
+        File::Unit => d.systemd_unit(),
+        File::Compose => d.compose(&plan.founders),
+        File::Commands => d.commands(plan),
+    };
 
     let host_inputs = named.iter().map(|&n| {
         let value = typed.get(&n).cloned().unwrap_or_else(|| Deployment::default().host(n));
@@ -171,19 +136,5 @@ pub fn DeployPanel(props: &DeployProps) -> Html {
             </label>
             <pre class="deploy-file" id="deploy-text" translate="no" tabindex="0" data-file={file_now.word()}>{ text }</pre>
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::valid_host;
-
-    #[test]
-    fn hosts_are_names_or_addresses_that_fit_in_a_url() {
-        assert!(valid_host("192.168.0.100"));
-        assert!(valid_host("etcd-1.example.com"));
-        for bad in ["", "a b", "10.0.0.1:2379", "http://x", "a,b", "-x", "é"] {
-            assert!(!valid_host(bad), "{bad:?}");
-        }
     }
 }

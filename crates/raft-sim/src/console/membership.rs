@@ -17,7 +17,7 @@
 use std::collections::BTreeMap;
 
 use super::command::{Format, Line, LineError, EXIT_BAD_ARGS, EXIT_BAD_FEATURE};
-use super::{out, Console, ConsoleHost, Printed, Waiting};
+use super::{out, running, Console, ConsoleHost, Printed, Waiting};
 use crate::action::{Action, MemberChange};
 use crate::action_error::ActionError;
 use crate::cluster::Cluster;
@@ -428,10 +428,6 @@ impl Console {
 pub(super) fn started(c: &Cluster, n: NodeId) -> bool {
     c.member(n)
         .is_some_and(|m| m.role() == Role::Down || m.live().is_some_and(|l| l.applied() > 0))
-}
-
-fn running(c: &Cluster, node: NodeId) -> bool {
-    c.member(node).is_some_and(|m| m.live().is_some())
 }
 
 /// Ids of members the console added, by member.

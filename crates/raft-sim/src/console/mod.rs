@@ -147,11 +147,6 @@ impl Console {
         self.reading.is_some()
     }
 
-    /// How many watches run in the background.
-    pub fn watching(&self) -> usize {
-        self.watches.len()
-    }
-
     /// etcdctl's exit status of the last command that finished.
     pub fn exit_status(&self) -> i32 {
         self.exit

@@ -28,7 +28,7 @@ impl Plan {
         let conf = c.membership();
         let in_conf = |n: &NodeId| conf.voters.contains(n) || conf.learners.contains(n);
         let mut plan = Plan {
-            founders: founders.clone(),
+            founders,
             ..Plan::default()
         };
         for n in c.member_ids() {
@@ -36,11 +36,19 @@ impl Plan {
             if n > c.config().members && !gone {
                 plan.added.push((n, conf.learners.contains(&n)));
             }
-            if gone && (founders.contains(&n) || n > c.config().members) {
+            if gone {
                 plan.removed.push(n);
             }
         }
         plan
+    }
+
+    /// Every member a file names: the founders, then those added since
+    /// (ids above the founders'), in id order.
+    pub fn named(&self) -> Vec<NodeId> {
+        (self.founders.iter().copied())
+            .chain(self.added.iter().map(|a| a.0))
+            .collect()
     }
 
     /// The members once every step ran.
@@ -79,6 +87,34 @@ impl Deployment {
         )
     }
 
+    /// Member `node`'s etcd.conf as `plan` deploys it: a founder bootstraps
+    /// the founding cluster; a member added later joins the cluster as it
+    /// was when it joined (the founders and the members added up to it:
+    /// [`Deployment::change_commands`] adds before it removes).
+    pub fn member_conf(&self, plan: &Plan, node: NodeId) -> String {
+        match plan.added.iter().position(|a| a.0 == node) {
+            Some(i) => {
+                let mut then = plan.founders.clone();
+                then.extend(plan.added[..=i].iter().map(|a| a.0));
+                self.etcd_conf(node, &then, true)
+            }
+            None => self.etcd_conf(node, &plan.founders, false),
+        }
+    }
+
+    /// Everything to run, in order: start the founders, check them, then
+    /// the membership changes.
+    pub fn commands(&self, plan: &Plan) -> String {
+        let hosts: Vec<String> = plan.founders.iter().map(|&n| self.host(n)).collect();
+        format!(
+            "# On each founding member ({}), with its etcd.conf and the unit in place:\n{}\n{}\n{}",
+            hosts.join(", "),
+            Deployment::systemd_start(),
+            self.check_commands(&plan.founders),
+            self.change_commands(plan)
+        )
+    }
+
     /// The steps that make a real cluster, started from the founders,
     /// reach the membership on screen, in an order that keeps a quorum:
     /// additions first, each started before the next; then removals.
@@ -100,7 +136,7 @@ impl Deployment {
                 self.host(n),
                 self.peer_url(n)
             ));
-            for line in self.etcd_conf(n, &now, true).lines() {
+            for line in self.member_conf(plan, n).lines() {
                 s.push_str(&format!("#   {line}\n"));
             }
             s.push_str(Deployment::systemd_start());

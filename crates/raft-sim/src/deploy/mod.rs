@@ -148,6 +148,17 @@ impl Deployment {
     }
 }
 
+/// Whether `host` can stand in a URL as a host: a name or an IPv4 address,
+/// nothing that would break the URL or the files it is written into.
+pub fn valid_host(host: &str) -> bool {
+    !host.is_empty()
+        && host.len() <= 253
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        && !host.starts_with(['.', '-'])
+}
+
 /// `membership.NewMember`'s id: SHA-1 of the sorted peer URLs joined, the
 /// cluster name (token) and, for a member added at run time, the time.
 fn id_of(peer_urls: &[String], token: &str, unix_secs: Option<u64>) -> u64 {
@@ -209,6 +220,15 @@ mod tests {
         assert_eq!(Deployment::node_named("n2"), Some(2));
         assert_eq!(Deployment::node_named("etcd-0"), None);
         assert_eq!(Deployment::node_named("etcd"), None);
+    }
+
+    #[test]
+    fn hosts_are_names_or_addresses_that_fit_in_a_url() {
+        assert!(valid_host("192.168.0.100"));
+        assert!(valid_host("etcd-1.example.com"));
+        for bad in ["", "a b", "10.0.0.1:2379", "http://x", "a,b", "-x", "é"] {
+            assert!(!valid_host(bad), "{bad:?}");
+        }
     }
 
     #[test]

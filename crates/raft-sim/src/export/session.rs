@@ -118,20 +118,8 @@ impl Session {
 
     /// Reads a session; a bad document is named by line and column.
     pub fn parse(text: &str) -> Result<Session, String> {
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))?;
-        match value.get("format").and_then(|f| f.as_str()) {
-            Some(FORMAT) => {}
-            Some(other) => return Err(format!("this is a {other:?} file, not a {FORMAT}")),
-            None => return Err(format!("no \"format\": {FORMAT:?}: not a session file")),
-        }
-        match value.get("version").and_then(|v| v.as_u64()) {
-            Some(VERSION) => {}
-            v => return Err(format!("session version {v:?}; this build reads {VERSION}")),
-        }
-        // Read again from the text, so that an error names its place.
-        serde_json::from_str(text)
-            .map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))
+        check_kind(text)?;
+        serde_json::from_str(text).map_err(at)
     }
 
     /// Rebuilds a recorded run and checks that it is the same run.
@@ -175,8 +163,6 @@ impl PageImport {
         use serde::de::IgnoredAny;
         #[derive(Deserialize)]
         struct Head {
-            format: String,
-            version: u64,
             trace_hash: String,
             actions: Vec<IgnoredAny>,
             replay: HeadReplay,
@@ -187,17 +173,8 @@ impl PageImport {
             #[serde(default)]
             query: Option<String>,
         }
-        let at = |e: serde_json::Error| format!("line {}, column {}: {e}", e.line(), e.column());
+        check_kind(text)?;
         let head: Head = serde_json::from_str(text).map_err(at)?;
-        if head.format != FORMAT {
-            return Err(format!("this is a {:?} file, not a {FORMAT}", head.format));
-        }
-        if head.version != VERSION {
-            return Err(format!(
-                "session version {}; this build reads {VERSION}",
-                head.version
-            ));
-        }
         match (head.replay.kind.as_str(), head.replay.query) {
             ("page", Some(query)) => Ok(PageImport {
                 query,
@@ -209,6 +186,26 @@ impl PageImport {
             ),
             (other, _) => Err(format!("unknown replay kind {other:?}")),
         }
+    }
+}
+
+/// A JSON error with its place.
+fn at(e: serde_json::Error) -> String {
+    format!("line {}, column {}: {e}", e.line(), e.column())
+}
+
+/// Checks that `text` is a session this build reads, before its fields are
+/// read (so that another file is named as such, not by its first odd field).
+fn check_kind(text: &str) -> Result<(), String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(at)?;
+    match value.get("format").and_then(|f| f.as_str()) {
+        Some(FORMAT) => {}
+        Some(other) => return Err(format!("this is a {other:?} file, not a {FORMAT}")),
+        None => return Err(format!("no \"format\": {FORMAT:?}: not a session file")),
+    }
+    match value.get("version").and_then(|v| v.as_u64()) {
+        Some(VERSION) => Ok(()),
+        v => Err(format!("session version {v:?}; this build reads {VERSION}")),
     }
 }
 
